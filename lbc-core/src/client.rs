@@ -1,0 +1,619 @@
+//! The [`Client`]: configuration, signing each request, and the retry rules.
+//!
+//! Retry rules: only methods without side effects (`status`, `server-status`, `balance`, `call-status`)
+//! are sent again after a timeout, a connection failure, HTTP 5xx or 429, at most
+//! [`ClientBuilder::max_retries`] times with jittered backoff. Every other method is sent again only when
+//! the connection failed before any byte of the request was written. Every attempt is signed afresh,
+//! with a new `timestamp` and `nonce`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::answer::FromAnswer;
+use crate::login::LoginPolicy;
+use crate::method::{CALL_API_ID, Method, NONCE, SignatureRule, TIMESTAMP};
+use crate::sign::{Clock, NonceSource, OsNonce, Signer, SystemClock, add_replay_fields};
+use crate::transport::{Exchange, Failure};
+use crate::wire::{self, Encoding, SignaturePlacement};
+use crate::{ApiKey, Error, Params};
+
+/// The service's address (the later revision's; the SDK's default).
+pub const DEFAULT_BASE_URL: &str = "https://api.loginbycall.ru/callapi/v2.0/";
+/// Default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time for a whole request, answer included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default limit on an answer's size.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
+/// Default number of extra attempts for retry-safe methods.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The default `User-Agent`.
+pub const USER_AGENT: &str = concat!("loginbycall-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Builds a [`Client`]; see [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    call_api_id: Option<String>,
+    api_key: Option<ApiKey>,
+    encoding: Encoding,
+    placement: SignaturePlacement,
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_response_bytes: u64,
+    max_retries: u32,
+    retry_base_delay: Duration,
+    ca_bundle: Option<PathBuf>,
+    proxy: Option<String>,
+    user_agent: String,
+    clock: Arc<dyn Clock>,
+    nonces: Arc<dyn NonceSource>,
+    login_policy: LoginPolicy,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("call_api_id", &self.call_api_id)
+            .field("api_key", &self.api_key)
+            .field("encoding", &self.encoding)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.into(),
+            call_api_id: None,
+            api_key: None,
+            encoding: Encoding::FORM,
+            placement: SignaturePlacement::Param,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_base_delay: Duration::from_millis(250),
+            ca_bundle: None,
+            proxy: None,
+            user_agent: USER_AGENT.into(),
+            clock: Arc::new(SystemClock),
+            nonces: Arc::new(OsNonce),
+            login_policy: LoginPolicy::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API root, with or without the trailing slash (default [`DEFAULT_BASE_URL`]).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The account's `call-api-id` (needed by every method but `register` and `server-status`).
+    pub fn call_api_id(mut self, id: impl Into<String>) -> Self {
+        self.call_api_id = Some(id.into());
+        self
+    }
+
+    /// The account's secret `api-key`. Without one, requests go unsigned, which only accounts allowed
+    /// unsigned calls may do; `change_credential` and `credential_confirm` then fail with
+    /// [`Error::InvalidInput`].
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// How requests are encoded (default: POST form, which keeps phone numbers out of access logs).
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Whether the signature travels as a parameter (default) or the `Signature` header.
+    pub fn signature_placement(mut self, placement: SignaturePlacement) -> Self {
+        self.placement = placement;
+        self
+    }
+
+    /// Time to establish a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time for one attempt of a request, answer included (default 15 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest answer accepted (default 1 MiB).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Extra attempts for retry-safe methods (default 2; 0 turns retries off).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The first backoff before a retry; it doubles each time, with jitter (default 250 ms).
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.retry_base_delay = delay;
+        self
+    }
+
+    /// Trust only the CA certificates in this PEM file instead of the bundled Mozilla roots.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// Send requests through this proxy (`http://host:port`, `socks5://...` per ureq).
+    pub fn proxy(mut self, proxy: impl Into<String>) -> Self {
+        self.proxy = Some(proxy.into());
+        self
+    }
+
+    /// The `User-Agent` header (default `loginbycall-rust/<version>`).
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Where timestamps come from (tests; default the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Where nonces come from (tests; default the OS CSPRNG).
+    pub fn nonce_source(mut self, nonces: Arc<dyn NonceSource>) -> Self {
+        self.nonces = nonces;
+        self
+    }
+
+    /// Attempts and lifetime of a login code (default 3 attempts, 5 minutes).
+    pub fn login_policy(mut self, policy: LoginPolicy) -> Self {
+        self.login_policy = policy;
+        self
+    }
+
+    /// Checks the settings and builds the client (with its connection pool).
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = normalise_base_url(&self.base_url)?;
+        if let Some(id) = &self.call_api_id {
+            check_text(CALL_API_ID, id)?;
+        }
+        if self.timeout.is_zero() {
+            return Err(Error::invalid_input("timeout", "must be more than zero"));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::invalid_input(
+                "max_response_bytes",
+                "must be more than zero",
+            ));
+        }
+        let mut config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(self.timeout))
+            .timeout_connect(Some(self.connect_timeout.min(self.timeout)))
+            .max_redirects(0)
+            .user_agent(self.user_agent.as_str());
+        if let Some(path) = &self.ca_bundle {
+            config = config.tls_config(load_ca_bundle(path)?);
+        }
+        if let Some(proxy) = &self.proxy {
+            let proxy = ureq::Proxy::new(proxy)
+                .map_err(|e| Error::invalid_input("proxy", e.to_string()))?;
+            config = config.proxy(Some(proxy));
+        }
+        let signer = match &self.api_key {
+            Some(key) if key.expose().is_empty() => {
+                return Err(Error::invalid_input("api_key", "is empty"));
+            }
+            Some(key) => Some(Signer::new(key.expose())),
+            None => None,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                agent: config.build().into(),
+                base_url,
+                call_api_id: self.call_api_id,
+                signer,
+                encoding: self.encoding,
+                placement: self.placement,
+                timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
+                max_retries: self.max_retries,
+                retry_base_delay: self.retry_base_delay,
+                clock: self.clock,
+                nonces: self.nonces,
+                login_policy: self.login_policy,
+            }),
+        })
+    }
+}
+
+fn normalise_base_url(url: &str) -> Result<String, Error> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Err(Error::invalid_input(
+            "base_url",
+            format!("`{url}` is not an http:// or https:// URL"),
+        ));
+    }
+    if url.contains(['?', '#']) {
+        return Err(Error::invalid_input(
+            "base_url",
+            "must not hold a query or fragment",
+        ));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    })
+}
+
+fn load_ca_bundle(path: &std::path::Path) -> Result<ureq::tls::TlsConfig, Error> {
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::invalid_input("ca_bundle", format!("cannot read {}: {e}", path.display()))
+    })?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::invalid_input(
+            "ca_bundle",
+            format!("no PEM certificate in {}", path.display()),
+        ));
+    }
+    Ok(ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::from(certs))
+        .build())
+}
+
+/// Checks a text argument: not empty, no control characters.
+pub(crate) fn check_text(field: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_input(field, "is empty"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid_input(field, "holds control characters"));
+    }
+    Ok(())
+}
+
+/// A LoginByCall client: cheap to clone, safe to share between threads, one keep-alive connection
+/// pool per client.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: ureq::Agent,
+    base_url: String,
+    call_api_id: Option<String>,
+    signer: Option<Signer>,
+    encoding: Encoding,
+    placement: SignaturePlacement,
+    timeout: Duration,
+    max_response_bytes: u64,
+    max_retries: u32,
+    retry_base_delay: Duration,
+    clock: Arc<dyn Clock>,
+    nonces: Arc<dyn NonceSource>,
+    login_policy: LoginPolicy,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("call_api_id", &self.inner.call_api_id)
+            .field("signed", &self.inner.signer.is_some())
+            .field("encoding", &self.inner.encoding)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The API root requests go to (always ending in `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The configured `call-api-id`.
+    pub fn call_api_id(&self) -> Option<&str> {
+        self.inner.call_api_id.as_deref()
+    }
+
+    /// The login policy [`Client::start_login`] gives new logins.
+    pub fn login_policy(&self) -> LoginPolicy {
+        self.inner.login_policy
+    }
+
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+
+    /// A client with the same settings and connection pool but other credentials: e.g. to send
+    /// `credential_confirm` with the new id and key after `register` or `change_credential`.
+    pub fn with_credentials(
+        &self,
+        call_api_id: impl Into<String>,
+        api_key: impl Into<ApiKey>,
+    ) -> Result<Client, Error> {
+        let call_api_id = call_api_id.into();
+        check_text(CALL_API_ID, &call_api_id)?;
+        let key: ApiKey = api_key.into();
+        if key.expose().is_empty() {
+            return Err(Error::invalid_input("api_key", "is empty"));
+        }
+        let inner = &self.inner;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                agent: inner.agent.clone(),
+                base_url: inner.base_url.clone(),
+                call_api_id: Some(call_api_id),
+                signer: Some(Signer::new(key.expose())),
+                encoding: inner.encoding,
+                placement: inner.placement,
+                timeout: inner.timeout,
+                max_response_bytes: inner.max_response_bytes,
+                max_retries: inner.max_retries,
+                retry_base_delay: inner.retry_base_delay,
+                clock: inner.clock.clone(),
+                nonces: inner.nonces.clone(),
+                login_policy: inner.login_policy,
+            }),
+        })
+    }
+
+    /// Calls any method by name with raw parameters and returns the JSON answer: the escape hatch for
+    /// bindings and for methods the typed API does not have yet.
+    ///
+    /// `call-api-id` is added from the configuration when the method takes it. Known methods are
+    /// checked against the method table; an unknown method is signed (when a key is configured) over
+    /// `call-api-id, timestamp, nonce` and then its parameters in the order given, and never retried.
+    pub fn request(&self, method: &str, params: &Params) -> Result<Value, Error> {
+        match Method::from_name(method) {
+            Some(known) => self.execute(known, params.clone()),
+            None => self.execute_unknown(method, params.clone()),
+        }
+    }
+
+    /// Sends `method` with `params` (plus configured id and signature) and reads a typed answer.
+    pub(crate) fn execute<T: FromAnswer>(
+        &self,
+        method: Method,
+        mut params: Params,
+    ) -> Result<T, Error> {
+        let spec = method.spec();
+        self.fill_call_api_id(method, &mut params)?;
+        for name in spec.required {
+            if params.given(name).is_none() {
+                return Err(Error::invalid_input(
+                    *name,
+                    format!("is required by `{method}`"),
+                ));
+            }
+        }
+        let signer = match (spec.signature, &self.inner.signer) {
+            (SignatureRule::None, _) => None,
+            (_, Some(signer)) => Some(signer),
+            (SignatureRule::Required, None) => None,
+            (SignatureRule::AlwaysRequired, None) => {
+                return Err(Error::invalid_input(
+                    "api_key",
+                    format!("`{method}` is always signed: configure the account's api-key"),
+                ));
+            }
+        };
+        let value = self.send_with_retries(method.name(), spec.retry_safe, || {
+            let mut attempt = params.clone();
+            let signature = match signer {
+                Some(signer) => {
+                    add_replay_fields(
+                        &mut attempt,
+                        self.inner.clock.as_ref(),
+                        self.inner.nonces.as_ref(),
+                    )?;
+                    Some(signer.sign(method, &attempt)?)
+                }
+                None => None,
+            };
+            Ok((attempt, signature))
+        })?;
+        T::from_answer(&value)
+    }
+
+    fn execute_unknown(&self, method: &str, params: Params) -> Result<Value, Error> {
+        let name: &'static str = "request";
+        let id = self.inner.call_api_id.clone();
+        self.send_with_retries_named(method, name, false, || {
+            let mut attempt = Params::new();
+            if let (Some(id), None) = (&id, params.get(CALL_API_ID)) {
+                attempt.set(CALL_API_ID, id.as_str());
+            }
+            let Some(signer) = &self.inner.signer else {
+                for (n, v) in params.iter() {
+                    attempt.set(n, v);
+                }
+                return Ok((attempt, None));
+            };
+            add_replay_fields(
+                &mut attempt,
+                self.inner.clock.as_ref(),
+                self.inner.nonces.as_ref(),
+            )?;
+            for (n, v) in params.iter() {
+                attempt.set(n, v);
+            }
+            let prefix = [CALL_API_ID, TIMESTAMP, NONCE];
+            let order = prefix.into_iter().chain(
+                params
+                    .iter()
+                    .map(|(n, _)| n)
+                    .filter(|n| !prefix.contains(n)),
+            );
+            let signature =
+                signer.sign_ordered(method, order.map(|n| (n, attempt.get(n).unwrap_or(""))));
+            Ok((attempt, Some(signature)))
+        })
+    }
+
+    fn fill_call_api_id(&self, method: Method, params: &mut Params) -> Result<(), Error> {
+        let spec = method.spec();
+        let wants_id =
+            spec.required.contains(&CALL_API_ID) || spec.sign_order.contains(&CALL_API_ID);
+        if !wants_id || params.given(CALL_API_ID).is_some() {
+            return Ok(());
+        }
+        match &self.inner.call_api_id {
+            Some(id) => {
+                params.set(CALL_API_ID, id.as_str());
+                Ok(())
+            }
+            None => Err(Error::invalid_input(
+                "call_api_id",
+                format!("`{method}` needs the account's call-api-id: configure it on the client"),
+            )),
+        }
+    }
+
+    fn send_with_retries(
+        &self,
+        method: &'static str,
+        retry_safe: bool,
+        prepare: impl Fn() -> Result<(Params, Option<String>), Error>,
+    ) -> Result<Value, Error> {
+        self.send_with_retries_named(method, method, retry_safe, prepare)
+    }
+
+    fn send_with_retries_named(
+        &self,
+        method: &str,
+        label: &'static str,
+        retry_safe: bool,
+        prepare: impl Fn() -> Result<(Params, Option<String>), Error>,
+    ) -> Result<Value, Error> {
+        let inner = &self.inner;
+        let mut attempt = 0;
+        loop {
+            let (params, signature) = prepare()?;
+            let request = wire::build(
+                method,
+                &params,
+                signature.as_deref(),
+                inner.encoding,
+                inner.placement,
+            )?;
+            let exchange = Exchange {
+                agent: &inner.agent,
+                url: format!("{}{}", inner.base_url, request.target),
+                method: label,
+                timeout: inner.timeout,
+                max_response_bytes: inner.max_response_bytes,
+            };
+            match exchange.run(&request) {
+                Ok(value) => return Ok(value),
+                Err(Failure {
+                    error,
+                    transient,
+                    maybe_sent,
+                }) => {
+                    let may_resend = transient && (retry_safe || !maybe_sent);
+                    if !may_resend || attempt >= inner.max_retries {
+                        return Err(error);
+                    }
+                }
+            }
+            std::thread::sleep(backoff(inner.retry_base_delay, attempt));
+            attempt += 1;
+        }
+    }
+}
+
+/// `base * 2^attempt`, scaled by a random factor in [0.5, 1.0).
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let full = base.saturating_mul(1u32 << attempt.min(10));
+    let mut byte = [0u8; 1];
+    let jitter = match getrandom::fill(&mut byte) {
+        Ok(()) => 0.5 + f64::from(byte[0]) / 512.0,
+        Err(_) => 0.75,
+    };
+    full.mul_f64(jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalised_and_checked() {
+        assert_eq!(normalise_base_url("http://h/x").unwrap(), "http://h/x/");
+        assert_eq!(normalise_base_url("https://h/x/").unwrap(), "https://h/x/");
+        for bad in ["ftp://h/", "h/x", "http://h/?a=1", ""] {
+            assert!(normalise_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn builder_refuses_bad_settings() {
+        let bad = [
+            Client::builder().api_key(""),
+            Client::builder().call_api_id(" "),
+            Client::builder().timeout(Duration::ZERO),
+            Client::builder().proxy("::not a proxy::"),
+            Client::builder().ca_bundle("/nonexistent/ca.pem"),
+        ];
+        for builder in bad {
+            assert!(matches!(builder.build(), Err(Error::InvalidInput { .. })));
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let builder = Client::builder().call_api_id("id").api_key("TOPSECRETKEY");
+        assert!(!format!("{builder:?}").contains("TOPSECRETKEY"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("TOPSECRETKEY"));
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter() {
+        let base = Duration::from_millis(100);
+        for attempt in 0..4 {
+            let d = backoff(base, attempt);
+            let full = base * (1 << attempt);
+            assert!(d >= full / 2 && d < full, "{d:?} vs {full:?}");
+        }
+    }
+
+    #[test]
+    fn the_client_is_shareable() {
+        fn assert_send_sync_clone<T: Send + Sync + Clone>() {}
+        assert_send_sync_clone::<Client>();
+    }
+}
