@@ -1,0 +1,1 @@
+//! PLACEHOLDER: the C ABI (being implemented).
