@@ -1,0 +1,105 @@
+//! Every encoding, built then parsed back, with the values that break naive encoders.
+
+use lbc_core::wire::{IncomingRequest, SignaturePlacement, build, parse};
+use lbc_core::{Encoding, Method, Params, Signer};
+
+const AWKWARD: [&str; 9] = [
+    "Привет, мир",
+    "emoji 📞🙂",
+    "a&b=c",
+    "1+1 = 2",
+    "/path/with/slashes/",
+    "  spaces  around  ",
+    "%41 literally",
+    "\"quoted\" and \\back\\slash",
+    "line\r\nbreak",
+];
+
+fn round_trip(
+    encoding: Encoding,
+    placement: SignaturePlacement,
+    params: &Params,
+    signature: &str,
+) -> lbc_core::wire::ParsedRequest {
+    let request = build("pay", params, Some(signature), encoding, placement).unwrap();
+    let (path, query) = match request.target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (request.target.as_str(), None),
+    };
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    parse(&IncomingRequest {
+        path,
+        query,
+        content_type: header("content-type"),
+        signature_header: header("signature"),
+        body: &request.body,
+    })
+    .unwrap_or_else(|e| panic!("{encoding}: {e}"))
+}
+
+#[test]
+fn awkward_values_survive_every_encoding_and_placement() {
+    let signer = Signer::new("ключ&=+/ 🔑");
+    for (i, value) in AWKWARD.iter().enumerate() {
+        let params = Params::new()
+            .with("call-api-id", format!("id {value}"))
+            .with("timestamp", "1492799685")
+            .with("nonce", *value)
+            .with("amount", "50000")
+            .with("locale", "")
+            .with(
+                "success_url",
+                format!("https://example.com/ok?x={value}&y=1"),
+            );
+        let signature = signer.sign(Method::Pay, &params).unwrap();
+        for encoding in Encoding::ALL {
+            for placement in [SignaturePlacement::Param, SignaturePlacement::Header] {
+                let parsed = round_trip(encoding, placement, &params, &signature);
+                assert_eq!(parsed.method, "pay");
+                let sent: Vec<_> = params.non_empty().collect();
+                let got: Vec<_> = parsed.params.iter().collect();
+                assert_eq!(got, sent, "value {i} via {encoding} {placement:?}");
+                assert_eq!(
+                    parsed.params.get("locale"),
+                    None,
+                    "empty values are left out"
+                );
+                assert_eq!(parsed.signature.as_deref(), Some(signature.as_str()));
+                assert!(signer.verify(Method::Pay, &parsed.params, &signature));
+            }
+        }
+    }
+}
+
+#[test]
+fn query_encoding_keeps_numbers_out_of_nothing_but_form_keeps_them_out_of_urls() {
+    let params = Params::new().with("msisdn", "79256880636");
+    let get = build(
+        "call",
+        &params,
+        None,
+        Encoding::QUERY,
+        SignaturePlacement::Param,
+    )
+    .unwrap();
+    assert!(get.target.contains("79256880636"));
+    let post = build(
+        "call",
+        &params,
+        None,
+        Encoding::FORM,
+        SignaturePlacement::Param,
+    )
+    .unwrap();
+    assert!(
+        !post.target.contains("79256880636"),
+        "the default keeps numbers out of URLs"
+    );
+    assert_eq!(Encoding::default(), Encoding::FORM);
+}

@@ -1,0 +1,404 @@
+//! The client against a scripted server: retries, what is never re-sent, and every failure typed.
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use common::{FakeServer, Reply};
+use lbc_core::{
+    CallStatus, Client, Encoding, Error, ErrorCode, Method, SignaturePlacement, Signer,
+};
+
+const ID: &str = "npK5AJe407KnZnn9kqYIL9dMJP7WZIpP01kwNjP6";
+const KEY: &str = "eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq";
+const STATUS_ANSWERED: &str = r#"{"status":4,"status_desc":"answered","last_error":null}"#;
+const CALL_STARTED: &str = r#"{"call":"c1","mask":"79256880636","codelen":4,"repeat_timeout":30}"#;
+
+fn client(server: &FakeServer) -> Client {
+    Client::builder()
+        .base_url(&server.base_url)
+        .call_api_id(ID)
+        .api_key(KEY)
+        .timeout(Duration::from_millis(400))
+        .retry_base_delay(Duration::from_millis(10))
+        .build()
+        .unwrap()
+}
+
+fn status(code: u16, body: &str) -> Reply {
+    Reply::Respond(code, vec![], body.as_bytes().to_vec())
+}
+
+#[test]
+fn a_retried_call_status_is_signed_afresh_each_time() {
+    let server = FakeServer::start(|n| match n {
+        0 => status(503, "busy"),
+        1 => status(429, "slow down"),
+        _ => Reply::json(STATUS_ANSWERED),
+    });
+    let state = client(&server).call_status("c1").unwrap();
+    assert_eq!(state.status, CallStatus::Answered);
+
+    let requests = server.recorded();
+    assert_eq!(requests.len(), 3);
+    let signer = Signer::new(KEY);
+    let mut nonces = HashSet::new();
+    for request in &requests {
+        let parsed = request.parsed();
+        assert_eq!(parsed.method, "call-status");
+        let signature = parsed.signature.as_deref().expect("signed");
+        assert!(signer.verify(Method::CallStatus, &parsed.params, signature));
+        nonces.insert(parsed.params.get("nonce").unwrap().to_owned());
+    }
+    assert_eq!(nonces.len(), 3, "every attempt has its own nonce");
+}
+
+#[test]
+fn retries_stop_after_the_configured_number() {
+    let server = FakeServer::start(|_| status(502, "<html>bad gateway</html>"));
+    let err = client(&server).balance().unwrap_err();
+    assert!(matches!(err, Error::Http { status: 502, .. }), "{err:?}");
+    assert_eq!(server.count(), 3, "one attempt and two retries");
+
+    let server = FakeServer::start(|_| status(502, "x"));
+    let no_retry = Client::builder()
+        .base_url(&server.base_url)
+        .call_api_id(ID)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    assert!(no_retry.status().is_err());
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn a_call_is_not_sent_again_after_a_timeout() {
+    let server = FakeServer::start(|_| Reply::Hang);
+    let started = Instant::now();
+    let err = client(&server).call("79256880636", None).unwrap_err();
+    match &err {
+        Error::Timeout {
+            method,
+            may_have_reached_server,
+            ..
+        } => {
+            assert_eq!(*method, "call");
+            assert!(*may_have_reached_server);
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(err.to_string().contains("may have been placed"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(server.count(), 1, "call must never be re-sent");
+}
+
+#[test]
+fn a_call_is_not_sent_again_after_a_server_error() {
+    let server = FakeServer::start(|_| status(503, "down"));
+    let err = client(&server).call("79256880636", None).unwrap_err();
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let server = FakeServer::start(|_| Reply::Hang);
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .call_api_id(ID)
+        .api_key(KEY)
+        .timeout(Duration::from_millis(300))
+        .max_retries(1)
+        .retry_base_delay(Duration::from_millis(10))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.call_status("c1").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                method: "call-status",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(server.count(), 2, "call-status is retried after a timeout");
+}
+
+#[test]
+fn an_html_502_page_is_an_http_error_with_a_short_snippet() {
+    let page = format!(
+        "<html><body><h1>502 Bad Gateway</h1>{}</body></html>",
+        "x".repeat(1000)
+    );
+    let server = FakeServer::start(move |_| {
+        Reply::Respond(
+            502,
+            vec![
+                ("Content-Type", "text/html".into()),
+                ("X-Request-Id", "rid-502".into()),
+            ],
+            page.clone().into_bytes(),
+        )
+    });
+    let err = client(&server).call("79256880636", None).unwrap_err();
+    match &err {
+        Error::Http {
+            status,
+            snippet,
+            request_id,
+        } => {
+            assert_eq!(*status, 502);
+            assert!(snippet.starts_with("<html><body><h1>502"));
+            assert!(snippet.len() <= 200);
+            assert_eq!(request_id.as_deref(), Some("rid-502"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn truncated_and_non_json_answers_are_decode_errors() {
+    for body in [r#"{"status":4,"status_de"#, "<html>oops</html>", "[1,2]"] {
+        let server = FakeServer::start(move |_| Reply::json(body));
+        let err = client(&server).call_status("c1").unwrap_err();
+        assert!(
+            matches!(err, Error::Decode { field: None, .. }),
+            "{body}: {err:?}"
+        );
+        assert_eq!(server.count(), 1, "decode errors are not retried");
+    }
+}
+
+#[test]
+fn a_missing_field_is_named() {
+    let server =
+        FakeServer::start(|_| Reply::json(r#"{"call":"c1","mask":"79256880636","codelen":4}"#));
+    let err = client(&server).call("79256880636", None).unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { field: Some(f), .. } if f == "repeat_timeout"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn an_answer_over_the_size_limit_is_refused() {
+    let server = FakeServer::start(|_| {
+        let mut body = br#"{"status":4,"pad":""#.to_vec();
+        body.extend(std::iter::repeat_n(b'a', 2 * 1024 * 1024));
+        body.extend_from_slice(br#""}"#);
+        Reply::Respond(200, vec![], body)
+    });
+    let err = client(&server).call_status("c1").unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { message, .. } if message.contains("limit")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn api_errors_keep_code_delay_and_request_id_and_never_the_key() {
+    let server = FakeServer::start(|_| {
+        Reply::Respond(
+            200,
+            vec![("X-Request-Id", "0247_04232116_309".into())],
+            br#"{"clazz":"PROCESS","error":"CALL_REPEAT_TIMEOUT","reason":"You can call back in 24 seconds","additional":{"delay":23.563}}"#.to_vec(),
+        )
+    });
+    let err = client(&server)
+        .call("79256880636", Some("80.80.88.88"))
+        .unwrap_err();
+    assert_eq!(err.code(), Some(&ErrorCode::CallRepeatTimeout));
+    assert_eq!(err.delay(), Some(Duration::from_millis(23_563)));
+    assert_eq!(err.request_id(), Some("0247_04232116_309"));
+    assert_eq!(err.api().unwrap().class.as_deref(), Some("PROCESS"));
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(KEY), "{shown}");
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn refused_connections_are_transport_errors_that_reached_nothing() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/callapi/v2.0/", closed.local_addr().unwrap());
+    drop(closed);
+    let client = Client::builder()
+        .base_url(url)
+        .call_api_id(ID)
+        .api_key(KEY)
+        .retry_base_delay(Duration::from_millis(5))
+        .build()
+        .unwrap();
+    let err = client.call("79256880636", None).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                may_have_reached_server: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!format!("{err} {err:?}").contains(KEY));
+}
+
+#[test]
+fn requests_carry_the_configured_encoding_signature_and_user_agent() {
+    for encoding in Encoding::ALL {
+        for placement in [SignaturePlacement::Param, SignaturePlacement::Header] {
+            let server = FakeServer::start(|_| Reply::json(CALL_STARTED));
+            let client = Client::builder()
+                .base_url(&server.base_url)
+                .call_api_id(ID)
+                .api_key(KEY)
+                .encoding(encoding)
+                .signature_placement(placement)
+                .build()
+                .unwrap();
+            let started = client
+                .call("+7 (925) 688-06-36", Some("80.80.88.88"))
+                .unwrap();
+            assert_eq!(started.mask, "79256880636");
+            let request = &server.recorded()[0];
+            let parsed = request.parsed();
+            assert_eq!(
+                parsed.params.get("msisdn"),
+                Some("79256880636"),
+                "{encoding}"
+            );
+            assert_eq!(parsed.params.get("ip_address"), Some("80.80.88.88"));
+            assert_eq!(
+                request.header("signature").is_some(),
+                placement == SignaturePlacement::Header,
+                "{encoding} {placement:?}"
+            );
+            assert!(Signer::new(KEY).verify(
+                Method::Call,
+                &parsed.params,
+                parsed.signature.as_deref().unwrap()
+            ));
+            assert_eq!(
+                request.method,
+                if encoding.transport == lbc_core::Transport::Query
+                    || encoding.transport == lbc_core::Transport::Rest
+                {
+                    "GET"
+                } else {
+                    "POST"
+                }
+            );
+            assert_eq!(
+                request.header("user-agent"),
+                Some(concat!("loginbycall-rust/", env!("CARGO_PKG_VERSION")))
+            );
+        }
+    }
+}
+
+#[test]
+fn without_a_key_requests_go_unsigned_but_credential_methods_refuse() {
+    let server = FakeServer::start(|_| Reply::json(CALL_STARTED));
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .call_api_id(ID)
+        .build()
+        .unwrap();
+    client.call("79256880636", None).unwrap();
+    let parsed = server.recorded()[0].parsed();
+    assert_eq!(parsed.signature, None);
+    assert_eq!(parsed.params.get("nonce"), None);
+
+    for err in [
+        client.credential_confirm().unwrap_err(),
+        client.change_credential("a@example.com", None).unwrap_err(),
+    ] {
+        assert!(
+            matches!(&err, Error::InvalidInput { field, .. } if field == "api_key"),
+            "{err:?}"
+        );
+    }
+    assert_eq!(server.count(), 1, "refused before anything was sent");
+}
+
+#[test]
+fn bad_arguments_are_refused_before_sending() {
+    let server = FakeServer::start(|_| Reply::json("{}"));
+    let client = client(&server);
+    let cases: Vec<(Error, &str)> = vec![
+        (client.call("12ab", None).unwrap_err(), "msisdn"),
+        (
+            client.call("79256880636", Some("not-an-ip")).unwrap_err(),
+            "ip_address",
+        ),
+        (client.call_status("").unwrap_err(), "call"),
+        (client.call_hangup("a\nb").unwrap_err(), "call"),
+        (client.pay(&lbc_core::Pay::new(0)).unwrap_err(), "amount"),
+        (
+            client
+                .register(&lbc_core::Register::new(
+                    "http://example.com/",
+                    "a@example.com",
+                ))
+                .unwrap_err(),
+            "domain",
+        ),
+        (
+            client
+                .register(&lbc_core::Register::new("example.com", "nobody"))
+                .unwrap_err(),
+            "admin_email",
+        ),
+        (
+            client
+                .request("call", &lbc_core::Params::new())
+                .unwrap_err(),
+            "msisdn",
+        ),
+        (
+            client
+                .request("bad/name", &lbc_core::Params::new())
+                .unwrap_err(),
+            "method",
+        ),
+    ];
+    for (err, field) in cases {
+        assert!(
+            matches!(&err, Error::InvalidInput { field: f, .. } if f == field),
+            "{field}: {err:?}"
+        );
+    }
+    assert_eq!(server.count(), 0);
+    let no_id = Client::builder()
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    assert!(matches!(no_id.balance(), Err(Error::InvalidInput { .. })));
+}
+
+#[test]
+fn the_escape_hatch_signs_unknown_methods_in_the_given_order() {
+    let server = FakeServer::start(|_| Reply::json(r#"{"ok":1}"#));
+    let client = client(&server);
+    let params = lbc_core::Params::new().with("zeta", "1").with("alpha", "2");
+    let answer = client.request("future-method", &params).unwrap();
+    assert_eq!(answer["ok"], 1);
+    let parsed = server.recorded()[0].parsed();
+    assert_eq!(parsed.method, "future-method");
+    let expected = Signer::new(KEY).sign_ordered(
+        "future-method",
+        [
+            ("call-api-id", ID),
+            ("timestamp", parsed.params.get("timestamp").unwrap()),
+            ("nonce", parsed.params.get("nonce").unwrap()),
+            ("zeta", "1"),
+            ("alpha", "2"),
+        ],
+    );
+    assert_eq!(parsed.signature.as_deref(), Some(expected.as_str()));
+}
