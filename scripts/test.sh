@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting, lints, the Rust workspace, and the C ABI (header check,
+# C tests and examples against the installed library, under valgrind).
+# Installs what it needs first, so it works on a fresh Debian machine. `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Debian packages the C tests need (gcc, make and cargo are on the machine image).
+need=()
+for tool in valgrind:valgrind pkg-config:pkg-config g++:g++ make:make python3:python3; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  step "installing ${need[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (workspace)"
+cargo test --workspace --locked
+
+step "C ABI: header check, C tests and examples under valgrind"
+make test-c
