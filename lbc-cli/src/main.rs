@@ -1,7 +1,78 @@
-//! PLACEHOLDER: the `lbc` command (being implemented).
+//! `lbc`: the LoginByCall command-line tool. See `lbc --help`, and the exit codes in [`exit`].
 #![forbid(unsafe_code)]
 
-fn main() {
-    eprintln!("lbc: not built yet");
-    std::process::exit(2);
+mod args;
+mod commands;
+mod connect;
+mod demo;
+mod exit;
+mod output;
+mod pairs;
+mod render;
+mod sandbox_cmd;
+mod shim;
+mod sign_cmd;
+mod term;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::commands::{api, request};
+use crate::exit::{Exit, Failure};
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.global.json;
+    match run(cli) {
+        Ok(()) => Exit::Ok.into(),
+        Err(failure) => {
+            failure.report(json);
+            failure.exit().into()
+        }
+    }
+}
+
+/// Runs the chosen subcommand.
+fn run(cli: Cli) -> Result<(), Failure> {
+    let out = Output {
+        json: cli.global.json,
+    };
+    let rendered = match &cli.command {
+        Command::Sign(args) => {
+            let (line, ignored) = sign_cmd::run(args)?;
+            for name in ignored {
+                eprintln!(
+                    "lbc: note: `{name}` is not signed by `{}`; left out",
+                    args.method
+                );
+            }
+            return output::line(&line);
+        }
+        Command::Sandbox(args) => return sandbox_cmd::run(args),
+        Command::Demo(args) => return demo::run(args),
+        command => {
+            let client = connect::client(&cli.global)?;
+            match command {
+                Command::Register(args) => api::register(&client, args)?,
+                Command::Status => api::status(&client)?,
+                Command::ServerStatus => api::server_status(&client)?,
+                Command::Options(args) => api::options(&client, args)?,
+                Command::Balance => api::balance(&client)?,
+                Command::Pay(args) => api::pay(&client, args)?,
+                Command::ChangeCredential(args) => api::change_credential(&client, args)?,
+                Command::CredentialConfirm => api::credential_confirm(&client)?,
+                Command::Call(args) => api::call(&client, args)?,
+                Command::CallStatus(args) => api::call_status(&client, args)?,
+                Command::CallHangup(args) => api::call_hangup(&client, args)?,
+                Command::Request(args) => request::run(&client, args)?,
+                Command::Sign(_) | Command::Sandbox(_) | Command::Demo(_) => {
+                    unreachable!("handled above")
+                }
+            }
+        }
+    };
+    out.print(&rendered)
 }

@@ -1,0 +1,97 @@
+//! `lbc sign`: the signature of a method's parameters, or the exact string that is signed.
+//!
+//! Everything protocol-related comes from lbc-core: the method table decides the order, `Signer::sign`
+//! the signature, `sign::canonical` the signed bytes.
+
+use lbc_core::{Method, SignatureRule, Signer, sign};
+
+use crate::args::SignArgs;
+use crate::exit::Failure;
+use crate::pairs;
+
+/// The line `lbc sign` prints: the lower-case hex signature, or with `--canonical` the signed string
+/// made visible by [`visible`]. Parameters the method does not sign are listed in the second value, so
+/// the caller can warn about them.
+pub fn run(args: &SignArgs) -> Result<(String, Vec<String>), Failure> {
+    let method = signed_method(&args.method)?;
+    let params = pairs::to_params(&args.params)?;
+    let order = method.spec().sign_order;
+    let ignored = params
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| !order.contains(name))
+        .map(str::to_owned)
+        .collect();
+    if args.canonical {
+        return Ok((visible(&sign::canonical(method, &params)?), ignored));
+    }
+    let key = match args.key.as_deref() {
+        Some(key) if !key.is_empty() => key,
+        _ => {
+            return Err(Failure::usage(
+                "no api-key: give --key KEY or set LBC_API_KEY",
+            ));
+        }
+    };
+    Ok((Signer::new(key).sign(method, &params)?, ignored))
+}
+
+/// The method by wire name, refusing unknown and never-signed methods with the list of signed ones.
+fn signed_method(name: &str) -> Result<Method, Failure> {
+    let signed: Vec<&str> = Method::ALL
+        .into_iter()
+        .filter(|m| m.spec().signature != SignatureRule::None)
+        .map(Method::name)
+        .collect();
+    match Method::from_name(name) {
+        Some(method) if method.spec().signature != SignatureRule::None => Ok(method),
+        Some(method) => Err(Failure::usage(format!(
+            "`{method}` is never signed; signed methods: {}",
+            signed.join(", ")
+        ))),
+        None => Err(Failure::usage(format!(
+            "unknown method `{name}`; signed methods: {}",
+            signed.join(", ")
+        ))),
+    }
+}
+
+/// The signed bytes as one printable line: NUL as `\0`, backslash as `\\`, other control characters
+/// as `\xNN`, so the output is unambiguous.
+pub fn visible(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\0' => out.push_str("\\0"),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_bytes_become_visible() {
+        assert_eq!(visible(b"call\0a\\b\0\n"), "call\\0a\\\\b\\0\\x0a");
+        assert_eq!(visible("ключ".as_bytes()), "ключ");
+    }
+
+    #[test]
+    fn unsigned_and_unknown_methods_are_refused() {
+        for name in ["register", "status", "server-status", "Call", "nope"] {
+            assert!(
+                matches!(signed_method(name), Err(Failure::Usage(_))),
+                "{name}"
+            );
+        }
+        assert_eq!(signed_method("call-status").unwrap(), Method::CallStatus);
+    }
+}
