@@ -8,8 +8,6 @@ use std::io::BufRead;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-#[allow(unused_imports)]
-use crate::shim::ShimDefault;
 use lbc_core::{CallState, CallStatus, Client, LoginCall, Verdict, phone};
 use lbc_sandbox::{Sandbox, SandboxConfig};
 
@@ -34,10 +32,12 @@ const FRAME: Duration = Duration::from_millis(80);
 pub fn run(args: &DemoArgs) -> Result<(), Failure> {
     let msisdn = phone::normalize(&args.phone)?;
     let term = Term::detect();
-    let mut config = SandboxConfig::default();
-    config.listen = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
-    config.dial = DIAL;
-    config.ring = RING;
+    let config = SandboxConfig {
+        listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+        dial: DIAL,
+        ring: RING,
+        ..SandboxConfig::default()
+    };
     let sandbox = Sandbox::start(config).map_err(Failure::io("starting the embedded sandbox"))?;
     let result = login(&sandbox, &msisdn, args, term);
     sandbox.shutdown();

@@ -10,7 +10,6 @@ mod output;
 mod pairs;
 mod render;
 mod sandbox_cmd;
-mod shim;
 mod sign_cmd;
 mod term;
 

@@ -6,8 +6,6 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-#[allow(unused_imports)]
-use crate::shim::ShimDefault;
 use lbc_sandbox::{Sandbox, SandboxConfig};
 
 use crate::args::SandboxArgs;
@@ -16,16 +14,14 @@ use crate::output;
 
 /// The sandbox settings for the arguments (unset delays keep the sandbox's defaults).
 pub fn config(args: &SandboxArgs) -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.listen = args.listen;
-    config.accounts = args.accounts.clone();
-    if let Some(ms) = args.dial_ms {
-        config.dial = Duration::from_millis(ms);
+    let defaults = SandboxConfig::default();
+    SandboxConfig {
+        listen: args.listen,
+        accounts: args.accounts.clone(),
+        dial: args.dial_ms.map_or(defaults.dial, Duration::from_millis),
+        ring: args.ring_ms.map_or(defaults.ring, Duration::from_millis),
+        ..defaults
     }
-    if let Some(ms) = args.ring_ms {
-        config.ring = Duration::from_millis(ms);
-    }
-    config
 }
 
 /// Starts the sandbox, prints the ready line, serves until a termination signal, shuts down.
