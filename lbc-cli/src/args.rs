@@ -233,10 +233,12 @@ pub struct DemoArgs {
     pub auto: bool,
 }
 
+/// Reads `--encoding` through the SDK's own parser.
 fn parse_encoding(text: &str) -> Result<Encoding, String> {
     Encoding::parse(text).map_err(|e| e.to_string())
 }
 
+/// Reads `--timeout`: a positive number of seconds, fractions allowed.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .trim()

@@ -44,6 +44,7 @@ pub fn run(args: &DemoArgs) -> Result<(), Failure> {
     result
 }
 
+/// The login itself, with the sandbox running.
 fn login(sandbox: &Sandbox, msisdn: &str, args: &DemoArgs, term: Term) -> Result<(), Failure> {
     let account = sandbox
         .accounts()

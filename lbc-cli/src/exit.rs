@@ -141,6 +141,7 @@ impl Failure {
         json!({ "error": error, "exit_code": self.exit() as u8 })
     }
 
+    /// The `kind` of the JSON report.
     fn kind_name(&self) -> &'static str {
         match self {
             Failure::Sdk(error) => match error.kind() {

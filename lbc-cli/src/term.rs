@@ -3,6 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
+/// The spinner's frames.
 const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /// Whether stdout is an interactive terminal.
@@ -35,6 +36,7 @@ impl Term {
         self.paint("1", text)
     }
 
+    /// `text` wrapped in the SGR sequence `sgr`, on a terminal.
     fn paint(self, sgr: &str, text: &str) -> String {
         if self.tty {
             format!("\x1b[{sgr}m{text}\x1b[0m")
@@ -62,8 +64,11 @@ impl Term {
 /// A one-line spinner; see [`Term::spinner`].
 #[derive(Debug)]
 pub struct Spinner {
+    /// Where it draws.
     term: Term,
+    /// What it spins in front of.
     text: String,
+    /// The current frame.
     frame: usize,
 }
 
@@ -83,6 +88,7 @@ impl Spinner {
         }
     }
 
+    /// Redraws the line.
     fn draw(&self) {
         let mut stdout = std::io::stdout().lock();
         let _ = write!(stdout, "\r{} {}", FRAMES[self.frame], self.text);
