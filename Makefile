@@ -1,0 +1,80 @@
+# libloginbycall: build, install and test the C ABI (lbc-ffi) with its headers.
+#
+#   make                      build the library (cargo build --release -p lbc-ffi)
+#   make install PREFIX=...   install lib/, include/ and lib/pkgconfig/loginbycall.pc (DESTDIR honoured)
+#   make uninstall PREFIX=...
+#   make header               regenerate include/loginbycall.h with the pinned cbindgen
+#   make check-header         fail when the committed header differs from a fresh one; compile it as C99
+#                             and C++17
+#   make test-c               everything above, then the C tests and examples against an installed copy
+#                             and a running `lbc sandbox`, under valgrind
+#
+# cargo's output goes to target/ unless CARGO_TARGET_DIR says otherwise. The pinned cbindgen is
+# installed under .tools/ (not committed).
+
+CARGO ?= cargo
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+INSTALL ?= install
+
+CBINDGEN_VERSION := 0.29.4
+TOOLS_DIR := $(CURDIR)/.tools
+CBINDGEN := $(TOOLS_DIR)/bin/cbindgen
+
+TARGET_DIR := $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),$(CURDIR)/target)
+RELEASE_DIR := $(TARGET_DIR)/release
+
+# The version of the workspace ([workspace.package] in Cargo.toml): the library's file name and SONAME.
+VERSION := $(shell sed -n '/^\[workspace\.package\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' $(CURDIR)/Cargo.toml)
+MAJOR := $(firstword $(subst ., ,$(VERSION)))
+
+# loginbycall.pc says ${prefix}/... where it can, so a DESTDIR staging tree can be moved.
+PC_LIBDIR := $(patsubst $(PREFIX)/%,$${exec_prefix}/%,$(LIBDIR))
+PC_INCLUDEDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+
+LIB_REAL := libloginbycall.so.$(VERSION)
+LIB_SONAME := libloginbycall.so.$(MAJOR)
+
+.PHONY: all lib install uninstall header check-header cbindgen test-c
+
+all: lib
+
+lib:
+	$(CARGO) build --release -p lbc-ffi
+
+install: lib
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 0755 $(RELEASE_DIR)/libloginbycall.so $(DESTDIR)$(LIBDIR)/$(LIB_REAL)
+	ln -sf $(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libloginbycall.so
+	$(INSTALL) -m 0644 $(RELEASE_DIR)/libloginbycall.a $(DESTDIR)$(LIBDIR)/libloginbycall.a
+	$(INSTALL) -m 0644 include/loginbycall.h include/loginbycall.hpp $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    lbc-ffi/loginbycall.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/loginbycall.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/loginbycall.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libloginbycall.so $(DESTDIR)$(LIBDIR)/libloginbycall.a \
+	      $(DESTDIR)$(INCLUDEDIR)/loginbycall.h $(DESTDIR)$(INCLUDEDIR)/loginbycall.hpp \
+	      $(DESTDIR)$(PKGCONFIGDIR)/loginbycall.pc
+
+# The pinned cbindgen, (re)installed when missing or of another version.
+cbindgen:
+	@if ! "$(CBINDGEN)" --version 2>/dev/null | grep -qx 'cbindgen $(CBINDGEN_VERSION)'; then \
+	    echo "installing cbindgen $(CBINDGEN_VERSION) into $(TOOLS_DIR)"; \
+	    $(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --force --root "$(TOOLS_DIR)"; \
+	fi
+
+header: cbindgen
+	$(CBINDGEN) --quiet --config lbc-ffi/cbindgen.toml --output include/loginbycall.h lbc-ffi
+
+check-header: cbindgen
+	CBINDGEN="$(CBINDGEN)" tests/c/check-header.sh
+
+test-c: lib check-header
+	CARGO="$(CARGO)" TARGET_DIR="$(TARGET_DIR)" tests/c/run.sh

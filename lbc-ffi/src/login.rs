@@ -1,0 +1,287 @@
+//! `lbc_login`: the login flow a site runs (wraps `lbc_core::LoginCall`).
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use lbc_core::{LoginCall, Verdict};
+
+use crate::answers::lbc_call_state;
+use crate::client::lbc_client;
+use crate::error::lbc_error;
+use crate::guard::{self, Out, arg, arg_mut};
+use crate::status::lbc_status;
+use crate::strings::{arg_str, opt_str, owned};
+
+/// One login in progress: the call placed for it and the checks made so far.
+///
+/// **It holds the code**: keep its JSON (`lbc_login_to_json`) in server-side session storage only.
+///
+/// Not synchronized: `lbc_login_check` changes it, so use a login from one thread at a time (it may
+/// be moved between threads). Getters, `lbc_login_to_json`, `lbc_login_wait_final` and
+/// `lbc_login_hangup` only read it.
+pub struct lbc_login {
+    pub(crate) inner: LoginCall,
+}
+
+/// The verdict on digits the user typed (`lbc_login_check`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum lbc_verdict {
+    /// The right digits: log the user in (and hang up the call).
+    LBC_VERDICT_ACCEPTED = 1,
+    /// Wrong digits (or not exactly `codelen` digits); the user may try again (see attempts left).
+    LBC_VERDICT_REJECTED = 2,
+    /// No attempts left, or the code was already accepted once: start a new call.
+    LBC_VERDICT_LOCKED = 3,
+    /// The code is too old: start a new call.
+    LBC_VERDICT_EXPIRED = 4,
+}
+
+/// Places the call for a login: `msisdn` as the user typed it, `ip_address` the user's address
+/// (recommended; may be NULL). Uses the client's login policy (`lbc_config_set_login_policy`).
+///
+/// On success `*out_login` is new; free it with `lbc_login_free`. The failures are those of
+/// `lbc_client_call`.
+///
+/// # Safety
+///
+/// `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out_login` NULL or
+/// writable; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_client_start_login(
+    client: *const lbc_client,
+    msisdn: *const c_char,
+    ip_address: *const c_char,
+    out_login: *mut *mut lbc_login,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or writable out-parameters.
+    let (out, err) = unsafe { (Out::new(out_login), Out::new(err)) };
+    guard::run(err, || {
+        // SAFETY: the caller promises valid pointers or NULL.
+        let client = unsafe { arg(client, "client") }?;
+        // SAFETY: as above.
+        let msisdn = unsafe { arg_str(msisdn, "msisdn") }?;
+        // SAFETY: as above.
+        let ip_address = unsafe { opt_str(ip_address, "ip_address") }?;
+        out.required("out_login")?;
+        let login = client.inner.start_login(msisdn, ip_address)?;
+        out.write_if_given(guard::boxed(lbc_login { inner: login }));
+        Ok(())
+    })
+}
+
+/// What may be shown while the phone rings: the caller's number without its last `codelen` digits,
+/// e.g. `"7925688"` (show it as `+7925688[____]`). NULL for a NULL login.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_prompt(login: *const lbc_login) -> *mut c_char {
+    guard::value(std::ptr::null_mut(), || {
+        // SAFETY: the caller promises `login` is NULL or live.
+        match unsafe { login.as_ref() } {
+            Some(login) => owned(login.inner.prompt()),
+            None => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// The id of the login's call. NULL for a NULL login.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_call(login: *const lbc_login) -> *mut c_char {
+    guard::value(std::ptr::null_mut(), || {
+        // SAFETY: the caller promises `login` is NULL or live.
+        match unsafe { login.as_ref() } {
+            Some(login) => owned(&login.inner.call),
+            None => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// How many digits the user types (0 for a NULL login).
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_codelen(login: *const lbc_login) -> u32 {
+    guard::value(0, || {
+        // SAFETY: the caller promises `login` is NULL or live.
+        unsafe { login.as_ref() }.map_or(0, |login| login.inner.codelen)
+    })
+}
+
+/// Checks the digits the user typed: exactly `codelen` ASCII digits, compared in constant time. Every
+/// check counts as an attempt.
+///
+/// On success `*out_verdict` is the verdict and, when `out_attempts_left` is not NULL,
+/// `*out_attempts_left` the checks left (0 unless the verdict is `LBC_VERDICT_REJECTED`). A wrong
+/// code is a verdict, not a failure: the function fails only on bad arguments.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login no other thread uses; `digits` NULL or NUL-terminated;
+/// `out_verdict` NULL or writable; `out_attempts_left` NULL or writable; `err` NULL or a valid
+/// `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_check(
+    login: *mut lbc_login,
+    digits: *const c_char,
+    out_verdict: *mut lbc_verdict,
+    out_attempts_left: *mut u32,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or writable out-parameters.
+    let (verdict_out, left_out, err) = unsafe {
+        (
+            Out::new(out_verdict),
+            Out::new(out_attempts_left),
+            Out::new(err),
+        )
+    };
+    guard::run(err, || {
+        // SAFETY: the caller promises `login` is NULL or live and not shared.
+        let login = unsafe { arg_mut(login, "login") }?;
+        // SAFETY: the caller promises `digits` is NULL or NUL-terminated.
+        let digits = unsafe { arg_str(digits, "digits") }?;
+        verdict_out.required("out_verdict")?;
+        let (verdict, left) = match login.inner.check(digits) {
+            Verdict::Accepted => (lbc_verdict::LBC_VERDICT_ACCEPTED, 0),
+            Verdict::Rejected { attempts_left } => {
+                (lbc_verdict::LBC_VERDICT_REJECTED, attempts_left)
+            }
+            Verdict::Locked => (lbc_verdict::LBC_VERDICT_LOCKED, 0),
+            Verdict::Expired => (lbc_verdict::LBC_VERDICT_EXPIRED, 0),
+        };
+        verdict_out.write_if_given(verdict);
+        left_out.write_if_given(left);
+        Ok(())
+    })
+}
+
+/// The login's state as JSON, for a web session (it holds the code: keep it server-side).
+///
+/// On success `*out_json` is a new string; free it with `lbc_string_free`.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed; `out_json` NULL or writable; `err` NULL
+/// or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_to_json(
+    login: *const lbc_login,
+    out_json: *mut *mut c_char,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or writable out-parameters.
+    let (out, err) = unsafe { (Out::new(out_json), Out::new(err)) };
+    guard::run(err, || {
+        // SAFETY: the caller promises `login` is NULL or live.
+        let login = unsafe { arg(login, "login") }?;
+        out.required("out_json")?;
+        out.write_if_given(owned(&login.inner.to_json()));
+        Ok(())
+    })
+}
+
+/// A login back from `lbc_login_to_json`'s text; anything else is `LBC_INVALID_INPUT`.
+///
+/// On success `*out_login` is new; free it with `lbc_login_free`.
+///
+/// # Safety
+///
+/// `json` must be NULL or NUL-terminated; `out_login` NULL or writable; `err` NULL or a valid
+/// `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_from_json(
+    json: *const c_char,
+    out_login: *mut *mut lbc_login,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or writable out-parameters.
+    let (out, err) = unsafe { (Out::new(out_login), Out::new(err)) };
+    guard::run(err, || {
+        // SAFETY: the caller promises `json` is NULL or NUL-terminated.
+        let json = unsafe { arg_str(json, "json") }?;
+        out.required("out_login")?;
+        let login = LoginCall::from_json(json)?;
+        out.write_if_given(guard::boxed(lbc_login { inner: login }));
+        Ok(())
+    })
+}
+
+/// Polls `call-status` (backing off from 0.5 s to 3 s) until the call's status is final or
+/// `timeout_ms` milliseconds pass; `*out_state` is the last status seen, which is not final if the
+/// time ran out (check `lbc_call_state_is_final`). Blocks the calling thread.
+///
+/// On success `*out_state` is new; free it with `lbc_call_state_free`.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed; `client` NULL or a live client;
+/// `out_state` NULL or writable; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_wait_final(
+    login: *const lbc_login,
+    client: *const lbc_client,
+    timeout_ms: u64,
+    out_state: *mut *mut lbc_call_state,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or writable out-parameters.
+    let (out, err) = unsafe { (Out::new(out_state), Out::new(err)) };
+    guard::run(err, || {
+        // SAFETY: the caller promises valid pointers or NULL.
+        let login = unsafe { arg(login, "login") }?;
+        // SAFETY: as above.
+        let client = unsafe { arg(client, "client") }?;
+        out.required("out_state")?;
+        let state = login
+            .inner
+            .wait_final(&client.inner, Duration::from_millis(timeout_ms))?;
+        out.write_if_given(guard::boxed(lbc_call_state { inner: state }));
+        Ok(())
+    })
+}
+
+/// Ends the login's call if it is still ringing (`call-hangup`), e.g. once the digits were accepted.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed; `client` NULL or a live client; `err`
+/// NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_hangup(
+    login: *const lbc_login,
+    client: *const lbc_client,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or a writable `err`.
+    let err = unsafe { Out::new(err) };
+    guard::run(err, || {
+        // SAFETY: the caller promises valid pointers or NULL.
+        let login = unsafe { arg(login, "login") }?;
+        // SAFETY: as above.
+        let client = unsafe { arg(client, "client") }?;
+        login.inner.hangup(&client.inner)
+    })
+}
+
+/// Frees a login. NULL is a no-op.
+///
+/// # Safety
+///
+/// `login` must be NULL or a login from this library not freed yet; not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_free(login: *mut lbc_login) {
+    guard::value((), || {
+        // SAFETY: the caller promises `login` is NULL or owned and freed once.
+        unsafe { guard::free_box(login) }
+    })
+}

@@ -1,0 +1,99 @@
+//! `lbc_client_request`: any method by name, parameters and answer as JSON (the escape hatch).
+
+use std::ffi::c_char;
+
+use lbc_core::{Error, Params};
+use serde_json::Value;
+
+use crate::client::lbc_client;
+use crate::error::lbc_error;
+use crate::guard::{self, Out, arg};
+use crate::status::lbc_status;
+use crate::strings::{arg_str, opt_str, owned};
+
+/// Turns the caller's JSON object into parameters: strings as they are, numbers and booleans as their
+/// JSON text, `null` left out.
+///
+/// This mirrors how lbc-core reads the wire's JSON `params` parameter; lbc-core keeps that function
+/// private, so the argument conversion lives here until it is exported.
+fn params_from_json(text: &str) -> Result<Params, Error> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid_input("params_json", format!("not JSON: {e}")))?;
+    let Value::Object(object) = value else {
+        return Err(Error::invalid_input("params_json", "not a JSON object"));
+    };
+    let mut params = Params::new();
+    for (name, value) in object {
+        let text = match value {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => continue,
+            Value::Array(_) | Value::Object(_) => {
+                return Err(Error::invalid_input(
+                    format!("params_json.{name}"),
+                    "a parameter value must be a string or a number",
+                ));
+            }
+        };
+        params.set(name, text);
+    }
+    Ok(params)
+}
+
+/// Calls any API method by its wire name (e.g. `"call-status"`) and returns the answer as JSON: the
+/// escape hatch for bindings and for methods the typed functions do not have yet.
+///
+/// `params_json` is a JSON object of string or number values (NULL: no parameters); `call-api-id`,
+/// `timestamp`, `nonce` and the signature are added as for the typed functions. On success
+/// `*out_answer_json` is the answer's JSON object (`{}` for the empty successes); free it with
+/// `lbc_string_free`. An error answer is `LBC_API_ERROR`, as everywhere.
+///
+/// # Safety
+///
+/// `client` must be NULL or a live client; `method` and `params_json` NULL or NUL-terminated;
+/// `out_answer_json` NULL or writable; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_client_request(
+    client: *const lbc_client,
+    method: *const c_char,
+    params_json: *const c_char,
+    out_answer_json: *mut *mut c_char,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or writable out-parameters.
+    let (out, err) = unsafe { (Out::new(out_answer_json), Out::new(err)) };
+    guard::run(err, || {
+        // SAFETY: the caller promises valid pointers or NULL.
+        let client = unsafe { arg(client, "client") }?;
+        // SAFETY: as above.
+        let method = unsafe { arg_str(method, "method") }?;
+        // SAFETY: as above.
+        let params_json = unsafe { opt_str(params_json, "params_json") }?;
+        out.required("out_answer_json")?;
+        let params = match params_json {
+            Some(text) => params_from_json(text)?,
+            None => Params::new(),
+        };
+        let answer = client.inner.request(method, &params)?;
+        out.write_if_given(owned(&answer.to_string()));
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_params_convert_like_the_wire() {
+        let params = params_from_json(r#"{"call":"c1","n":5,"b":true,"x":null}"#).unwrap();
+        assert_eq!(
+            params.iter().collect::<Vec<_>>(),
+            vec![("call", "c1"), ("n", "5"), ("b", "true")]
+        );
+        for bad in ["[1]", "nope", r#"{"a":[1]}"#, r#"{"a":{}}"#] {
+            assert!(params_from_json(bad).is_err(), "{bad}");
+        }
+    }
+}
