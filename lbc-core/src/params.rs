@@ -1,5 +1,9 @@
 //! An ordered list of request parameters, as they travel on the wire.
 
+use serde_json::Value;
+
+use crate::Error;
+
 /// Request parameters: `name = value` pairs in the order they were added.
 ///
 /// Setting a name that is already present replaces its value in place, so a name occurs at most once.
@@ -69,6 +73,34 @@ impl Params {
         self.iter().filter(|(_, v)| !v.is_empty())
     }
 
+    /// Reads parameters from a JSON object (the wire's `params`, or a binding's arguments): strings as
+    /// they are, numbers and booleans as their JSON text, `null` left out. Anything else is an
+    /// [`Error::InvalidInput`] on `field`.
+    pub fn from_json(text: &str, field: &str) -> Result<Params, Error> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| Error::invalid_input(field, format!("not JSON: {e}")))?;
+        let Value::Object(object) = value else {
+            return Err(Error::invalid_input(field, "not a JSON object"));
+        };
+        let mut params = Params::new();
+        for (name, value) in object {
+            let text = match value {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => continue,
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(Error::invalid_input(
+                        format!("{field}.{name}"),
+                        "a parameter value must be a string or a number",
+                    ));
+                }
+            };
+            params.set(name, text);
+        }
+        Ok(params)
+    }
+
     /// How many pairs there are.
     pub fn len(&self) -> usize {
         self.pairs.len()
@@ -104,5 +136,18 @@ mod tests {
         assert_eq!(p.get("b"), Some(""));
         assert_eq!(p.given("b"), None);
         assert_eq!(p.non_empty().count(), 1);
+    }
+
+    #[test]
+    fn json_objects_become_parameters() {
+        let p = Params::from_json(r#"{"a":"x","n":5,"b":true,"z":null}"#, "params").unwrap();
+        assert_eq!(
+            p.iter().collect::<Vec<_>>(),
+            vec![("a", "x"), ("n", "5"), ("b", "true")]
+        );
+        for bad in ["[1]", "{\"a\":[1]}", "{", "\"s\""] {
+            let err = Params::from_json(bad, "params").unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { .. }), "{bad}");
+        }
     }
 }

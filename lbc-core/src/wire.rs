@@ -381,8 +381,8 @@ pub fn parse(request: &IncomingRequest<'_>) -> Result<ParsedRequest, Error> {
     }
 
     if let Some(packed) = params.remove(PARAMS_JSON) {
-        for (name, value) in parse_params_json(&packed)? {
-            if params.get(&name).is_none() {
+        for (name, value) in Params::from_json(&packed, PARAMS_JSON)?.iter() {
+            if params.get(name).is_none() {
                 params.set(name, value);
             }
         }
@@ -441,7 +441,10 @@ fn parse_body(content_type: Option<&str>, body: &[u8]) -> Result<Vec<(String, St
         "application/json" => {
             let text = std::str::from_utf8(body)
                 .map_err(|_| Error::invalid_input("body", "the JSON body is not UTF-8"))?;
-            parse_params_json(text)
+            Ok(Params::from_json(text, PARAMS_JSON)?
+                .iter()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect())
         }
         _ => Ok(form_urlencoded::parse(body)
             .map(|(n, v)| (n.into_owned(), v.into_owned()))
@@ -526,33 +529,6 @@ fn trim_trailing_line_break(bytes: &[u8]) -> &[u8] {
         .strip_suffix(b"\r\n")
         .or_else(|| bytes.strip_suffix(b"\n"))
         .unwrap_or(bytes)
-}
-
-/// Unpacks the JSON object of `params`: strings as they are, numbers and booleans as text, `null`
-/// left out.
-fn parse_params_json(text: &str) -> Result<Vec<(String, String)>, Error> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::invalid_input(PARAMS_JSON, format!("not JSON: {e}")))?;
-    let Value::Object(object) = value else {
-        return Err(Error::invalid_input(PARAMS_JSON, "not a JSON object"));
-    };
-    let mut pairs = Vec::with_capacity(object.len());
-    for (name, value) in object {
-        let text = match value {
-            Value::String(s) => s,
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Null => continue,
-            Value::Array(_) | Value::Object(_) => {
-                return Err(Error::invalid_input(
-                    name,
-                    "a parameter value must be a string or a number",
-                ));
-            }
-        };
-        pairs.push((name, text));
-    }
-    Ok(pairs)
 }
 
 #[cfg(test)]
