@@ -17,7 +17,11 @@ fn the_last_two_digits_choose_the_outcome() {
     for (msisdn, status, last_error) in [
         ("79990000008", CallStatus::Busy, None),
         ("79990000016", CallStatus::NotAnswered, None),
-        ("79990000032", CallStatus::Failed, Some("Call rejected, try again")),
+        (
+            "79990000032",
+            CallStatus::Failed,
+            Some("Call rejected, try again"),
+        ),
         ("79990000004", CallStatus::Answered, None),
         ("79990000099", CallStatus::Answered, None),
     ] {
@@ -27,7 +31,10 @@ fn the_last_two_digits_choose_the_outcome() {
         assert_eq!(state.status_desc, status.description(), "{msisdn}");
         assert_eq!(state.last_error.as_deref(), last_error, "{msisdn}");
         let view = sandbox.latest_call_to(msisdn).unwrap();
-        assert_eq!((view.status, view.status_desc.as_str()), (status.code(), status.description()));
+        assert_eq!(
+            (view.status, view.status_desc.as_str()),
+            (status.code(), status.description())
+        );
     }
 }
 
@@ -41,7 +48,11 @@ fn a_call_is_queued_then_dialing_then_final() {
     assert_eq!(status(&client).last_error, None);
     sandbox.advance_clock(10);
     assert_eq!(status(&client).status, CallStatus::Dialing);
-    assert_eq!(status(&client).last_error, None, "set only once the call failed");
+    assert_eq!(
+        status(&client).last_error,
+        None,
+        "set only once the call failed"
+    );
     sandbox.advance_clock(10);
     let last = status(&client);
     assert_eq!(last.status, CallStatus::Failed);
@@ -71,19 +82,31 @@ fn hanging_up_ends_a_ringing_call_and_is_idempotent() {
     let client = client(&sandbox);
     let queued = client.call("79990000001", None).unwrap();
     client.call_hangup(&queued.call).unwrap();
-    assert_eq!(client.call_status(&queued.call).unwrap().status, CallStatus::NotAnswered);
+    assert_eq!(
+        client.call_status(&queued.call).unwrap().status,
+        CallStatus::NotAnswered
+    );
     client.call_hangup(&queued.call).unwrap();
 
     let dialing = client.call("79990000002", None).unwrap();
     sandbox.advance_clock(15);
-    assert_eq!(client.call_status(&dialing.call).unwrap().status, CallStatus::Dialing);
+    assert_eq!(
+        client.call_status(&dialing.call).unwrap().status,
+        CallStatus::Dialing
+    );
     client.call_hangup(&dialing.call).unwrap();
     sandbox.advance_clock(60);
-    assert_eq!(client.call_status(&dialing.call).unwrap().status, CallStatus::NotAnswered);
+    assert_eq!(
+        client.call_status(&dialing.call).unwrap().status,
+        CallStatus::NotAnswered
+    );
 
     let answered = client.call("79990000003", None).unwrap();
     sandbox.advance_clock(25);
-    assert_eq!(client.call_status(&answered.call).unwrap().status, CallStatus::Answered);
+    assert_eq!(
+        client.call_status(&answered.call).unwrap().status,
+        CallStatus::Answered
+    );
     client.call_hangup(&answered.call).unwrap();
     assert_eq!(
         client.call_status(&answered.call).unwrap().status,
@@ -118,7 +141,10 @@ fn a_repeat_before_the_timeout_is_refused_with_the_delay() {
     let api = err.api().unwrap();
     assert_eq!(api.code, ErrorCode::CallRepeatTimeout);
     assert_eq!(api.class.as_deref(), Some("PROCESS"));
-    assert_eq!(api.reason.as_deref(), Some("You can call back in 24 seconds"));
+    assert_eq!(
+        api.reason.as_deref(),
+        Some("You can call back in 24 seconds")
+    );
     // Another IP, or another number, is another pair.
     client.call("79991112233", Some("80.80.88.89")).unwrap();
     client.call("79991112234", Some("80.80.88.88")).unwrap();
@@ -152,7 +178,10 @@ fn without_credit_there_is_no_call() {
     assert_code(client.call("79990000001", None), ErrorCode::NotEnoughCredit);
     assert!(sandbox.latest_call_to("79990000001").is_none());
     let balance = client.balance().unwrap();
-    assert_eq!((balance.balance.0, balance.consumed.0, balance.current().0), (150, 100, 50));
+    assert_eq!(
+        (balance.balance.0, balance.consumed.0, balance.current().0),
+        (150, 100, 50)
+    );
     patch_account(&sandbox, &creds.call_api_id, json!({"balance": 200}));
     client.call("79990000001", None).unwrap();
 }
@@ -187,7 +216,11 @@ fn while_the_service_is_down_calls_are_rejected() {
     patch_account(&sandbox, &creds.call_api_id, json!({"server_status": 0}));
     assert!(!client.server_status().unwrap().is_working());
     assert_code(client.call("79990000000", None), ErrorCode::CallRejected);
-    assert_eq!(client.balance().unwrap().consumed.0, 0, "a rejected call is free");
+    assert_eq!(
+        client.balance().unwrap().consumed.0,
+        0,
+        "a rejected call is free"
+    );
     patch_account(&sandbox, &creds.call_api_id, json!({"server_status": 1}));
     client.call("79990000000", None).unwrap();
 }

@@ -4,9 +4,7 @@
 mod common;
 
 use common::*;
-use lbc_core::{
-    CallStatus, Encoding, ErrorCode, Payment, Register, SignaturePlacement,
-};
+use lbc_core::{CallStatus, Encoding, ErrorCode, Payment, Register, SignaturePlacement};
 use serde_json::json;
 
 const PLACEMENTS: [SignaturePlacement; 2] = [SignaturePlacement::Param, SignaturePlacement::Header];
@@ -24,26 +22,50 @@ fn every_method_in_every_encoding_and_placement() {
             let client = client_with(&sandbox, &creds, encoding, placement);
 
             let status = client.status().expect(&label);
-            assert!(status.activated && !status.blocked && !status.allow_unsecure_calls, "{label}");
-            assert!(client.server_status().expect(&label).is_working(), "{label}");
+            assert!(
+                status.activated && !status.blocked && !status.allow_unsecure_calls,
+                "{label}"
+            );
+            assert!(
+                client.server_status().expect(&label).is_working(),
+                "{label}"
+            );
 
             client.options(5_000 + n).expect(&label);
             let balance = client.balance().expect(&label);
             assert_eq!(balance.balance_notify_limit.0, 5_000 + n, "{label}");
-            assert_eq!((balance.balance.0, balance.consumed.0), (10_000, 0), "{label}");
+            assert_eq!(
+                (balance.balance.0, balance.consumed.0),
+                (10_000, 0),
+                "{label}"
+            );
 
             match client.pay(&lbc_core::Pay::new(50_000)).expect(&label) {
-                Payment::Form { url, method, fields } => {
-                    assert!(url.starts_with(&format!("http://{}/_sandbox/pay/", sandbox.addr())), "{label}: {url}");
+                Payment::Form {
+                    url,
+                    method,
+                    fields,
+                } => {
+                    assert!(
+                        url.starts_with(&format!("http://{}/_sandbox/pay/", sandbox.addr())),
+                        "{label}: {url}"
+                    );
                     assert_eq!(method, "POST");
-                    assert!(fields.contains(&("MNT_AMOUNT".to_owned(), "5.00".to_owned())), "{label}: {fields:?}");
+                    assert!(
+                        fields.contains(&("MNT_AMOUNT".to_owned(), "5.00".to_owned())),
+                        "{label}: {fields:?}"
+                    );
                 }
                 other => panic!("{label}: {other:?}"),
             }
 
             let msisdn = format!("7999123{n:04}");
             let started = client.call(&msisdn, Some("10.0.0.1")).expect(&label);
-            assert_eq!((started.codelen, started.repeat_timeout), (4, 30), "{label}");
+            assert_eq!(
+                (started.codelen, started.repeat_timeout),
+                (4, 30),
+                "{label}"
+            );
             assert_eq!(started.mask.len(), 11, "{label}");
             assert!(started.mask.starts_with('7'), "{label}");
             let view = sandbox.call(&started.call).expect(&label);
@@ -65,7 +87,9 @@ fn every_method_in_every_encoding_and_placement() {
                 .change_credential("admin@example.com", Some("+7 999 000-00-00"))
                 .expect(&label);
             let key = mailed_key(&sandbox, &change.call_api_id);
-            let renewed = client.with_credentials(&change.call_api_id, key).expect(&label);
+            let renewed = client
+                .with_credentials(&change.call_api_id, key)
+                .expect(&label);
             renewed.credential_confirm().expect(&label);
             assert_code(client.balance(), ErrorCode::AccountBlocked);
             assert_eq!(renewed.balance().expect(&label).consumed.0, 100, "{label}");
@@ -82,7 +106,10 @@ fn every_method_in_every_encoding_and_placement() {
                         .balance_notify_limit(-1),
                 )
                 .expect(&label);
-            assert_eq!(registration.verify_url, verify.url(&format!("/lbc-{n}.html")));
+            assert_eq!(
+                registration.verify_url,
+                verify.url(&format!("/lbc-{n}.html"))
+            );
             verify.serve(200, &format!("{}\n", registration.call_api_id));
             let key = mailed_key(&sandbox, &registration.call_api_id);
             let site = anonymous
@@ -109,13 +136,19 @@ fn the_raw_escape_hatch_reaches_every_method_too() {
     let answer = client
         .request("status", &lbc_core::Params::new())
         .expect("status");
-    assert_eq!(answer, json!({"activated": 1, "blocked": 0, "allow_unsecure_calls": 0}));
+    assert_eq!(
+        answer,
+        json!({"activated": 1, "blocked": 0, "allow_unsecure_calls": 0})
+    );
     let answer = client
         .request("server-status", &lbc_core::Params::new())
         .expect("server-status");
     assert_eq!(answer, json!({"server_status": 1}));
     let answer = client
-        .request("options", &lbc_core::Params::new().with("balance_notify_limit", "7"))
+        .request(
+            "options",
+            &lbc_core::Params::new().with("balance_notify_limit", "7"),
+        )
         .expect("options");
     assert_eq!(answer, json!({}), "an empty success is {{}}");
     let balance = client

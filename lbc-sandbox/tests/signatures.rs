@@ -148,7 +148,10 @@ fn a_replayed_nonce_is_refused_until_it_leaves_the_window() {
     let err = replaying(0).balance().unwrap_err();
     assert_eq!(code::<()>(Err(err)), "NONCE_ALREADY_USED");
     // Another timestamp does not make the nonce new.
-    assert_code(replaying(-60).status_then_balance(), ErrorCode::NonceAlreadyUsed);
+    assert_code(
+        replaying(-60).status_then_balance(),
+        ErrorCode::NonceAlreadyUsed,
+    );
 
     // 12 hours on, the nonce is still remembered.
     sandbox.advance_clock(12 * 3600);
@@ -212,7 +215,12 @@ fn unknown_ids_are_invalid_account() {
         api.reason.as_deref(),
         Some("Unknown user npK5AJe407KnZnn9kqYIL9dMJP7WZIpP01fwNjP6")
     );
-    assert!(api.stack.as_deref().unwrap().starts_with("INVALID_ACCOUNT\nError: Unknown user"));
+    assert!(
+        api.stack
+            .as_deref()
+            .unwrap()
+            .starts_with("INVALID_ACCOUNT\nError: Unknown user")
+    );
     assert!(api.request_id.is_some());
     assert_code(stranger.status(), ErrorCode::InvalidAccount);
 }
@@ -297,12 +305,19 @@ fn accounts_allowed_unsecure_calls_need_no_signature_except_for_credentials() {
         );
         assert_eq!(answer.json()["error"], "NO_SIGNATURE", "{method}");
     }
-    assert_code(wrong.change_credential("a@example.com", None), ErrorCode::InvalidSignature);
+    assert_code(
+        wrong.change_credential("a@example.com", None),
+        ErrorCode::InvalidSignature,
+    );
     client_for(&sandbox, &creds)
         .change_credential("a@example.com", None)
         .unwrap();
 
     // Switched off again through the control endpoint.
-    patch_account(&sandbox, &creds.call_api_id, json!({"allow_unsecure_calls": false}));
+    patch_account(
+        &sandbox,
+        &creds.call_api_id,
+        json!({"allow_unsecure_calls": false}),
+    );
     assert_code(unsigned.balance(), ErrorCode::NoSignature);
 }
