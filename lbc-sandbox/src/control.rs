@@ -1,18 +1,5 @@
-//! `/_sandbox/`: inspection and control for tests, and the sandbox's payment page.
-//!
-//! | endpoint | does |
-//! | --- | --- |
-//! | `GET /_sandbox/calls/{call}` | the call (`CallView`), 404 when unknown |
-//! | `GET /_sandbox/phones/{msisdn}` | the latest call to that number, 404 when none |
-//! | `GET /_sandbox/outbox` | the mails sent, oldest first (at most the last 1000) |
-//! | `POST /_sandbox/clock {"advance_seconds": N}` | moves the virtual clock; answers `{"now": UNIX_SECONDS}` |
-//! | `POST /_sandbox/accounts {...}` | creates an account (all fields optional: `call_api_id`, `api_key`, `balance`, `activated` (default true), `allow_unsecure_calls`); answers `{"call_api_id","api_key"}` |
-//! | `GET /_sandbox/accounts/{id}` | the account's state |
-//! | `PATCH /_sandbox/accounts/{id} {...}` | sets `balance`, `blocked`, `allow_unsecure_calls` and/or the service-wide `server_status`; answers the account's state |
-//! | `GET /_sandbox/pay/{token}` | the payment form that `pay` links to |
-//! | `POST /_sandbox/pay/{token}` | pays: the amount is credited once (303 to `success_url` when `pay` had one) |
-//!
-//! Errors are JSON `{"error","reason"}` with HTTP 400 (bad input), 404 (unknown) or 409 (taken id).
+//! `/_sandbox/`: inspection and control for tests, and the sandbox's payment page (the endpoints
+//! are listed in the crate's documentation).
 
 use std::sync::Arc;
 

@@ -50,8 +50,25 @@
 //! - `pay` answers the first revision's shape, linking to the sandbox's own payment page
 //!   (`/_sandbox/pay/{token}`), which credits the account when its form is posted.
 //!
-//! The inspection and control endpoints under `/_sandbox/` are listed in the `control` module's
-//! source and in the project's DESIGN.md.
+//! ## Inspection and control: `/_sandbox/`
+//!
+//! | endpoint | does |
+//! | --- | --- |
+//! | `GET /_sandbox/calls/{call}` | the call (`CallView`), 404 when unknown |
+//! | `GET /_sandbox/phones/{msisdn}` | the latest call to that number, 404 when none |
+//! | `GET /_sandbox/outbox` | the mails sent, oldest first (at most the last 1000) |
+//! | `POST /_sandbox/clock {"advance_seconds": N}` | moves the virtual clock; answers `{"now": UNIX_SECONDS}` |
+//! | `POST /_sandbox/accounts {...}` | creates an account (all fields optional: `call_api_id`, `api_key`, `balance`, `activated` (default true), `allow_unsecure_calls`); answers `{"call_api_id","api_key"}` |
+//! | `GET /_sandbox/accounts/{id}` | the account's state |
+//! | `PATCH /_sandbox/accounts/{id} {...}` | sets `balance`, `blocked`, `allow_unsecure_calls` and/or the service-wide `server_status`; answers the account's state |
+//! | `GET /_sandbox/pay/{token}` | the payment form that `pay` links to |
+//! | `POST /_sandbox/pay/{token}` | pays: the amount is credited once (303 to `success_url` when `pay` had one) |
+//!
+//! An account's state is `{"call_api_id", "key_state"` (`pending`, `active` or `retired`: the state of
+//! the id asked about), `"domain", "admin_email", "activated", "blocked", "allow_unsecure_calls"`
+//! (booleans), `"balance", "consumed", "balance_notify_limit", "server_status"}`. Flags in requests may
+//! be `true`/`false` or `0`/`1`; unknown members are refused. Errors are JSON `{"error","reason"}` with
+//! HTTP 400 (bad input), 404 (unknown), 409 (taken id) or 413 (a body over 1 MiB).
 #![forbid(unsafe_code)]
 
 mod answer;

@@ -225,7 +225,7 @@ fn pay(ctx: Ctx<'_>) -> Outcome {
 fn usd(credits: i64) -> String {
     let text = format!("{}.{:04}", credits / 10_000, credits % 10_000);
     let trimmed = text.trim_end_matches('0');
-    let decimals = trimmed.len() - trimmed.find('.').unwrap_or(trimmed.len()) - 1;
+    let decimals = trimmed.find('.').map_or(2, |dot| trimmed.len() - dot - 1);
     format!("{trimmed}{}", "0".repeat(2usize.saturating_sub(decimals)))
 }
 
