@@ -364,3 +364,8 @@ impl Drop for Sandbox {
         self.stop();
     }
 }
+
+/// The README's Rust example, compiled and run as a doc-test so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExample;
