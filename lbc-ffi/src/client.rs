@@ -44,7 +44,7 @@ pub unsafe extern "C" fn lbc_client_new(
         let config = unsafe { arg(config, "config") }?;
         out.required("out_client")?;
         let client = config.builder.clone().build()?;
-        out.write_if_given(guard::boxed(lbc_client { inner: client }));
+        out.write(|| guard::boxed(lbc_client { inner: client }));
         Ok(())
     })
 }
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn lbc_client_with_credentials(
         let api_key = unsafe { arg_str(api_key, "api_key") }?;
         out.required("out_client")?;
         let other = client.inner.with_credentials(call_api_id, api_key)?;
-        out.write_if_given(guard::boxed(lbc_client { inner: other }));
+        out.write(|| guard::boxed(lbc_client { inner: other }));
         Ok(())
     })
 }
@@ -139,9 +139,11 @@ pub unsafe extern "C" fn lbc_client_register(
         args.verify_url = verify_url.map(str::to_owned);
         args.balance_notify_limit = limit;
         let registration = client.inner.register(&args)?;
-        out.write_if_given(guard::boxed(lbc_registration {
-            inner: registration,
-        }));
+        out.write(|| {
+            guard::boxed(lbc_registration {
+                inner: registration,
+            })
+        });
         Ok(())
     })
 }
@@ -167,7 +169,7 @@ pub unsafe extern "C" fn lbc_client_status(
         let client = unsafe { arg(client, "client") }?;
         out.required("out_status")?;
         let status = client.inner.status()?;
-        out.write_if_given(guard::boxed(lbc_account_status { inner: status }));
+        out.write(|| guard::boxed(lbc_account_status { inner: status }));
         Ok(())
     })
 }
@@ -193,7 +195,7 @@ pub unsafe extern "C" fn lbc_client_server_status(
         let client = unsafe { arg(client, "client") }?;
         out.required("out_status")?;
         let status = client.inner.server_status()?;
-        out.write_if_given(guard::boxed(lbc_server_status { inner: status }));
+        out.write(|| guard::boxed(lbc_server_status { inner: status }));
         Ok(())
     })
 }
@@ -239,7 +241,7 @@ pub unsafe extern "C" fn lbc_client_balance(
         let client = unsafe { arg(client, "client") }?;
         out.required("out_balance")?;
         let balance = client.inner.balance()?;
-        out.write_if_given(guard::boxed(lbc_balance { inner: balance }));
+        out.write(|| guard::boxed(lbc_balance { inner: balance }));
         Ok(())
     })
 }
@@ -286,7 +288,7 @@ pub unsafe extern "C" fn lbc_client_pay(
         args.fail_url = fail_url.map(str::to_owned);
         args.return_url = return_url.map(str::to_owned);
         let payment = client.inner.pay(&args)?;
-        out.write_if_given(guard::boxed(lbc_payment { inner: payment }));
+        out.write(|| guard::boxed(lbc_payment { inner: payment }));
         Ok(())
     })
 }
@@ -320,7 +322,7 @@ pub unsafe extern "C" fn lbc_client_change_credential(
         let admin_phone = unsafe { opt_str(admin_phone, "admin_phone") }?;
         out.required("out_call_api_id")?;
         let change = client.inner.change_credential(admin_email, admin_phone)?;
-        out.write_if_given(owned(&change.call_api_id));
+        out.write(|| owned(&change.call_api_id));
         Ok(())
     })
 }
@@ -374,7 +376,7 @@ pub unsafe extern "C" fn lbc_client_call(
         let ip_address = unsafe { opt_str(ip_address, "ip_address") }?;
         out.required("out_started")?;
         let started = client.inner.call(msisdn, ip_address)?;
-        out.write_if_given(guard::boxed(lbc_call_started { inner: started }));
+        out.write(|| guard::boxed(lbc_call_started { inner: started }));
         Ok(())
     })
 }
@@ -403,7 +405,7 @@ pub unsafe extern "C" fn lbc_client_call_status(
         let call = unsafe { arg_str(call, "call") }?;
         out.required("out_state")?;
         let state = client.inner.call_status(call)?;
-        out.write_if_given(guard::boxed(lbc_call_state { inner: state }));
+        out.write(|| guard::boxed(lbc_call_state { inner: state }));
         Ok(())
     })
 }

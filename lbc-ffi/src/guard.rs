@@ -43,7 +43,7 @@ pub(crate) fn run(err: Out<*mut lbc_error>, f: impl FnOnce() -> Result<(), Error
         Err(message) => lbc_error::panic(&message),
     };
     let status = failure.status;
-    err.write_if_given(boxed(failure));
+    err.write(|| boxed(failure));
     status
 }
 
@@ -87,12 +87,13 @@ impl<T> Out<T> {
         }
     }
 
-    /// Writes `value` when the out-parameter is not NULL (else drops it).
-    pub(crate) fn write_if_given(self, value: T) {
+    /// Writes the value `make` gives when the out-parameter is not NULL; `make` is not called
+    /// otherwise (so nothing is allocated that no one would free).
+    pub(crate) fn write(self, make: impl FnOnce() -> T) {
         if !self.0.is_null() {
             // SAFETY: `new`'s contract: a non-NULL pointer is valid for writing a T. `write` does not
             // drop the (possibly uninitialised) old value.
-            unsafe { self.0.write(value) }
+            unsafe { self.0.write(make()) }
         }
     }
 }

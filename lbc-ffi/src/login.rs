@@ -66,7 +66,7 @@ pub unsafe extern "C" fn lbc_client_start_login(
         let ip_address = unsafe { opt_str(ip_address, "ip_address") }?;
         out.required("out_login")?;
         let login = client.inner.start_login(msisdn, ip_address)?;
-        out.write_if_given(guard::boxed(lbc_login { inner: login }));
+        out.write(|| guard::boxed(lbc_login { inner: login }));
         Ok(())
     })
 }
@@ -159,8 +159,8 @@ pub unsafe extern "C" fn lbc_login_check(
             Verdict::Locked => (lbc_verdict::LBC_VERDICT_LOCKED, 0),
             Verdict::Expired => (lbc_verdict::LBC_VERDICT_EXPIRED, 0),
         };
-        verdict_out.write_if_given(verdict);
-        left_out.write_if_given(left);
+        verdict_out.write(|| verdict);
+        left_out.write(|| left);
         Ok(())
     })
 }
@@ -185,7 +185,7 @@ pub unsafe extern "C" fn lbc_login_to_json(
         // SAFETY: the caller promises `login` is NULL or live.
         let login = unsafe { arg(login, "login") }?;
         out.required("out_json")?;
-        out.write_if_given(owned(&login.inner.to_json()));
+        out.write(|| owned(&login.inner.to_json()));
         Ok(())
     })
 }
@@ -211,7 +211,7 @@ pub unsafe extern "C" fn lbc_login_from_json(
         let json = unsafe { arg_str(json, "json") }?;
         out.required("out_login")?;
         let login = LoginCall::from_json(json)?;
-        out.write_if_given(guard::boxed(lbc_login { inner: login }));
+        out.write(|| guard::boxed(lbc_login { inner: login }));
         Ok(())
     })
 }
@@ -245,7 +245,7 @@ pub unsafe extern "C" fn lbc_login_wait_final(
         let state = login
             .inner
             .wait_final(&client.inner, Duration::from_millis(timeout_ms))?;
-        out.write_if_given(guard::boxed(lbc_call_state { inner: state }));
+        out.write(|| guard::boxed(lbc_call_state { inner: state }));
         Ok(())
     })
 }

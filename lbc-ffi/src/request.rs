@@ -76,7 +76,7 @@ pub unsafe extern "C" fn lbc_client_request(
             None => Params::new(),
         };
         let answer = client.inner.request(method, &params)?;
-        out.write_if_given(owned(&answer.to_string()));
+        out.write(|| owned(&answer.to_string()));
         Ok(())
     })
 }

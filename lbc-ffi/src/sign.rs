@@ -81,7 +81,7 @@ pub unsafe extern "C" fn lbc_sign(
         let params = unsafe { read_params(params, n_params) }?;
         out.required("out_hex")?;
         let signature = Signer::new(api_key).sign(method, &params)?;
-        out.write_if_given(owned(&signature));
+        out.write(|| owned(&signature));
         Ok(())
     })
 }

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# The C tests of libloginbycall (run by `make test-c`, after the release build and the header check):
+#
+#  1. installs the library into a temporary prefix with `make install` and checks it: only lbc_*
+#     symbols exported, the SONAME, the symlinks, pkg-config's answers;
+#  2. compiles the C tests and both examples against the installed copy through pkg-config, linked
+#     to the shared library and fully static (`pkg-config --static`, `cc -static`);
+#  3. starts `lbc sandbox --listen 127.0.0.1:0` (built with `cargo build -p lbc-cli`), reads its
+#     ready line, and stops it at the end, failure or not;
+#  4. runs the shared-library programs under valgrind memcheck, and the static ones without it
+#     (memcheck cannot replace malloc in a static binary, so it would see no leaks there).
+#
+# Valgrind: `--errors-for-leak-kinds=definite,indirect`. The Rust standard library keeps a few
+# per-thread and once-initialised allocations alive until the process exits (the current thread's
+# handle, ureq's resolver setup); memcheck reports them as "possibly lost" / "still reachable",
+# which are not leaks of the library and are not counted. No suppression file is needed.
+#
+# The thread test (8 threads x 200 call-status on one client) runs under valgrind as well: it takes a
+# few seconds. It is not run under helgrind/DRD, which do not understand the futex-based locks of
+# the Rust standard library and report false races.
+#
+# Needs: cc, c++, make, pkg-config, valgrind, python3, nm and readelf (binutils), cargo.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CARGO="${CARGO:-cargo}"
+MAKE="${MAKE:-make}"
+CC="${CC:-cc}"
+CXX="${CXX:-c++}"
+TARGET_DIR="${TARGET_DIR:-${CARGO_TARGET_DIR:-$ROOT/target}}"
+VALGRIND=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect
+    --errors-for-leak-kinds=definite,indirect --error-exitcode=1)
+CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -g -O1)
+CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -O1)
+
+work="$(mktemp -d)"
+sandbox_pid=""
+cleanup() {
+    if [[ -n "$sandbox_pid" ]] && kill -0 "$sandbox_pid" 2>/dev/null; then
+        kill -TERM "$sandbox_pid" 2>/dev/null
+        wait "$sandbox_pid" 2>/dev/null
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+prefix="$work/prefix"
+build="$work/build"
+mkdir -p "$build"
+passed=0
+failed=0
+
+step() { # step NAME COMMAND...: runs a harness step, counting it
+    local name="$1"
+    shift
+    if "$@" >"$work/step.log" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok: $name"
+    else
+        failed=$((failed + 1))
+        echo "FAILED: $name"
+        sed 's/^/    /' "$work/step.log"
+    fi
+}
+
+run_test() { # run_test NAME COMMAND...: runs a C test program, adding its own counts
+    local name="$1" line p f status
+    shift
+    echo "== $name"
+    "$@" >"$work/test.log" 2>&1
+    status=$?
+    cat "$work/test.log"
+    line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/test.log" | tail -n 1)"
+    if [[ -n "$line" ]]; then
+        p="${line%% passed*}"
+        f="${line#*passed, }"
+        f="${f%% failed*}"
+        passed=$((passed + p))
+        failed=$((failed + f))
+    fi
+    if [[ $status -ne 0 && ( -z "$line" || "${f:-0}" -eq 0 ) ]]; then
+        failed=$((failed + 1)) # a crash, or valgrind's verdict
+        echo "FAILED: $name exited with status $status"
+    fi
+}
+
+cd "$ROOT" || exit 1
+
+# 1. Install and check the installed library.
+step "make install PREFIX=<tmp>" "$MAKE" -s install PREFIX="$prefix" CARGO="$CARGO"
+libdir="$prefix/lib"
+version="$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml)"
+major="${version%%.*}"
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+
+only_lbc_symbols() {
+    local all others
+    all="$(nm -D --defined-only "$libdir/libloginbycall.so" | awk '{print $3}')"
+    others="$(grep -v '^lbc_' <<<"$all")"
+    [[ -n "$all" && -z "$others" ]] || { echo "exported symbols that are not lbc_*:"; echo "$others"; return 1; }
+    echo "$(wc -l <<<"$all") symbols, all lbc_*"
+}
+soname_is_major() {
+    readelf -d "$libdir/libloginbycall.so.$version" | grep -q "SONAME.*\[libloginbycall\.so\.$major\]"
+}
+links_are_right() {
+    [[ "$(readlink "$libdir/libloginbycall.so")" == "libloginbycall.so.$major" &&
+       "$(readlink "$libdir/libloginbycall.so.$major")" == "libloginbycall.so.$version" &&
+       -f "$libdir/libloginbycall.a" && -f "$prefix/include/loginbycall.h" &&
+       -f "$prefix/include/loginbycall.hpp" ]]
+}
+pkg_config_answers() {
+    [[ "$(pkg-config --modversion loginbycall)" == "$version" ]] &&
+    [[ "$(pkg-config --cflags loginbycall | xargs)" == "-I$prefix/include" ]] &&
+    pkg-config --static --libs loginbycall | grep -q -- '-lpthread -ldl -lm'
+}
+step "only lbc_* symbols are exported" only_lbc_symbols
+step "SONAME is libloginbycall.so.$major" soname_is_major
+step "libloginbycall.so -> .so.$major -> .so.$version, .a and both headers installed" links_are_right
+step "pkg-config loginbycall: version, cflags, static libs" pkg_config_answers
+
+# 2. Compile tests and examples through pkg-config, shared and static.
+python3 tests/c/gen_vectors.py tests/vectors/signatures.json >"$build/vectors.inc" || exit 1
+read -r -a pc_shared <<<"$(pkg-config --cflags --libs loginbycall)"
+read -r -a pc_static <<<"$(pkg-config --static --cflags --libs loginbycall)"
+rpath=(-Wl,-rpath,"$libdir")
+for t in test_sign test_api test_threads; do
+    step "cc $t (shared)" "$CC" "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" tests/c/support.c \
+        "${pc_shared[@]}" "${rpath[@]}" -o "$build/$t"
+    step "cc -static $t" "$CC" -static "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" \
+        tests/c/support.c "${pc_static[@]}" -o "$build/$t-static"
+done
+step "cc examples/c/login.c (shared)" "$CC" "${CFLAGS[@]}" examples/c/login.c "${pc_shared[@]}" \
+    "${rpath[@]}" -o "$build/login-c"
+step "cc -static examples/c/login.c" "$CC" -static "${CFLAGS[@]}" examples/c/login.c \
+    "${pc_static[@]}" -o "$build/login-c-static"
+step "c++ examples/cpp/login.cpp (shared)" "$CXX" "${CXXFLAGS[@]}" examples/cpp/login.cpp \
+    "${pc_shared[@]}" "${rpath[@]}" -o "$build/login-cpp"
+step "c++ -static examples/cpp/login.cpp" "$CXX" -static "${CXXFLAGS[@]}" examples/cpp/login.cpp \
+    "${pc_static[@]}" -o "$build/login-cpp-static"
+statically_linked() {
+    local f
+    for f in "$build"/*-static; do
+        if readelf -d "$f" 2>/dev/null | grep -q NEEDED; then
+            echo "$f is dynamically linked"
+            return 1
+        fi
+    done
+}
+step "the -static programs need no shared library" statically_linked
+
+# 3. The sandbox.
+step "cargo build -p lbc-cli" "$CARGO" build --quiet -p lbc-cli
+"$TARGET_DIR/debug/lbc" sandbox --listen 127.0.0.1:0 --dial-ms 100 --ring-ms 300 \
+    >"$work/sandbox.out" 2>"$work/sandbox.err" &
+sandbox_pid=$!
+for _ in $(seq 1 300); do
+    [[ -s "$work/sandbox.out" ]] && break
+    kill -0 "$sandbox_pid" 2>/dev/null || break
+    sleep 0.1
+done
+ready="$(head -n 1 "$work/sandbox.out")"
+if [[ -z "$ready" ]]; then
+    echo "FAILED: lbc sandbox printed no ready line"
+    cat "$work/sandbox.err"
+    echo "test-c: $passed passed, $((failed + 1)) failed"
+    exit 1
+fi
+echo "sandbox: $ready"
+eval "$(python3 -c '
+import json, shlex, sys
+ready = json.loads(sys.argv[1])
+account = ready["accounts"][0]
+print("export LBC_BASE_URL=%s" % shlex.quote(ready["base_url"]))
+print("export LBC_CALL_API_ID=%s" % shlex.quote(account["call_api_id"]))
+print("export LBC_API_KEY=%s" % shlex.quote(account["api_key"]))
+' "$ready")"
+export LBC_USER_IP=203.0.113.9
+
+# 4. Run: shared under valgrind, static plainly.
+run_test "test_sign (valgrind)" "${VALGRIND[@]}" "$build/test_sign"
+run_test "test_api (valgrind)" "${VALGRIND[@]}" "$build/test_api"
+run_test "test_threads (valgrind)" "${VALGRIND[@]}" "$build/test_threads"
+run_test "test_sign (static)" "$build/test_sign-static"
+run_test "test_api (static)" "$build/test_api-static"
+run_test "test_threads (static)" "$build/test_threads-static"
+step "examples/c/login.c logs in (valgrind)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
+    "+7 900 444-00-00" 79004440000 "${VALGRIND[@]}" "$build/login-c"
+step "examples/cpp/login.cpp logs in (valgrind)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
+    "+7 900 444-01-00" 79004440100 "${VALGRIND[@]}" "$build/login-cpp"
+step "examples/c/login.c logs in (static)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
+    "+7 900 444-02-00" 79004440200 "$build/login-c-static"
+step "examples/cpp/login.cpp logs in (static)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
+    "+7 900 444-03-00" 79004440300 "$build/login-cpp-static"
+
+echo "test-c: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
