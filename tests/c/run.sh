@@ -2,7 +2,7 @@
 # The C tests of libloginbycall (run by `make test-c`, after the release build and the header check):
 #
 #  1. installs the library into a temporary prefix with `make install` and checks it: only lbc_*
-#     symbols exported, the SONAME, the symlinks, pkg-config's answers;
+#     symbols exported, the SONAME, the symlinks, pkg-config's answers, a Python ctypes smoke test;
 #  2. compiles the C tests and both examples against the installed copy through pkg-config, linked
 #     to the shared library and fully static (`pkg-config --static`, `cc -static`);
 #  3. starts `lbc sandbox --listen 127.0.0.1:0` (built with `cargo build -p lbc-cli`), reads its
@@ -119,6 +119,8 @@ step "only lbc_* symbols are exported" only_lbc_symbols
 step "SONAME is libloginbycall.so.$major" soname_is_major
 step "libloginbycall.so -> .so.$major -> .so.$version, .a and both headers installed" links_are_right
 step "pkg-config loginbycall: version, cflags, static libs" pkg_config_answers
+step "Python ctypes uses the library as it is" python3 tests/c/ctypes_smoke.py \
+    "$libdir/libloginbycall.so" tests/vectors/signatures.json
 
 # 2. Compile tests and examples through pkg-config, shared and static.
 python3 tests/c/gen_vectors.py tests/vectors/signatures.json >"$build/vectors.inc" || exit 1

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Python's ctypes uses libloginbycall as it is: pointers and scalars only.
+
+Usage: ctypes_smoke.py LIBRARY SIGNATURES_JSON
+Signs the first vector, reads an error through its getters, frees everything the library returned.
+"""
+import ctypes
+import json
+import sys
+
+
+class Param(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("value", ctypes.c_char_p)]
+
+
+def main():
+    lib = ctypes.CDLL(sys.argv[1])
+    with open(sys.argv[2], encoding="utf-8") as f:
+        vector = json.load(f)[0]
+    lib.lbc_version.restype = ctypes.c_char_p
+    lib.lbc_sign.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(Param), ctypes.c_size_t,
+                             ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p)]
+    lib.lbc_sign.restype = ctypes.c_int
+    lib.lbc_string_free.argtypes = [ctypes.c_void_p]
+    for getter in ("lbc_error_field", "lbc_error_message"):
+        getattr(lib, getter).argtypes = [ctypes.c_void_p]
+        getattr(lib, getter).restype = ctypes.c_void_p
+    lib.lbc_error_status.argtypes = [ctypes.c_void_p]
+    lib.lbc_error_free.argtypes = [ctypes.c_void_p]
+
+    def take(pointer):
+        text = ctypes.string_at(pointer).decode()
+        lib.lbc_string_free(pointer)
+        return text
+
+    params = (Param * len(vector["params"]))(
+        *[Param(k.encode(), v.encode()) for k, v in reversed(list(vector["params"].items()))])
+    out, err = ctypes.c_void_p(), ctypes.c_void_p()
+    status = lib.lbc_sign(vector["key"].encode(), vector["method"].encode(), params, len(params),
+                          ctypes.byref(out), ctypes.byref(err))
+    assert status == 0 and take(out) == vector["signature"], status
+
+    status = lib.lbc_sign(None, b"call", params, len(params), ctypes.byref(out), ctypes.byref(err))
+    assert status == 1 and lib.lbc_error_status(err) == 1, status
+    assert take(lib.lbc_error_field(err)) == "api_key"
+    message = take(lib.lbc_error_message(err))
+    lib.lbc_error_free(err)
+    print("ctypes: libloginbycall %s signs; a NULL key is refused: %s"
+          % (lib.lbc_version().decode(), message))
+
+
+if __name__ == "__main__":
+    main()
