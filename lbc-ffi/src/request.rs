@@ -2,44 +2,13 @@
 
 use std::ffi::c_char;
 
-use lbc_core::{Error, Params};
-use serde_json::Value;
+use lbc_core::Params;
 
 use crate::client::lbc_client;
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg};
 use crate::status::lbc_status;
 use crate::strings::{arg_str, opt_str, owned};
-
-/// Turns the caller's JSON object into parameters: strings as they are, numbers and booleans as their
-/// JSON text, `null` left out.
-///
-/// This mirrors how lbc-core reads the wire's JSON `params` parameter; lbc-core keeps that function
-/// private, so the argument conversion lives here until it is exported.
-fn params_from_json(text: &str) -> Result<Params, Error> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::invalid_input("params_json", format!("not JSON: {e}")))?;
-    let Value::Object(object) = value else {
-        return Err(Error::invalid_input("params_json", "not a JSON object"));
-    };
-    let mut params = Params::new();
-    for (name, value) in object {
-        let text = match value {
-            Value::String(s) => s,
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Null => continue,
-            Value::Array(_) | Value::Object(_) => {
-                return Err(Error::invalid_input(
-                    format!("params_json.{name}"),
-                    "a parameter value must be a string or a number",
-                ));
-            }
-        };
-        params.set(name, text);
-    }
-    Ok(params)
-}
 
 /// Calls any API method by its wire name (e.g. `"call-status"`) and returns the answer as JSON: the
 /// escape hatch for bindings and for methods the typed functions do not have yet.
@@ -72,28 +41,11 @@ pub unsafe extern "C" fn lbc_client_request(
         let params_json = unsafe { opt_str(params_json, "params_json") }?;
         out.required("out_answer_json")?;
         let params = match params_json {
-            Some(text) => params_from_json(text)?,
+            Some(text) => Params::from_json(text, "params_json")?,
             None => Params::new(),
         };
         let answer = client.inner.request(method, &params)?;
         out.write(|| owned(&answer.to_string()));
         Ok(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_params_convert_like_the_wire() {
-        let params = params_from_json(r#"{"call":"c1","n":5,"b":true,"x":null}"#).unwrap();
-        assert_eq!(
-            params.iter().collect::<Vec<_>>(),
-            vec![("call", "c1"), ("n", "5"), ("b", "true")]
-        );
-        for bad in ["[1]", "nope", r#"{"a":[1]}"#, r#"{"a":{}}"#] {
-            assert!(params_from_json(bad).is_err(), "{bad}");
-        }
-    }
 }
