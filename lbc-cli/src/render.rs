@@ -102,7 +102,7 @@ pub fn balance(answer: &Balance) -> Rendered {
             let _ = writeln!(
                 human,
                 "  {}  {}",
-                utc_date_time(payment.created),
+                lbc_core::UtcDateTime::from_unix(payment.created),
                 payment.value
             );
         }
@@ -239,39 +239,10 @@ pub fn raw(answer: Value) -> Rendered {
     }
 }
 
-/// UNIX seconds as `YYYY-MM-DD HH:MM:SS UTC` (proleptic Gregorian calendar).
-pub fn utc_date_time(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        secs / 3_600,
-        secs % 3_600 / 60,
-        secs % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use lbc_core::{CallStatus, PaymentRecord};
-
-    #[test]
-    fn dates_are_utc() {
-        assert_eq!(utc_date_time(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc_date_time(1_492_799_685), "2017-04-21 18:34:45 UTC");
-        assert_eq!(utc_date_time(951_782_400), "2000-02-29 00:00:00 UTC");
-    }
 
     #[test]
     fn money_shows_credits_and_dollars() {

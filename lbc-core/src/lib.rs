@@ -29,6 +29,7 @@
 
 pub mod answer;
 mod api;
+pub mod calendar;
 pub mod client;
 pub mod error;
 pub mod login;
@@ -45,6 +46,7 @@ pub use answer::{
     PaymentRecord, Registration, ServerStatus,
 };
 pub use api::{Pay, Register};
+pub use calendar::UtcDateTime;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error, ErrorClass, ErrorCode, ErrorKind};
 pub use login::{LoginCall, LoginPolicy, Verdict};
