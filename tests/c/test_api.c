@@ -5,9 +5,13 @@
  * other's repeat timeouts or retired keys. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -496,6 +500,60 @@ static void test_transport_errors(void) {
     lbc_config_free(config);
 }
 
+/* A listening socket that never accepts: the kernel completes the handshake, the request is sent,
+ * and no answer ever comes. Returns the socket (close it) and writes its base URL. */
+static int silent_server(char *url, size_t size) {
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 8) != 0 ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        fprintf(stderr, "cannot open a listening socket\n");
+        exit(2);
+    }
+    snprintf(url, size, "http://127.0.0.1:%d/callapi/v2.0/", ntohs(addr.sin_port));
+    return fd;
+}
+
+/* A server that never answers: LBC_TIMEOUT, and a `call` says it may have been placed. */
+static void test_timeouts(void) {
+    lbc_config *config = lbc_config_new();
+    lbc_client *client = NULL;
+    lbc_call_started *started = NULL;
+    lbc_call_state *state = NULL;
+    lbc_error *err = NULL;
+    char url[64];
+    char *message;
+    int fd = silent_server(url, sizeof url);
+
+    OK(lbc_config_set_base_url(config, url, &ERR));
+    OK(lbc_config_set_call_api_id(config, "timeout-test", &ERR));
+    OK(lbc_config_set_api_key(config, "timeout-key", &ERR));
+    OK(lbc_config_set_timeout_ms(config, 300, &ERR));
+    OK(lbc_config_set_max_retries(config, 0, &ERR));
+    OK(lbc_client_new(config, &client, &ERR));
+
+    CHECK(lbc_client_call(client, "79256880636", USER_IP, &started, &err) == LBC_TIMEOUT);
+    CHECK(started == NULL);
+    CHECK(lbc_error_status(err) == LBC_TIMEOUT);
+    CHECK(lbc_error_may_have_reached_server(err));
+    message = lbc_error_message(err);
+    CHECK(message != NULL && strstr(message, "may have been placed") != NULL);
+    lbc_string_free(message);
+    lbc_error_free(err);
+    err = NULL;
+
+    FAILS(lbc_client_call_status(client, "some-call", &state, &ERR), LBC_TIMEOUT, NULL);
+    CHECK(state == NULL);
+
+    lbc_client_free(client);
+    lbc_config_free(config);
+    close(fd);
+}
+
 int main(void) {
     char *id = NULL, *key = NULL;
     lbc_client *client;
@@ -510,6 +568,7 @@ int main(void) {
     test_encodings(id, key);
     test_credentials();
     test_transport_errors();
+    test_timeouts();
     lbc_client_free(client);
     free(id);
     free(key);
