@@ -78,7 +78,7 @@ fn awkward_values_survive_every_encoding_and_placement() {
 }
 
 #[test]
-fn query_encoding_keeps_numbers_out_of_nothing_but_form_keeps_them_out_of_urls() {
+fn the_default_form_encoding_keeps_phone_numbers_out_of_urls() {
     let params = Params::new().with("msisdn", "79256880636");
     let get = build(
         "call",
@@ -102,4 +102,60 @@ fn query_encoding_keeps_numbers_out_of_nothing_but_form_keeps_them_out_of_urls()
         "the default keeps numbers out of URLs"
     );
     assert_eq!(Encoding::default(), Encoding::FORM);
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn text(&mut self, alphabet: &[u8], max: usize) -> Vec<u8> {
+        let len = (self.next() % max as u64) as usize;
+        (0..len)
+            .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize])
+            .collect()
+    }
+}
+
+#[test]
+fn the_parser_never_panics_on_arbitrary_input() {
+    let alphabet: Vec<u8> =
+        b"ab=&%/?+-_\"{}[]:,\r\n0123456789FFparamsignature--boundary;\xff\xc3".to_vec();
+    let content_types = [
+        None,
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=--"),
+        Some("multipart/form-data; boundary=\"b\""),
+        Some("multipart/form-data"),
+        Some("application/json"),
+    ];
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let mut refused = 0;
+    for _ in 0..20_000 {
+        let path = String::from_utf8_lossy(&rng.text(&alphabet, 40)).into_owned();
+        let query = String::from_utf8_lossy(&rng.text(&alphabet, 60)).into_owned();
+        let body = rng.text(&alphabet, 120);
+        let content_type = content_types[(rng.next() % content_types.len() as u64) as usize];
+        let result = parse(&IncomingRequest {
+            path: &path,
+            query: Some(&query),
+            content_type,
+            signature_header: None,
+            body: &body,
+        });
+        if let Err(err) = result {
+            assert!(
+                matches!(err, lbc_core::Error::InvalidInput { .. }),
+                "{err:?}"
+            );
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "the generator reaches the error paths");
 }
