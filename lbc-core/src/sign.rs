@@ -21,6 +21,10 @@ type HmacSha512 = Hmac<Sha512>;
 ///
 /// The keyed HMAC state is computed once, here; each signature clones it, so signing a request costs
 /// only the hashing of the request itself.
+///
+/// The signer keeps no copy of the key, only the two SHA-512 states HMAC derives from it. Those are as
+/// secret as the key, but the `hmac` crate offers no way to wipe them, so they are not zeroed on drop
+/// (the key itself, held in [`crate::ApiKey`], is).
 #[derive(Clone)]
 pub struct Signer {
     keyed: HmacSha512,
