@@ -188,6 +188,21 @@ fn an_unreachable_or_https_verify_url_is_an_invalid_verify_response() {
     }
 }
 
+/// A client holding the new keys of an account whose `verify_url` never answers.
+fn registered_with_hanging_verify_url(sandbox: &Sandbox) -> lbc_core::Client {
+    let hanging = hanging_server();
+    let anonymous = builder(sandbox).build().unwrap();
+    let registration = anonymous
+        .register(
+            &Register::new("127.0.0.1", "a@example.com").verify_url(format!("http://{hanging}/x")),
+        )
+        .unwrap();
+    let key = mailed_key(sandbox, &registration.call_api_id);
+    anonymous
+        .with_credentials(&registration.call_api_id, key)
+        .unwrap()
+}
+
 #[test]
 fn a_verify_url_that_never_answers_times_out() {
     let sandbox = Sandbox::start(SandboxConfig {
@@ -195,17 +210,7 @@ fn a_verify_url_that_never_answers_times_out() {
         ..Default::default()
     })
     .unwrap();
-    let hanging = hanging_server();
-    let anonymous = builder(&sandbox).build().unwrap();
-    let registration = anonymous
-        .register(
-            &Register::new("127.0.0.1", "a@example.com").verify_url(format!("http://{hanging}/x")),
-        )
-        .unwrap();
-    let key = mailed_key(&sandbox, &registration.call_api_id);
-    let client = anonymous
-        .with_credentials(&registration.call_api_id, key)
-        .unwrap();
+    let client = registered_with_hanging_verify_url(&sandbox);
     assert_code(
         client.credential_confirm(),
         ErrorCode::InvalidAccountVerifyResponse,
@@ -219,17 +224,7 @@ fn a_request_over_the_time_limit_is_answered_with_error() {
         ..Default::default()
     })
     .unwrap();
-    let hanging = hanging_server();
-    let anonymous = builder(&sandbox).build().unwrap();
-    let registration = anonymous
-        .register(
-            &Register::new("127.0.0.1", "a@example.com").verify_url(format!("http://{hanging}/x")),
-        )
-        .unwrap();
-    let key = mailed_key(&sandbox, &registration.call_api_id);
-    let client = anonymous
-        .with_credentials(&registration.call_api_id, key)
-        .unwrap();
+    let client = registered_with_hanging_verify_url(&sandbox);
     let err = client.credential_confirm().unwrap_err();
     let api = err.api().expect("an API error");
     assert_eq!(api.code, ErrorCode::Error);
