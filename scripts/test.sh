@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# Debian packages the C tests need (gcc, make and cargo are on the machine image).
+# Debian packages the C and PHP FFI tests need (gcc and cargo are on the machine image).
 need=()
-for tool in valgrind:valgrind pkg-config:pkg-config g++:g++ make:make python3:python3; do
+for tool in valgrind:valgrind pkg-config:pkg-config g++:g++ make:make python3:python3 php:php-cli; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
 done
 if [ "${#need[@]}" -gt 0 ]; then

@@ -19,7 +19,7 @@
 # few seconds. It is not run under helgrind/DRD, which do not understand the futex-based locks of
 # the Rust standard library and report false races.
 #
-# Needs: cc, c++, make, pkg-config, valgrind, python3, nm and readelf (binutils), cargo.
+# Needs: cc, c++, make, pkg-config, valgrind, python3, php-cli (FFI), nm and readelf (binutils), cargo.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -187,6 +187,9 @@ run_test "test_threads (valgrind)" "${VALGRIND[@]}" "$build/test_threads"
 run_test "test_sign (static)" "$build/test_sign-static"
 run_test "test_api (static)" "$build/test_api-static"
 run_test "test_threads (static)" "$build/test_threads-static"
+run_test "PHP FFI: the installed header and library as they are" php tests/php/ffi_smoke.php \
+    "$libdir/libloginbycall.so" "$prefix/include/loginbycall.h" tests/vectors/signatures.json \
+    "$version" "$LBC_BASE_URL"
 step "examples/c/login.c logs in (valgrind)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
     "+7 900 444-00-00" 79004440000 "${VALGRIND[@]}" "$build/login-c"
 step "examples/cpp/login.cpp logs in (valgrind)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
