@@ -25,8 +25,11 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "cargo doc (broken links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
 step "cargo test (workspace)"
 cargo test --workspace --locked
 
-step "C ABI: header check, C tests and examples under valgrind"
+step "C ABI: header check, C tests and examples under valgrind, PHP FFI"
 make test-c

@@ -11,7 +11,7 @@
 //!   failure it writes a new `lbc_error` into `*err` when `err` is not NULL.
 //! - Every `char *` the library returns belongs to the caller, who frees it with
 //!   [`lbc_string_free`]. The only `const char *` result is [`lbc_version`], a static string.
-//! - Every export runs inside one panic boundary ([`guard`]) and checks NULL and UTF-8 first.
+//! - Every export runs inside one panic boundary (`guard.rs`) and checks NULL and UTF-8 first.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
 
