@@ -430,28 +430,28 @@ impl Client {
                 ));
             }
         };
-        let value = self.send_with_retries(method.name(), spec.retry_safe, || {
-            let mut attempt = params.clone();
-            let signature = match signer {
-                Some(signer) => {
-                    add_replay_fields(
-                        &mut attempt,
-                        self.inner.clock.as_ref(),
-                        self.inner.nonces.as_ref(),
-                    )?;
-                    Some(signer.sign(method, &attempt)?)
-                }
-                None => None,
-            };
-            Ok((attempt, signature))
-        })?;
+        let value =
+            self.send_with_retries(method.name(), method.name(), spec.retry_safe, || {
+                let mut attempt = params.clone();
+                let signature = match signer {
+                    Some(signer) => {
+                        add_replay_fields(
+                            &mut attempt,
+                            self.inner.clock.as_ref(),
+                            self.inner.nonces.as_ref(),
+                        )?;
+                        Some(signer.sign(method, &attempt)?)
+                    }
+                    None => None,
+                };
+                Ok((attempt, signature))
+            })?;
         T::from_answer(&value)
     }
 
     fn execute_unknown(&self, method: &str, params: Params) -> Result<Value, Error> {
-        let name: &'static str = "request";
         let id = self.inner.call_api_id.clone();
-        self.send_with_retries_named(method, name, false, || {
+        self.send_with_retries(method, "request", false, || {
             let mut attempt = Params::new();
             if let (Some(id), None) = (&id, params.get(CALL_API_ID)) {
                 attempt.set(CALL_API_ID, id.as_str());
@@ -503,15 +503,6 @@ impl Client {
     }
 
     fn send_with_retries(
-        &self,
-        method: &'static str,
-        retry_safe: bool,
-        prepare: impl Fn() -> Result<(Params, Option<String>), Error>,
-    ) -> Result<Value, Error> {
-        self.send_with_retries_named(method, method, retry_safe, prepare)
-    }
-
-    fn send_with_retries_named(
         &self,
         method: &str,
         label: &'static str,

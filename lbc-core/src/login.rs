@@ -76,10 +76,11 @@ impl Client {
     /// Places the call for a login: `msisdn` as the user typed it, `ip_address` of the user (used by
     /// the service for its repeat timeout; recommended).
     pub fn start_login(&self, msisdn: &str, ip_address: Option<&str>) -> Result<LoginCall, Error> {
-        let started = self.call(msisdn, ip_address)?;
+        let msisdn = crate::phone::normalize(msisdn)?;
+        let started = self.call(&msisdn, ip_address)?;
         Ok(LoginCall {
             call: started.call,
-            msisdn: crate::phone::normalize(msisdn)?,
+            msisdn,
             ip_address: ip_address.map(|ip| ip.trim().to_owned()),
             mask: started.mask,
             codelen: started.codelen,

@@ -122,7 +122,6 @@ impl Exchange<'_> {
             U::Tls(_) | U::Pem(_) | U::Rustls(_) => (false, false),
             U::BadUri(_) | U::Http(_) | U::InvalidProxyUrl => (false, false),
             U::Timeout(_) => (true, true),
-            U::BodyExceedsLimit(_) => (true, false),
             _ => (true, true),
         };
         let error = match error {
@@ -130,11 +129,6 @@ impl Exchange<'_> {
                 method: self.method,
                 after: self.timeout,
                 may_have_reached_server: maybe_sent,
-            },
-            U::BodyExceedsLimit(limit) => Error::Decode {
-                message: format!("the answer is larger than the {limit}-byte limit"),
-                field: None,
-                request_id: None,
             },
             other => Error::Transport {
                 message: describe(&other),

@@ -223,7 +223,8 @@ fn pay(ctx: Ctx<'_>) -> Outcome {
 
 /// Credits as a USD amount with at least two decimals: 50000 → `5.00`, 12345 → `1.2345`.
 fn usd(credits: i64) -> String {
-    let text = format!("{}.{:04}", credits / 10_000, credits % 10_000);
+    let per = lbc_core::Credits::PER_USD;
+    let text = format!("{}.{:04}", credits / per, credits % per);
     let trimmed = text.trim_end_matches('0');
     let decimals = trimmed.find('.').map_or(2, |dot| trimmed.len() - dot - 1);
     format!("{trimmed}{}", "0".repeat(2usize.saturating_sub(decimals)))
