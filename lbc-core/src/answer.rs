@@ -5,14 +5,15 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use lbc_protocol::CallStatus;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::Error;
 
 /// An amount of money in credits: 1 USD = 10 000 credits.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize,
 )]
 #[serde(transparent)]
 pub struct Credits(pub i64);
@@ -44,7 +45,7 @@ impl fmt::Display for Credits {
 }
 
 /// The answer to `register`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Registration {
     /// The account's (new) `call-api-id`.
     pub call_api_id: String,
@@ -53,7 +54,7 @@ pub struct Registration {
 }
 
 /// The answer to `status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct AccountStatus {
     /// The account is activated.
     pub activated: bool,
@@ -64,7 +65,7 @@ pub struct AccountStatus {
 }
 
 /// The answer to `server-status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ServerStatus {
     /// The service's own figure: 1 works, 0 technical trouble.
     pub server_status: i64,
@@ -78,7 +79,7 @@ impl ServerStatus {
 }
 
 /// One payment in [`Balance::last_payments`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct PaymentRecord {
     /// The amount paid.
     pub value: Credits,
@@ -87,7 +88,7 @@ pub struct PaymentRecord {
 }
 
 /// The answer to `balance`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Balance {
     /// The sum of every payment.
     pub balance: Credits,
@@ -107,7 +108,7 @@ impl Balance {
 }
 
 /// The answer to `pay`: a payment form, in one of the service's two shapes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "shape", rename_all = "snake_case")]
 pub enum Payment {
     /// The first revision: build a form posting `fields` to `url` with `method`.
@@ -163,7 +164,7 @@ fn html_escape(text: &str) -> String {
 }
 
 /// The answer to `change_credential`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CredentialChange {
     /// The new `call-api-id`; its key is mailed to the administrator, and it is confirmed with
     /// `credential_confirm` signed by the new key.
@@ -171,7 +172,7 @@ pub struct CredentialChange {
 }
 
 /// The answer to `call`: the call is queued.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CallStarted {
     /// The call's id, for `call-status` and `call-hangup`.
     pub call: String,
@@ -183,79 +184,8 @@ pub struct CallStarted {
     pub repeat_timeout: u64,
 }
 
-/// Where a call is. Statuses 1 (queued) and 2 (dialing) may still change; the rest are final.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum CallStatus {
-    /// 1: in the queue.
-    Queued,
-    /// 2: the phone is ringing.
-    Dialing,
-    /// 4: the user picked up.
-    Answered,
-    /// 8: the user rejected the call or was busy.
-    Busy,
-    /// 16: nobody answered within 30 seconds.
-    NotAnswered,
-    /// 32: the call failed; see `last_error`.
-    Failed,
-    /// A status number this SDK does not know; treated as final.
-    Unknown(i64),
-}
-
-impl CallStatus {
-    /// The status for the service's number.
-    pub fn from_code(code: i64) -> CallStatus {
-        match code {
-            1 => CallStatus::Queued,
-            2 => CallStatus::Dialing,
-            4 => CallStatus::Answered,
-            8 => CallStatus::Busy,
-            16 => CallStatus::NotAnswered,
-            32 => CallStatus::Failed,
-            other => CallStatus::Unknown(other),
-        }
-    }
-
-    /// The service's number for the status.
-    pub fn code(self) -> i64 {
-        match self {
-            CallStatus::Queued => 1,
-            CallStatus::Dialing => 2,
-            CallStatus::Answered => 4,
-            CallStatus::Busy => 8,
-            CallStatus::NotAnswered => 16,
-            CallStatus::Failed => 32,
-            CallStatus::Unknown(code) => code,
-        }
-    }
-
-    /// The service's `status_desc` for the status.
-    pub fn description(self) -> &'static str {
-        match self {
-            CallStatus::Queued => "queued",
-            CallStatus::Dialing => "dialing",
-            CallStatus::Answered => "answered",
-            CallStatus::Busy => "busy",
-            CallStatus::NotAnswered => "notanswered",
-            CallStatus::Failed => "error",
-            CallStatus::Unknown(_) => "unknown",
-        }
-    }
-
-    /// Whether the status will not change any more.
-    pub fn is_final(self) -> bool {
-        !matches!(self, CallStatus::Queued | CallStatus::Dialing)
-    }
-}
-
-impl fmt::Display for CallStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.description(), self.code())
-    }
-}
-
 /// The answer to `call-status`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CallState {
     /// The status.
     pub status: CallStatus,
@@ -379,20 +309,48 @@ impl FromAnswer for CredentialChange {
     }
 }
 
+/// The longest `mask` accepted: E.164 numbers have at most 15 digits; some slack for the service.
+pub(crate) const MAX_MASK_DIGITS: usize = 32;
+
+/// Checks a call's `mask` and `codelen`: the mask all ASCII digits (at most [`MAX_MASK_DIGITS`]),
+/// `1 <= codelen <= len(mask)`, so that the code (the mask's last `codelen` digits) is never empty.
+/// The error names the field at fault.
+pub(crate) fn check_mask(mask: &str, codelen: i64) -> Result<u32, (&'static str, String)> {
+    if mask.is_empty() || mask.len() > MAX_MASK_DIGITS || !mask.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err((
+            "mask",
+            format!(
+                "must be 1 to {MAX_MASK_DIGITS} ASCII digits, not {:?}",
+                lbc_protocol::excerpt(mask)
+            ),
+        ));
+    }
+    match u32::try_from(codelen) {
+        Ok(n) if n >= 1 && n as usize <= mask.len() => Ok(n),
+        _ => Err((
+            "codelen",
+            format!("{codelen} does not fit a mask of {} digits", mask.len()),
+        )),
+    }
+}
+
 impl FromAnswer for CallStarted {
     fn from_answer(body: &Value) -> Result<Self, Error> {
-        let codelen = integer(body, "codelen")?;
         let mask = text(body, "mask")?;
-        if codelen < 1 || codelen as usize > mask.len() {
+        let codelen = check_mask(&mask, integer(body, "codelen")?)
+            .map_err(|(field, why)| Error::decode_field(field, why))?;
+        let call = text(body, "call")?;
+        if call.is_empty() || call.chars().any(char::is_control) {
             return Err(Error::decode_field(
-                "codelen",
-                format!("{codelen} does not fit a mask of {} digits", mask.len()),
+                "call",
+                "must be a non-empty id without control characters",
             ));
         }
         Ok(CallStarted {
-            call: text(body, "call")?,
+            call,
             mask,
-            codelen: codelen as u32,
+            codelen,
             repeat_timeout: u64::try_from(integer(body, "repeat_timeout")?)
                 .map_err(|_| Error::decode_field("repeat_timeout", "negative"))?,
         })
@@ -528,12 +486,29 @@ mod tests {
     }
 
     #[test]
-    fn unknown_statuses_are_final() {
-        assert!(!CallStatus::from_code(1).is_final());
-        assert!(!CallStatus::from_code(2).is_final());
-        for code in [4, 8, 16, 32, 64] {
-            assert!(CallStatus::from_code(code).is_final());
-            assert_eq!(CallStatus::from_code(code).code(), code);
+    fn masks_must_be_digits_that_hold_the_code() {
+        for (mask, codelen, field) in [
+            ("12€", 2, "mask"),
+            ("7925688abcd", 4, "mask"),
+            ("", 1, "mask"),
+            ("79 25", 2, "mask"),
+            ("123", 0, "codelen"),
+            ("123", -1, "codelen"),
+            ("123", 4, "codelen"),
+        ] {
+            let err = CallStarted::from_answer(
+                &json!({"call":"c","mask":mask,"codelen":codelen,"repeat_timeout":30}),
+            )
+            .unwrap_err();
+            assert!(
+                matches!(&err, Error::Decode { field: Some(f), .. } if f == field),
+                "{mask:?}/{codelen}: {err}"
+            );
         }
+        let ok = CallStarted::from_answer(
+            &json!({"call":"c","mask":"79256880636","codelen":"4","repeat_timeout":30}),
+        )
+        .unwrap();
+        assert_eq!(ok.codelen, 4);
     }
 }

@@ -6,9 +6,10 @@ use crate::answer::{
     AccountStatus, Balance, CallStarted, CallState, CredentialChange, Payment, Registration,
     ServerStatus,
 };
+use lbc_protocol::{Method, Params, excerpt};
+
 use crate::client::check_text;
-use crate::method::Method;
-use crate::{Client, Error, Params, phone};
+use crate::{Client, Error};
 
 /// The arguments of `register`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,10 +109,11 @@ impl Client {
     /// mailed to `admin_email`. Needs no credentials.
     pub fn register(&self, args: &Register) -> Result<Registration, Error> {
         check_text("domain", &args.domain)?;
-        if args.domain.contains(['/', ':', ' ']) {
+        if args.domain.contains(['/', ' ', '?', '#', '@']) {
             return Err(Error::invalid_input(
                 "domain",
-                "a bare domain name, without protocol or path (e.g. example.com)",
+                "a bare domain name (with a port if the site has one), without protocol or path: \
+                 example.com, localhost:8000",
             ));
         }
         check_email(&args.admin_email)?;
@@ -119,7 +121,7 @@ impl Client {
             .with("domain", args.domain.as_str())
             .with("admin_email", args.admin_email.as_str());
         if let Some(phone) = &args.admin_phone {
-            params.set("admin_phone", phone::normalize(phone)?);
+            params.set("admin_phone", self.normalize_phone(phone)?);
         }
         params.set_opt("verify_url", args.verify_url.as_deref());
         params.set_opt(
@@ -179,7 +181,7 @@ impl Client {
         check_email(admin_email)?;
         let mut params = Params::new().with("admin_email", admin_email);
         if let Some(phone) = admin_phone {
-            params.set("admin_phone", phone::normalize(phone)?);
+            params.set("admin_phone", self.normalize_phone(phone)?);
         }
         self.execute(Method::ChangeCredential, params)
     }
@@ -194,10 +196,13 @@ impl Client {
     /// Costs money, so it is never sent twice by the SDK: a timeout is reported as one, saying that
     /// the call may have been placed.
     pub fn call(&self, msisdn: &str, ip_address: Option<&str>) -> Result<CallStarted, Error> {
-        let mut params = Params::new().with("msisdn", phone::normalize(msisdn)?);
+        let mut params = Params::new().with("msisdn", self.normalize_phone(msisdn)?);
         if let Some(ip) = ip_address {
             let ip: IpAddr = ip.trim().parse().map_err(|_| {
-                Error::invalid_input("ip_address", format!("`{ip}` is not an IP address"))
+                Error::invalid_input(
+                    "ip_address",
+                    format!("`{}` is not an IP address", excerpt(ip)),
+                )
             })?;
             params.set("ip_address", ip.to_string());
         }
@@ -227,7 +232,7 @@ fn check_email(email: &str) -> Result<(), Error> {
         }
         _ => Err(Error::invalid_input(
             "admin_email",
-            format!("`{email}` is not an e-mail address"),
+            format!("`{}` is not an e-mail address", excerpt(email)),
         )),
     }
 }

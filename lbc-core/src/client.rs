@@ -1,30 +1,36 @@
-//! The [`Client`]: configuration, signing each request, and the retry rules.
+//! The [`Client`]: configuration, signing each request, the retry rules and the deadline.
 //!
 //! Retry rules: only methods without side effects (`status`, `server-status`, `balance`, `call-status`)
 //! are sent again after a timeout, a connection failure, HTTP 5xx or 429, at most
 //! [`ClientBuilder::max_retries`] times with jittered backoff. Every other method is sent again only when
 //! the connection failed before any byte of the request was written. Every attempt is signed afresh,
-//! with a new `timestamp` and `nonce`.
+//! with a new `timestamp` and `nonce`. The whole operation, every attempt and backoff included,
+//! ends by its deadline ([`ClientBuilder::deadline`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use lbc_protocol::{
+    CALL_API_ID, Encoding, Method, NONCE, Params, SignaturePlacement, SignatureRule, Signer,
+    TIMESTAMP,
+};
 use serde_json::Value;
 
-use crate::answer::FromAnswer;
+use crate::answer::{CallState, FromAnswer};
 use crate::login::LoginPolicy;
-use crate::method::{CALL_API_ID, Method, NONCE, SignatureRule, TIMESTAMP};
-use crate::sign::{Clock, NonceSource, OsNonce, Signer, SystemClock, add_replay_fields};
+use crate::phone::{self, Region};
+use crate::replay::{Clock, NonceSource, OsNonce, SystemClock, add_replay_fields};
+use crate::resolver::CachingResolver;
 use crate::transport::{Exchange, Failure};
-use crate::wire::{self, Encoding, SignaturePlacement};
-use crate::{ApiKey, Error, Params};
+use crate::{ApiKey, Error};
 
 /// The service's address (the later revision's; the SDK's default).
 pub const DEFAULT_BASE_URL: &str = "https://api.loginbycall.ru/callapi/v2.0/";
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default time for a whole request, answer included.
+/// Default time for one attempt of a request, answer included; also the default deadline of a whole
+/// operation.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Default limit on an answer's size.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
@@ -43,12 +49,14 @@ pub struct ClientBuilder {
     placement: SignaturePlacement,
     connect_timeout: Duration,
     timeout: Duration,
+    deadline: Option<Duration>,
     max_response_bytes: u64,
     max_retries: u32,
     retry_base_delay: Duration,
     ca_bundle: Option<PathBuf>,
     proxy: Option<String>,
     user_agent: String,
+    default_region: Region,
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
     login_policy: LoginPolicy,
@@ -62,6 +70,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key)
             .field("encoding", &self.encoding)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
 }
@@ -76,12 +85,14 @@ impl Default for ClientBuilder {
             placement: SignaturePlacement::Param,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            deadline: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_retries: DEFAULT_MAX_RETRIES,
             retry_base_delay: Duration::from_millis(250),
             ca_bundle: None,
             proxy: None,
             user_agent: USER_AGENT.into(),
+            default_region: Region::RU,
             clock: Arc::new(SystemClock),
             nonces: Arc::new(OsNonce),
             login_policy: LoginPolicy::default(),
@@ -134,6 +145,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Time for a whole operation: every attempt, backoff and retry of one method call included
+    /// (default: the same as [`ClientBuilder::timeout`], so that a page has one budget). A retry is
+    /// made only while time is left; the last attempt gets only what is left.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The region whose national number forms are understood, e.g. `8 (925) 688-06-36` in RU
+    /// (default [`Region::RU`], as the service is Russian).
+    pub fn default_region(mut self, region: Region) -> Self {
+        self.default_region = region;
+        self
+    }
+
     /// The largest answer accepted (default 1 MiB).
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = bytes;
@@ -170,13 +196,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Where timestamps come from (tests; default the system clock).
+    /// Where timestamps and login times come from (default the system clock). Only with the
+    /// `testing` feature.
+    #[cfg(feature = "testing")]
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
     }
 
-    /// Where nonces come from (tests; default the OS CSPRNG).
+    /// Where nonces come from (default the OS CSPRNG). Only with the `testing` feature.
+    #[cfg(feature = "testing")]
     pub fn nonce_source(mut self, nonces: Arc<dyn NonceSource>) -> Self {
         self.nonces = nonces;
         self
@@ -189,6 +218,9 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and builds the client (with its connection pool).
+    ///
+    /// Every value that ends up in a header or a URL is checked here, so that a bad one is an
+    /// [`Error::InvalidInput`] now rather than a failure on the first request.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = normalise_base_url(&self.base_url)?;
         if let Some(id) = &self.call_api_id {
@@ -197,12 +229,24 @@ impl ClientBuilder {
         if self.timeout.is_zero() {
             return Err(Error::invalid_input("timeout", "must be more than zero"));
         }
+        let deadline = self.deadline.unwrap_or(self.timeout);
+        if deadline.is_zero() {
+            return Err(Error::invalid_input("deadline", "must be more than zero"));
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(Error::invalid_input(
+                "connect_timeout",
+                "must be more than zero",
+            ));
+        }
         if self.max_response_bytes == 0 {
             return Err(Error::invalid_input(
                 "max_response_bytes",
                 "must be more than zero",
             ));
         }
+        check_header_value("user_agent", &self.user_agent)?;
+        let login_policy = self.login_policy.check()?;
         let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(self.timeout))
@@ -213,44 +257,51 @@ impl ClientBuilder {
             config = config.tls_config(load_ca_bundle(path)?);
         }
         if let Some(proxy) = &self.proxy {
-            let proxy = ureq::Proxy::new(proxy)
-                .map_err(|e| Error::invalid_input("proxy", e.to_string()))?;
-            config = config.proxy(Some(proxy));
+            config = config.proxy(Some(parse_proxy(proxy)?));
         }
         let signer = match &self.api_key {
-            Some(key) if key.expose().is_empty() => {
-                return Err(Error::invalid_input("api_key", "is empty"));
+            Some(key) => {
+                check_key(key)?;
+                Some(Signer::new(key.expose()))
             }
-            Some(key) => Some(Signer::new(key.expose())),
             None => None,
         };
+        let agent = ureq::Agent::with_parts(
+            config.build(),
+            ureq::unversioned::transport::DefaultConnector::default(),
+            CachingResolver::default(),
+        );
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: config.build().into(),
+                agent,
                 base_url,
                 call_api_id: self.call_api_id,
                 signer,
                 encoding: self.encoding,
                 placement: self.placement,
                 timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                deadline,
                 max_response_bytes: self.max_response_bytes,
                 max_retries: self.max_retries,
                 retry_base_delay: self.retry_base_delay,
+                default_region: self.default_region,
                 clock: self.clock,
                 nonces: self.nonces,
-                login_policy: self.login_policy,
+                login_policy,
             }),
         })
     }
 }
 
 fn normalise_base_url(url: &str) -> Result<String, Error> {
+    // The value is not quoted back: a key pasted here by mistake must not end up in a log.
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err(Error::invalid_input(
             "base_url",
-            format!("`{url}` is not an http:// or https:// URL"),
+            "must be an http:// or https:// URL",
         ));
     }
     if url.contains(['?', '#']) {
@@ -259,11 +310,64 @@ fn normalise_base_url(url: &str) -> Result<String, Error> {
             "must not hold a query or fragment",
         ));
     }
-    Ok(if url.ends_with('/') {
+    if url.len() > 2048 || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::invalid_input(
+            "base_url",
+            "must be a URL of at most 2048 characters, without spaces or control characters",
+        ));
+    }
+    let url = if url.ends_with('/') {
         url.to_owned()
     } else {
         format!("{url}/")
+    };
+    match url.parse::<ureq::http::Uri>() {
+        Ok(uri) if uri.host().is_some_and(|h| !h.is_empty()) => Ok(url),
+        _ => Err(Error::invalid_input("base_url", "is not a valid URL")),
+    }
+}
+
+fn parse_proxy(proxy: &str) -> Result<ureq::Proxy, Error> {
+    if proxy.chars().any(|c| c.is_control() || c.is_whitespace()) || proxy.len() > 2048 {
+        return Err(Error::invalid_input(
+            "proxy",
+            "must be a URL without spaces or control characters",
+        ));
+    }
+    // ureq's message may quote the URL, which may hold a password: say only that it was refused.
+    ureq::Proxy::new(proxy).map_err(|_| {
+        Error::invalid_input(
+            "proxy",
+            "is not a proxy URL (http://host:port, https://, socks4://, socks5://)",
+        )
     })
+}
+
+fn check_key(key: &ApiKey) -> Result<(), Error> {
+    if key.expose().is_empty() {
+        return Err(Error::invalid_input("api_key", "is empty"));
+    }
+    if key.expose().len() > 1024 {
+        return Err(Error::invalid_input("api_key", "is longer than 1024 bytes"));
+    }
+    Ok(())
+}
+
+/// Checks a value that goes into an HTTP header: visible ASCII, spaces and tabs only, at most 1024
+/// bytes. A CR or LF would otherwise split the header.
+fn check_header_value(field: &str, value: &str) -> Result<(), Error> {
+    if value.len() > 1024 {
+        return Err(Error::invalid_input(field, "is longer than 1024 bytes"));
+    }
+    if let Some(bad) = value.chars().find(|&c| !(c == ' ' || c == '\t' || c.is_ascii_graphic())) {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "holds {bad:?}: a header value is visible ASCII characters, spaces and tabs only"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn load_ca_bundle(path: &std::path::Path) -> Result<ureq::tls::TlsConfig, Error> {
@@ -295,6 +399,9 @@ pub(crate) fn check_text(field: &str, value: &str) -> Result<(), Error> {
     if value.chars().any(char::is_control) {
         return Err(Error::invalid_input(field, "holds control characters"));
     }
+    if value.len() > 4096 {
+        return Err(Error::invalid_input(field, "is longer than 4096 bytes"));
+    }
     Ok(())
 }
 
@@ -313,9 +420,12 @@ struct Inner {
     encoding: Encoding,
     placement: SignaturePlacement,
     timeout: Duration,
+    connect_timeout: Duration,
+    deadline: Duration,
     max_response_bytes: u64,
     max_retries: u32,
     retry_base_delay: Duration,
+    default_region: Region,
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
     login_policy: LoginPolicy,
@@ -353,8 +463,14 @@ impl Client {
         self.inner.login_policy
     }
 
-    pub(crate) fn clock(&self) -> &dyn Clock {
-        self.inner.clock.as_ref()
+    pub(crate) fn clock(&self) -> Arc<dyn Clock> {
+        self.inner.clock.clone()
+    }
+
+    /// `text` as E.164 digits, national forms read in the client's default region
+    /// ([`ClientBuilder::default_region`]); see [`crate::normalize_phone`].
+    pub fn normalize_phone(&self, text: &str) -> Result<String, Error> {
+        phone::normalize(text, self.inner.default_region)
     }
 
     /// A client with the same settings and connection pool but other credentials: e.g. to send
@@ -367,9 +483,7 @@ impl Client {
         let call_api_id = call_api_id.into();
         check_text(CALL_API_ID, &call_api_id)?;
         let key: ApiKey = api_key.into();
-        if key.expose().is_empty() {
-            return Err(Error::invalid_input("api_key", "is empty"));
-        }
+        check_key(&key)?;
         let inner = &self.inner;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -380,9 +494,12 @@ impl Client {
                 encoding: inner.encoding,
                 placement: inner.placement,
                 timeout: inner.timeout,
+                connect_timeout: inner.connect_timeout,
+                deadline: inner.deadline,
                 max_response_bytes: inner.max_response_bytes,
                 max_retries: inner.max_retries,
                 retry_base_delay: inner.retry_base_delay,
+                default_region: inner.default_region,
                 clock: inner.clock.clone(),
                 nonces: inner.nonces.clone(),
                 login_policy: inner.login_policy,
@@ -403,11 +520,27 @@ impl Client {
         }
     }
 
+    /// `call-status` that ends by `deadline` (for [`crate::LoginCall::wait_final`]).
+    pub(crate) fn call_status_by(&self, call: &str, deadline: Instant) -> Result<CallState, Error> {
+        check_text("call", call)?;
+        let deadline = deadline.min(Instant::now() + self.inner.deadline);
+        self.execute_by(
+            Method::CallStatus,
+            Params::new().with("call", call),
+            deadline,
+        )
+    }
+
     /// Sends `method` with `params` (plus configured id and signature) and reads a typed answer.
-    pub(crate) fn execute<T: FromAnswer>(
+    pub(crate) fn execute<T: FromAnswer>(&self, method: Method, params: Params) -> Result<T, Error> {
+        self.execute_by(method, params, Instant::now() + self.inner.deadline)
+    }
+
+    fn execute_by<T: FromAnswer>(
         &self,
         method: Method,
         mut params: Params,
+        deadline: Instant,
     ) -> Result<T, Error> {
         let spec = method.spec();
         self.fill_call_api_id(method, &mut params)?;
@@ -430,8 +563,12 @@ impl Client {
                 ));
             }
         };
-        let value =
-            self.send_with_retries(method.name(), method.name(), spec.retry_safe, || {
+        let value = self.send_with_retries(
+            method.name(),
+            method.name(),
+            spec.retry_safe,
+            deadline,
+            || {
                 let mut attempt = params.clone();
                 let signature = match signer {
                     Some(signer) => {
@@ -445,13 +582,15 @@ impl Client {
                     None => None,
                 };
                 Ok((attempt, signature))
-            })?;
+            },
+        )?;
         T::from_answer(&value)
     }
 
     fn execute_unknown(&self, method: &str, params: Params) -> Result<Value, Error> {
         let id = self.inner.call_api_id.clone();
-        self.send_with_retries(method, "request", false, || {
+        let deadline = Instant::now() + self.inner.deadline;
+        self.send_with_retries(method, "request", false, deadline, || {
             let mut attempt = Params::new();
             if let (Some(id), None) = (&id, params.get(CALL_API_ID)) {
                 attempt.set(CALL_API_ID, id.as_str());
@@ -507,27 +646,45 @@ impl Client {
         method: &str,
         label: &'static str,
         retry_safe: bool,
+        deadline: Instant,
         prepare: impl Fn() -> Result<(Params, Option<String>), Error>,
     ) -> Result<Value, Error> {
         let inner = &self.inner;
+        let started = Instant::now();
         let mut attempt = 0;
         loop {
             let (params, signature) = prepare()?;
-            let request = wire::build(
+            let request = lbc_protocol::build(
                 method,
                 &params,
                 signature.as_deref(),
                 inner.encoding,
                 inner.placement,
             )?;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::Timeout {
+                    method: label,
+                    after: deadline.saturating_duration_since(started),
+                    may_have_reached_server: false,
+                });
+            }
+            let (timeout, reported_limit) = if left < inner.timeout {
+                (left, deadline.saturating_duration_since(started))
+            } else {
+                (inner.timeout, inner.timeout)
+            };
             let exchange = Exchange {
                 agent: &inner.agent,
                 url: format!("{}{}", inner.base_url, request.target),
                 method: label,
-                timeout: inner.timeout,
+                timeout,
+                connect_timeout: inner.connect_timeout,
+                shortened: timeout < inner.timeout,
+                reported_limit,
                 max_response_bytes: inner.max_response_bytes,
             };
-            match exchange.run(&request) {
+            let error = match exchange.run(&request) {
                 Ok(value) => return Ok(value),
                 Err(Failure {
                     error,
@@ -538,9 +695,15 @@ impl Client {
                     if !may_resend || attempt >= inner.max_retries {
                         return Err(error);
                     }
+                    error
                 }
+            };
+            let pause = backoff(inner.retry_base_delay, attempt);
+            if Instant::now() + pause >= deadline {
+                // No time for another attempt: the last failure is the answer.
+                return Err(error);
             }
-            std::thread::sleep(backoff(inner.retry_base_delay, attempt));
+            std::thread::sleep(pause);
             attempt += 1;
         }
     }
@@ -565,7 +728,7 @@ mod tests {
     fn base_urls_are_normalised_and_checked() {
         assert_eq!(normalise_base_url("http://h/x").unwrap(), "http://h/x/");
         assert_eq!(normalise_base_url("https://h/x/").unwrap(), "https://h/x/");
-        for bad in ["ftp://h/", "h/x", "http://h/?a=1", ""] {
+        for bad in ["ftp://h/", "h/x", "http://h/?a=1", "", "http://h/a b", "http://h/\r\nX: y", "http:///x"] {
             assert!(normalise_base_url(bad).is_err(), "{bad}");
         }
     }
@@ -578,10 +741,32 @@ mod tests {
             Client::builder().timeout(Duration::ZERO),
             Client::builder().proxy("::not a proxy::"),
             Client::builder().ca_bundle("/nonexistent/ca.pem"),
+            Client::builder().user_agent("lbc\r\nX-Injected: 1"),
+            Client::builder().user_agent("a\nb"),
+            Client::builder().user_agent("é"),
+            Client::builder().user_agent("x".repeat(2000)),
+            Client::builder().deadline(Duration::ZERO),
+            Client::builder().connect_timeout(Duration::ZERO),
+            Client::builder().login_policy(LoginPolicy {
+                max_attempts: 0,
+                ttl_secs: 300,
+            }),
         ];
         for builder in bad {
             assert!(matches!(builder.build(), Err(Error::InvalidInput { .. })));
         }
+    }
+
+    #[test]
+    fn messages_never_quote_a_key_given_as_a_url() {
+        let key = "eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq";
+        let err = Client::builder().base_url(key).build().unwrap_err();
+        assert!(!err.to_string().contains(key), "{err}");
+        let err = Client::builder()
+            .proxy(format!("http://user:{key}@"))
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains(key), "{err}");
     }
 
     #[test]

@@ -1,134 +1,13 @@
 //! Everything that can go wrong, typed: the service's error codes, HTTP and transport failures.
 //!
 //! No error ever holds the `api-key`: errors are built from answers, URLs without queries and fixed
-//! texts only.
+//! texts only, and rejected input is quoted only as a short excerpt.
 
 use std::fmt;
 use std::time::Duration;
 
+use lbc_protocol::{ErrorCode, ProtocolError};
 use serde_json::Value;
-
-/// The error class the service reports in `clazz`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorClass {
-    /// `GENERIC`: malformed or unsigned requests.
-    Generic,
-    /// `PROCESS`: the request was understood but cannot be carried out.
-    Process,
-}
-
-impl ErrorClass {
-    /// The wire spelling, e.g. `PROCESS`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorClass::Generic => "GENERIC",
-            ErrorClass::Process => "PROCESS",
-        }
-    }
-}
-
-macro_rules! error_codes {
-    ($( $(#[$doc:meta])* $variant:ident = $wire:literal, $class:ident, $text:literal; )*) => {
-        /// An error code the service answers with.
-        ///
-        /// Codes this SDK does not know are kept verbatim in [`ErrorCode::Other`].
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ErrorCode {
-            $( $(#[$doc])* $variant, )*
-            /// A code this version of the SDK does not know, as the service spelled it.
-            Other(String),
-        }
-
-        impl ErrorCode {
-            /// Every known code, in the documentation's order.
-            pub const KNOWN: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
-
-            /// The code as it appears on the wire, e.g. `CALL_REPEAT_TIMEOUT`.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(ErrorCode::$variant => $wire,)*
-                    ErrorCode::Other(code) => code,
-                }
-            }
-
-            /// The code for a wire spelling; unknown spellings become [`ErrorCode::Other`].
-            pub fn from_wire(code: &str) -> ErrorCode {
-                match code {
-                    $($wire => ErrorCode::$variant,)*
-                    other => ErrorCode::Other(other.to_owned()),
-                }
-            }
-
-            /// The class the documentation puts this code in (`None` for unknown codes).
-            pub fn class(&self) -> Option<ErrorClass> {
-                match self {
-                    $(ErrorCode::$variant => Some(ErrorClass::$class),)*
-                    ErrorCode::Other(_) => None,
-                }
-            }
-
-            /// The documentation's description of the code.
-            pub fn description(&self) -> &'static str {
-                match self {
-                    $(ErrorCode::$variant => $text,)*
-                    ErrorCode::Other(_) => "An error code this SDK does not know.",
-                }
-            }
-        }
-    };
-}
-
-error_codes! {
-    /// Unknown error.
-    Unexpected = "UNEXPECTED", Generic, "Unknown error.";
-    /// Wrong arguments sent to the method.
-    InvalidArgs = "INVALID_ARGS", Generic, "Wrong arguments sent to the method.";
-    /// No signature found.
-    NoSignature = "NO_SIGNATURE", Generic, "No digital signature found.";
-    /// The signature is wrong.
-    InvalidSignature = "INVALID_SIGNATURE", Generic, "Invalid digital signature.";
-    /// `timestamp` is more than 24 hours away from the service's clock.
-    InvalidTimestamp = "INVALID_TIMESTAMP", Process, "The timestamp differs from the current time by more than 24 hours.";
-    /// The `nonce` was used before.
-    NonceAlreadyUsed = "NONCE_ALREADY_USED", Process, "The nonce has already been used.";
-    /// Unknown `call-api-id`.
-    InvalidAccount = "INVALID_ACCOUNT", Process, "Unknown customer ID.";
-    /// Account suspended (first revision), or these keys are outdated (later revision).
-    AccountBlocked = "ACCOUNT_BLOCKED", Process, "The account is suspended, or these access keys are outdated.";
-    /// The balance is too low for a call.
-    NotEnoughCredit = "NOT_ENOUGH_CREDIT", Process, "Not enough credit: refill the balance.";
-    /// No such call.
-    CallNotFound = "CALL_NOT_FOUND", Process, "The call is not found.";
-    /// Too early to call the same number again; see [`ApiError::delay`].
-    CallRepeatTimeout = "CALL_REPEAT_TIMEOUT", Process, "Too early to call this number again.";
-    /// The domain is registered already.
-    AccountAlreadyRegistered = "ACCOUNT_ALREADY_REGISTERED", Process, "The domain is already registered.";
-    /// `verify_url` is neither http nor https.
-    AccountVerifyUrlProtocol = "ACCOUNT_VERIFY_URL_PROTOCOL", Process, "The verification URL must use http or https.";
-    /// `verify_url` is on another domain.
-    AccountVerifyUrlDomain = "ACCOUNT_VERIFY_URL_DOMAIN", Process, "The verification URL must be on the registered domain.";
-    /// Blocked by the service's administrator.
-    AccountBlockedAdmin = "ACCOUNT_BLOCKED_ADMIN", Process, "The account was blocked by the service's administrator.";
-    /// The account or these keys are not activated yet.
-    AccountInactive = "ACCOUNT_INACTIVE", Process, "The account or these keys are not activated yet.";
-    /// The call was rejected; try again.
-    CallRejected = "CALL_REJECTED", Process, "The call was rejected, try again.";
-    /// Too many identical registrations; wait a day.
-    TooManyAccountsRegistered = "TOO_MANY_ACCOUNTS_REGISTERED", Process, "Too many identical registrations; wait a day.";
-    /// The file at `verify_url` does not hold the `call-api-id`.
-    InvalidAccountVerifyKey = "INVALID_ACCOUNT_VERIFY_KEY", Process, "Domain check failed: the file at verify_url does not hold the call-api-id.";
-    /// Fetching `verify_url` failed.
-    InvalidAccountVerifyResponse = "INVALID_ACCOUNT_VERIFY_RESPONSE", Process, "Domain check failed: HTTP error fetching verify_url.";
-    /// The service's catch-all code for unexpected errors (spelled `Error`).
-    Error = "Error", Generic, "An unexpected error in the service.";
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// An error answer from the service (HTTP 200 with an `error` member).
 #[derive(Clone, Debug, PartialEq)]
@@ -229,18 +108,24 @@ pub enum Error {
     },
     /// The request could not be carried: DNS, connection, TLS, I/O.
     Transport {
-        /// What failed.
+        /// What kind of failure it was.
+        kind: TransportKind,
+        /// What failed, in words.
         message: String,
-        /// Whether any byte of the request may have reached the server.
+        /// Whether any byte of the request may have reached the server: false only when the
+        /// connection failed before anything was written.
         may_have_reached_server: bool,
+        /// The underlying error, when there is one.
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
-    /// No complete answer within the configured timeout.
+    /// No complete answer within the configured timeout or deadline.
     Timeout {
         /// The API method that timed out.
         method: &'static str,
-        /// The timeout that ran out.
+        /// The time limit that ran out: the per-attempt timeout or the whole operation's deadline.
         after: std::time::Duration,
-        /// Whether the request may have reached the server (and, for `call`, a call been placed).
+        /// Whether the request may have reached the server (and, for `call`, a call been placed):
+        /// false only when not even a connection was made in time.
         may_have_reached_server: bool,
     },
     /// The answer was not what the protocol promises: not JSON, truncated, too large, a field missing.
@@ -310,6 +195,54 @@ impl Error {
         }
     }
 
+    /// Whether the failed request may have reached the service, so that (for `call`) a call may have
+    /// been placed and paid for: check with `call-status` before calling again.
+    ///
+    /// False only when nothing reached the service: the request was refused before sending, the
+    /// connection failed before any byte was written, or the service answered with an error code
+    /// (it then did not carry the request out). True after an HTTP error status, an answer that
+    /// could not be read, or any failure after the request was written.
+    pub fn may_have_been_placed(&self) -> bool {
+        match self {
+            Error::Transport {
+                may_have_reached_server,
+                ..
+            }
+            | Error::Timeout {
+                may_have_reached_server,
+                ..
+            } => *may_have_reached_server,
+            Error::Http { .. } | Error::Decode { .. } => true,
+            Error::Api(_) | Error::InvalidInput { .. } | Error::Internal(_) => false,
+        }
+    }
+
+    /// The HTTP status of an [`Error::Http`].
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The argument at fault ([`Error::InvalidInput`]) or the answer's field to blame
+    /// ([`Error::Decode`]), when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { field, .. } => Some(field),
+            Error::Decode { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The kind of a transport failure.
+    pub fn transport_kind(&self) -> Option<TransportKind> {
+        match self {
+            Error::Transport { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
     /// The kind of failure, for bindings that map errors to status numbers or exception classes.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -326,6 +259,7 @@ impl Error {
 
 /// The kinds of [`Error`], without their details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// [`Error::Api`].
     Api,
@@ -341,6 +275,75 @@ pub enum ErrorKind {
     InvalidInput,
     /// [`Error::Internal`].
     Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::Api,
+        ErrorKind::Http,
+        ErrorKind::Transport,
+        ErrorKind::Timeout,
+        ErrorKind::Decode,
+        ErrorKind::InvalidInput,
+        ErrorKind::Internal,
+    ];
+
+    /// The kind's one name, which the CLI, the C ABI and the bindings all use: `api_error`,
+    /// `http_error`, `transport_error`, `timeout`, `decode_error`, `invalid_input`,
+    /// `internal_error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Api => "api_error",
+            ErrorKind::Http => "http_error",
+            ErrorKind::Transport => "transport_error",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Decode => "decode_error",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Internal => "internal_error",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of transport failure an [`Error::Transport`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The host name could not be resolved.
+    Dns,
+    /// The connection was refused or could not be made.
+    Refused,
+    /// The TLS handshake or certificate check failed.
+    Tls,
+    /// The connection was reset or closed before a whole answer arrived.
+    Reset,
+    /// The proxy failed or refused.
+    Proxy,
+    /// The answer was not HTTP the client can read (a bad status line, chunk sizes, a redirect).
+    Protocol,
+    /// Any other I/O failure.
+    Io,
+}
+
+impl TransportKind {
+    /// The kind's name: `dns`, `refused`, `tls`, `reset`, `proxy`, `protocol`, `io`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportKind::Dns => "dns",
+            TransportKind::Refused => "refused",
+            TransportKind::Tls => "tls",
+            TransportKind::Reset => "reset",
+            TransportKind::Proxy => "proxy",
+            TransportKind::Protocol => "protocol",
+            TransportKind::Io => "io",
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -359,6 +362,7 @@ impl fmt::Display for Error {
             Error::Transport {
                 message,
                 may_have_reached_server,
+                ..
             } => {
                 write!(f, "could not reach the LoginByCall service: {message}")?;
                 if *may_have_reached_server {
@@ -395,7 +399,26 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport {
+                source: Some(source),
+                ..
+            } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<ProtocolError> for Error {
+    fn from(error: ProtocolError) -> Self {
+        Error::InvalidInput {
+            field: error.field,
+            reason: error.reason,
+        }
+    }
+}
 
 impl From<ApiError> for Error {
     fn from(api: ApiError) -> Self {
@@ -419,15 +442,30 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn codes_round_trip_and_unknown_codes_are_kept() {
-        for code in ErrorCode::KNOWN {
-            assert_eq!(&ErrorCode::from_wire(code.as_str()), code);
-            assert!(code.class().is_some());
-        }
-        assert_eq!(ErrorCode::KNOWN.len(), 21);
-        let other = ErrorCode::from_wire("SOMETHING_NEW");
-        assert_eq!(other, ErrorCode::Other("SOMETHING_NEW".into()));
-        assert_eq!(other.as_str(), "SOMETHING_NEW");
+    fn kinds_have_one_name_each() {
+        let names: std::collections::HashSet<_> =
+            ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), ErrorKind::ALL.len());
+    }
+
+    #[test]
+    fn only_failures_after_sending_may_have_placed_a_call() {
+        let http = Error::Http {
+            status: 502,
+            snippet: String::new(),
+            request_id: None,
+        };
+        assert!(http.may_have_been_placed());
+        assert!(Error::decode_field("mask", "x").may_have_been_placed());
+        assert!(!Error::invalid_input("msisdn", "x").may_have_been_placed());
+        assert!(!Error::from(ApiError::new(ErrorCode::CallRepeatTimeout)).may_have_been_placed());
+        let before = Error::Transport {
+            kind: TransportKind::Refused,
+            message: "refused".into(),
+            may_have_reached_server: false,
+            source: None,
+        };
+        assert!(!before.may_have_been_placed());
     }
 
     #[test]

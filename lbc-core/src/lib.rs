@@ -11,7 +11,7 @@
 //!     .call_api_id("npK5AJe407KnZnn9kqYIL9dMJP7WZIpP01kwNjP6")
 //!     .api_key("eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq")
 //!     .build()?;
-//! let mut login = client.start_login("+7 (925) 688-06-36", Some("80.80.88.88"))?;
+//! let mut login = client.start_login("8 (925) 688-06-36", Some("80.80.88.88"))?;
 //! println!("Waiting for a call from +{}[____]", login.prompt());
 //! match login.check("0636") {
 //!     Verdict::Accepted => login.hangup(&client)?,
@@ -21,40 +21,69 @@
 //! # }
 //! ```
 //!
-//! Modules, each with one job: [`sign`] (canonical string, HMAC-SHA512), [`method`] (the table of every
-//! method), [`wire`] (the five encodings, both directions), [`answer`] (typed answers), [`error`]
-//! (typed errors), [`client`] (transport, retries), [`login`] (the flow a site runs), [`phone`]
-//! (E.164 numbers).
+//! The crate is the client: [`Client`] (transport, retries, the deadline), typed answers, [`Error`],
+//! the login flow ([`LoginCall`]) and phone numbers ([`normalize_phone`]). The protocol itself
+//! (method table, signing, wire encodings, error codes) is `lbc-protocol`; the few of its types a
+//! user needs are re-exported here.
 #![forbid(unsafe_code)]
 
-pub mod answer;
+mod answer;
 mod api;
-pub mod calendar;
-pub mod client;
-pub mod error;
-pub mod login;
-pub mod method;
-mod params;
-pub mod phone;
+mod client;
+mod error;
+mod login;
+mod phone;
+mod replay;
+mod resolver;
 mod secret;
-pub mod sign;
 mod transport;
-pub mod wire;
 
 pub use answer::{
-    AccountStatus, Balance, CallStarted, CallState, CallStatus, CredentialChange, Credits, Payment,
+    AccountStatus, Balance, CallStarted, CallState, CredentialChange, Credits, Payment,
     PaymentRecord, Registration, ServerStatus,
 };
 pub use api::{Pay, Register};
-pub use calendar::UtcDateTime;
-pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, Error, ErrorClass, ErrorCode, ErrorKind};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT,
+};
+pub use error::{ApiError, Error, ErrorKind, TransportKind};
+pub use lbc_protocol::{
+    CallStatus, Encoding, ErrorClass, ErrorCode, Method, Params, SignaturePlacement, Signer,
+};
 pub use login::{LoginCall, LoginPolicy, Verdict};
-pub use method::{Method, MethodSpec, SignatureRule};
-pub use params::Params;
+pub use phone::{Region, normalize as normalize_phone};
 pub use secret::ApiKey;
-pub use sign::Signer;
-pub use wire::{Encoding, SignaturePlacement, Transport};
+
+/// Test hooks: the clock and nonce source a [`ClientBuilder`] can be given (`testing` feature).
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use crate::answer::FromAnswer;
+    pub use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
+}
+
+/// Decodes `body` as the answer of `method`, typed, as the client does with what it receives: the
+/// entry point of the fuzz targets (`testing` feature only; not part of the API).
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub fn __fuzz_decode(method: Method, body: &[u8]) -> Result<(), Error> {
+    use answer::FromAnswer;
+    let value = transport::decode_answer(body, None)?;
+    fn typed<T: FromAnswer>(value: &serde_json::Value) -> Result<(), Error> {
+        T::from_answer(value).map(drop)
+    }
+    match method {
+        Method::Register => typed::<Registration>(&value),
+        Method::Status => typed::<AccountStatus>(&value),
+        Method::ServerStatus => typed::<ServerStatus>(&value),
+        Method::Balance => typed::<Balance>(&value),
+        Method::Pay => typed::<Payment>(&value),
+        Method::ChangeCredential => typed::<CredentialChange>(&value),
+        Method::Call => typed::<CallStarted>(&value),
+        Method::CallStatus => typed::<CallState>(&value),
+        Method::Options | Method::CredentialConfirm | Method::CallHangup => typed::<()>(&value),
+    }
+}
 
 /// The SDK's version, as in `Cargo.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -8,9 +8,10 @@ use serde_json::Value;
 use ureq::Agent;
 use ureq::http::Response;
 
+use lbc_protocol::{HttpMethod, WireRequest};
+
 use crate::error::snippet;
-use crate::wire::{HttpMethod, WireRequest};
-use crate::{ApiError, Error};
+use crate::{ApiError, Error, TransportKind};
 
 /// How a failed attempt may be handled.
 #[derive(Debug)]
@@ -27,7 +28,17 @@ pub(crate) struct Exchange<'a> {
     pub agent: &'a Agent,
     pub url: String,
     pub method: &'static str,
+    /// The time this attempt may take, answer included: the per-attempt timeout or what is left of
+    /// the operation's deadline, whichever is shorter.
     pub timeout: Duration,
+    /// The time to connect, never more than `timeout`.
+    pub connect_timeout: Duration,
+    /// Whether `timeout` differs from the agent's own (a deadline cuts this attempt short): only
+    /// then does the request carry a configuration of its own, which costs a copy per request.
+    pub shortened: bool,
+    /// The limit a timeout is reported as (the per-attempt timeout, or the deadline when that is
+    /// what ran out).
+    pub reported_limit: Duration,
     pub max_response_bytes: u64,
 }
 
@@ -62,20 +73,38 @@ impl Exchange<'_> {
 
     fn send(&self, request: &WireRequest) -> Result<Response<ureq::Body>, ureq::Error> {
         let url = &self.url;
+        let timeout = Some(self.timeout);
+        let connect = Some(self.connect_timeout.min(self.timeout));
         match request.http_method {
             HttpMethod::Get => {
                 let mut builder = self.agent.get(url);
                 for (name, value) in &request.headers {
                     builder = builder.header(*name, value);
                 }
-                builder.call()
+                if !self.shortened {
+                    return builder.call();
+                }
+                builder
+                    .config()
+                    .timeout_global(timeout)
+                    .timeout_connect(connect)
+                    .build()
+                    .call()
             }
             HttpMethod::Post => {
                 let mut builder = self.agent.post(url);
                 for (name, value) in &request.headers {
                     builder = builder.header(*name, value);
                 }
-                builder.send(&request.body[..])
+                if !self.shortened {
+                    return builder.send(&request.body[..]);
+                }
+                builder
+                    .config()
+                    .timeout_global(timeout)
+                    .timeout_connect(connect)
+                    .build()
+                    .send(&request.body[..])
             }
         }
     }
@@ -99,40 +128,75 @@ impl Exchange<'_> {
                 maybe_sent: true,
             }),
             Ok(_) => Ok(body),
-            Err(io) => Err(self.classify(ureq::Error::from(io))),
+            // The request was written and an answer began: whatever broke, it reached the server.
+            Err(io) => {
+                let mut failure = self.classify(ureq::Error::from(io));
+                failure.maybe_sent = true;
+                if let Error::Transport {
+                    may_have_reached_server,
+                    ..
+                }
+                | Error::Timeout {
+                    may_have_reached_server,
+                    ..
+                } = &mut failure.error
+                {
+                    *may_have_reached_server = true;
+                }
+                Err(failure)
+            }
         }
     }
 
+    /// Says what failed, and whether any byte of the request may have been written: only a failure
+    /// to resolve or connect (or a TLS handshake, which comes before the request) is known to have
+    /// sent nothing.
     fn classify(&self, error: ureq::Error) -> Failure {
+        use std::io::ErrorKind as Io;
         use ureq::Error as U;
         use ureq::Timeout as T;
-        let (maybe_sent, transient) = match &error {
-            U::Timeout(T::Resolve | T::Connect) | U::HostNotFound | U::ConnectionFailed => {
-                (false, true)
+        let (kind, maybe_sent, transient) = match &error {
+            U::Timeout(T::Resolve) | U::HostNotFound => (TransportKind::Dns, false, true),
+            U::Timeout(T::Connect) | U::ConnectionFailed => (TransportKind::Refused, false, true),
+            U::Io(io) => match io.kind() {
+                Io::ConnectionRefused
+                | Io::AddrNotAvailable
+                | Io::NetworkUnreachable
+                | Io::HostUnreachable
+                | Io::PermissionDenied => (TransportKind::Refused, false, true),
+                Io::ConnectionReset
+                | Io::ConnectionAborted
+                | Io::BrokenPipe
+                | Io::UnexpectedEof
+                | Io::NotConnected => (TransportKind::Reset, true, true),
+                _ => (TransportKind::Io, true, true),
+            },
+            U::Tls(_) | U::Pem(_) | U::Rustls(_) | U::TlsRequired => {
+                (TransportKind::Tls, false, false)
             }
-            U::Io(io) => (
-                !matches!(
-                    io.kind(),
-                    std::io::ErrorKind::ConnectionRefused
-                        | std::io::ErrorKind::AddrNotAvailable
-                        | std::io::ErrorKind::NotFound
-                ),
-                true,
-            ),
-            U::Tls(_) | U::Pem(_) | U::Rustls(_) => (false, false),
-            U::BadUri(_) | U::Http(_) | U::InvalidProxyUrl => (false, false),
-            U::Timeout(_) => (true, true),
-            _ => (true, true),
+            U::ConnectProxyFailed(_) | U::InvalidProxyUrl => (TransportKind::Proxy, false, false),
+            U::BadUri(_) | U::Http(_) | U::RequireHttpsOnly(_) => {
+                (TransportKind::Protocol, false, false)
+            }
+            U::Protocol(_)
+            | U::LargeResponseHeader(..)
+            | U::Decompress(..)
+            | U::RedirectFailed
+            | U::TooManyRedirects
+            | U::StatusCode(_) => (TransportKind::Protocol, true, false),
+            _ => (TransportKind::Io, true, true),
         };
         let error = match error {
             U::Timeout(_) => Error::Timeout {
                 method: self.method,
-                after: self.timeout,
+                after: self.reported_limit,
                 may_have_reached_server: maybe_sent,
             },
             other => Error::Transport {
+                kind,
                 message: describe(&other),
                 may_have_reached_server: maybe_sent,
+                source: Some(Box::new(other)),
             },
         };
         Failure {
@@ -170,9 +234,40 @@ pub(crate) fn decode_answer(body: &[u8], request_id: Option<String>) -> Result<V
             request_id,
         });
     }
+    if let Some(path) = nul_inside(&value, &mut String::new()) {
+        return Err(Error::Decode {
+            message: "a text holds a NUL character".into(),
+            field: Some(path),
+            request_id,
+        });
+    }
     match ApiError::from_answer(&value, request_id) {
         Some(api) => Err(api.into()),
         None => Ok(value),
+    }
+}
+
+/// The path of the first string (or member name) in `value` holding a NUL: C strings cannot carry
+/// one, and cutting a text there would change its meaning, so such an answer is refused whole.
+fn nul_inside(value: &Value, path: &mut String) -> Option<String> {
+    match value {
+        Value::String(text) if text.contains('\0') => Some(path.clone()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let mut inner = format!("{path}[{i}]");
+            nul_inside(item, &mut inner)
+        }),
+        Value::Object(members) => members.iter().find_map(|(name, item)| {
+            let mut inner = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            if name.contains('\0') {
+                return Some(inner);
+            }
+            nul_inside(item, &mut inner)
+        }),
+        _ => None,
     }
 }
 
@@ -187,6 +282,8 @@ mod tests {
         let err = decode_answer(b"{\"error\":\"X\"}", Some("r".into())).unwrap_err();
         assert_eq!(err.request_id(), Some("r"));
         assert!(matches!(err, Error::Api(_)));
+        let nul = decode_answer(b"{\"call\":\"c\",\"x\":{\"y\":\"a\\u0000b\"}}", None).unwrap_err();
+        assert_eq!(nul.field(), Some("x.y"));
         for bad in [&b"<html>"[..], b"{\"a\":", b"[1]", b"\"x\""] {
             assert!(
                 matches!(decode_answer(bad, None), Err(Error::Decode { .. })),

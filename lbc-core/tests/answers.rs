@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use lbc_core::answer::FromAnswer;
+use lbc_core::testing::FromAnswer;
 use lbc_core::{
     AccountStatus, ApiError, Balance, CallStarted, CallState, CallStatus, CredentialChange,
     Credits, ErrorCode, Payment, Registration, ServerStatus,

@@ -103,19 +103,20 @@ fn a_call_is_not_sent_again_after_a_server_error() {
 }
 
 #[test]
-fn a_server_that_never_answers_times_out() {
+fn a_server_that_never_answers_times_out_within_one_budget() {
     let server = FakeServer::start(|_| Reply::Hang);
-    let client = Client::builder()
+    let builder = Client::builder()
         .base_url(&server.base_url)
         .call_api_id(ID)
         .api_key(KEY)
         .timeout(Duration::from_millis(300))
-        .max_retries(1)
-        .retry_base_delay(Duration::from_millis(10))
-        .build()
-        .unwrap();
+        .max_retries(2)
+        .retry_base_delay(Duration::from_millis(10));
+
+    // By default the timeout is also the deadline of the whole operation: no retry fits in it.
     let started = Instant::now();
-    let err = client.call_status("c1").unwrap_err();
+    let err = builder.clone().build().unwrap().call_status("c1").unwrap_err();
+    let took = started.elapsed();
     assert!(
         matches!(
             err,
@@ -126,8 +127,49 @@ fn a_server_that_never_answers_times_out() {
         ),
         "{err:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(10));
-    assert_eq!(server.count(), 2, "call-status is retried after a timeout");
+    assert!(took < Duration::from_millis(1_000), "{took:?}");
+    assert_eq!(server.count(), 1);
+
+    // With a longer deadline, retries happen, but the whole operation still ends by it.
+    let started = Instant::now();
+    let err = builder
+        .deadline(Duration::from_millis(700))
+        .build()
+        .unwrap()
+        .call_status("c1")
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(took < Duration::from_millis(1_400), "{took:?}");
+    assert!(
+        server.count() >= 3,
+        "call-status is retried while time is left"
+    );
+}
+
+#[test]
+fn wait_final_returns_by_its_timeout() {
+    // The status stays `dialing` for the first answers, then the server hangs.
+    let server = FakeServer::start(|n| match n {
+        0 => Reply::json(r#"{"call":"c1","mask":"79256880636","codelen":4,"repeat_timeout":30}"#),
+        1 | 2 => Reply::json(r#"{"status":2,"status_desc":"dialing"}"#),
+        _ => Reply::Hang,
+    });
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .call_api_id(ID)
+        .api_key(KEY)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let login = client.start_login("+7 925 688-06-36", None).unwrap();
+    let started = Instant::now();
+    let state = login
+        .wait_final(&client, Duration::from_millis(1_000))
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(state.status, CallStatus::Dialing);
+    assert!(took < Duration::from_millis(1_600), "{took:?}");
 }
 
 #[test]
@@ -285,8 +327,8 @@ fn requests_carry_the_configured_encoding_signature_and_user_agent() {
             ));
             assert_eq!(
                 request.method,
-                if encoding.transport == lbc_core::Transport::Query
-                    || encoding.transport == lbc_core::Transport::Rest
+                if encoding.transport == lbc_protocol::Transport::Query
+                    || encoding.transport == lbc_protocol::Transport::Rest
                 {
                     "GET"
                 } else {

@@ -1,6 +1,6 @@
 //! The 90 signature vectors computed by the documentation's own JavaScript example.
 
-use lbc_core::{Method, Params, Signer, sign};
+use lbc_core::{Method, Params, Signer};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
@@ -55,7 +55,7 @@ fn the_canonical_string_is_what_gets_signed() {
     for case in vectors() {
         let method = Method::from_name(case["method"].as_str().unwrap()).unwrap();
         let params = params_of(&case);
-        let canonical = sign::canonical(method, &params).unwrap();
+        let canonical = lbc_protocol::canonical(method, &params).unwrap();
         assert!(canonical.starts_with(method.name().as_bytes()));
         let fields = canonical.split(|b| *b == 0).count();
         let given = method

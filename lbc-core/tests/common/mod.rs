@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use lbc_core::wire::{IncomingRequest, ParsedRequest, parse};
+use lbc_protocol::{IncomingRequest, ParsedRequest, parse};
 
 /// What the server does with one request.
 pub enum Reply {

@@ -1,7 +1,7 @@
 //! Every encoding, built then parsed back, with the values that break naive encoders.
 
-use lbc_core::wire::{IncomingRequest, SignaturePlacement, build, parse};
-use lbc_core::{Encoding, Method, Params, Signer};
+use lbc_protocol::{IncomingRequest, SignaturePlacement, build, parse};
+use lbc_protocol::{Encoding, Method, Params, Signer};
 
 const AWKWARD: [&str; 9] = [
     "Привет, мир",
@@ -20,7 +20,7 @@ fn round_trip(
     placement: SignaturePlacement,
     params: &Params,
     signature: &str,
-) -> lbc_core::wire::ParsedRequest {
+) -> lbc_protocol::ParsedRequest {
     let request = build("pay", params, Some(signature), encoding, placement).unwrap();
     let (path, query) = match request.target.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -150,10 +150,7 @@ fn the_parser_never_panics_on_arbitrary_input() {
             body: &body,
         });
         if let Err(err) = result {
-            assert!(
-                matches!(err, lbc_core::Error::InvalidInput { .. }),
-                "{err:?}"
-            );
+            assert!(!err.field.is_empty() && !err.reason.is_empty(), "{err:?}");
             refused += 1;
         }
     }

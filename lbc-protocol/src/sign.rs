@@ -1,19 +1,17 @@
-//! Request signing: the canonical string, HMAC-SHA512, replay fields (`timestamp`, `nonce`).
+//! Request signing and verifying: the canonical string and HMAC-SHA512.
 //!
 //! The signed string is the method name, then `\0name\0value` for each parameter in the method's
 //! documented order; a parameter that is absent or empty is left out entirely. The digest is sent as
 //! lower-case hex.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha512;
 use subtle::ConstantTimeEq;
 
-use crate::method::{Method, NONCE, SignatureRule, TIMESTAMP};
-use crate::{Error, Params};
+use crate::method::{Method, SignatureRule};
+use crate::{Params, ProtocolError};
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -24,7 +22,7 @@ type HmacSha512 = Hmac<Sha512>;
 ///
 /// The signer keeps no copy of the key, only the two SHA-512 states HMAC derives from it. Those are as
 /// secret as the key, but the `hmac` crate offers no way to wipe them, so they are not zeroed on drop
-/// (the key itself, held in [`crate::ApiKey`], is).
+/// (the client zeroes its copy of the key).
 #[derive(Clone)]
 pub struct Signer {
     keyed: HmacSha512,
@@ -41,8 +39,8 @@ impl Signer {
 
     /// The signature of `method` over `params`, in the method's documented order.
     ///
-    /// Fails with [`Error::InvalidInput`] for a method that is never signed.
-    pub fn sign(&self, method: Method, params: &Params) -> Result<String, Error> {
+    /// Fails for a method that is never signed.
+    pub fn sign(&self, method: Method, params: &Params) -> Result<String, ProtocolError> {
         let order = signing_order(method)?;
         Ok(hex::encode(
             self.digest(
@@ -110,7 +108,7 @@ impl fmt::Debug for Signer {
 }
 
 /// The exact bytes that are signed for `method` over `params`: the tool for an `INVALID_SIGNATURE`.
-pub fn canonical(method: Method, params: &Params) -> Result<Vec<u8>, Error> {
+pub fn canonical(method: Method, params: &Params) -> Result<Vec<u8>, ProtocolError> {
     let mut out = method.name().as_bytes().to_vec();
     for name in signing_order(method)? {
         if let Some(value) = params.given(name) {
@@ -123,68 +121,15 @@ pub fn canonical(method: Method, params: &Params) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-fn signing_order(method: Method) -> Result<&'static [&'static str], Error> {
+fn signing_order(method: Method) -> Result<&'static [&'static str], ProtocolError> {
     let spec = method.spec();
     if spec.signature == SignatureRule::None {
-        return Err(Error::invalid_input(
+        return Err(ProtocolError::new(
             "method",
             format!("`{method}` is never signed"),
         ));
     }
     Ok(spec.sign_order)
-}
-
-/// Where request timestamps come from. Injectable so tests can sign at a fixed time.
-pub trait Clock: Send + Sync {
-    /// Now, as UNIX seconds.
-    fn unix_now(&self) -> u64;
-}
-
-/// The system clock.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn unix_now(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    }
-}
-
-/// Where nonces come from. Injectable so tests can sign reproducibly.
-pub trait NonceSource: Send + Sync {
-    /// A fresh nonce: URL-safe text, unique with overwhelming probability.
-    fn nonce(&self) -> Result<String, Error>;
-}
-
-/// Nonces from the operating system's CSPRNG: 24 random bytes as URL-safe base64 (32 characters).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct OsNonce;
-
-/// How many random bytes go into an [`OsNonce`] nonce.
-pub const NONCE_BYTES: usize = 24;
-
-impl NonceSource for OsNonce {
-    fn nonce(&self) -> Result<String, Error> {
-        let mut bytes = [0u8; NONCE_BYTES];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| Error::Internal(format!("the OS random number generator failed: {e}")))?;
-        Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-    }
-}
-
-/// Sets `timestamp` and a fresh `nonce` in `params`, from the given sources.
-///
-/// Every attempt of a request calls this again: a nonce the server saw once is spent.
-pub fn add_replay_fields(
-    params: &mut Params,
-    clock: &dyn Clock,
-    nonces: &dyn NonceSource,
-) -> Result<(), Error> {
-    params.set(TIMESTAMP, clock.unix_now().to_string());
-    params.set(NONCE, nonces.nonce()?);
-    Ok(())
 }
 
 #[cfg(test)]
@@ -244,18 +189,6 @@ mod tests {
             .sign(Method::Register, &Params::new())
             .unwrap_err();
         assert!(err.to_string().contains("never signed"), "{err}");
-    }
-
-    #[test]
-    fn os_nonces_are_url_safe_and_fresh() {
-        let a = OsNonce.nonce().unwrap();
-        let b = OsNonce.nonce().unwrap();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 32);
-        assert!(
-            a.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-        );
     }
 
     #[test]

@@ -231,11 +231,14 @@ impl fmt::Display for Method {
 }
 
 impl std::str::FromStr for Method {
-    type Err = crate::Error;
+    type Err = crate::ProtocolError;
 
     fn from_str(name: &str) -> Result<Self, Self::Err> {
         Method::from_name(name).ok_or_else(|| {
-            crate::Error::invalid_input("method", format!("unknown API method `{name}`"))
+            crate::ProtocolError::new(
+                "method",
+                format!("unknown API method `{}`", crate::excerpt(name)),
+            )
         })
     }
 }

@@ -1,18 +1,43 @@
 //! An ordered list of request parameters, as they travel on the wire.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
-use crate::Error;
+use crate::ProtocolError;
+
+/// Past this many pairs, names are looked up through a hash index instead of a scan, so that
+/// building a list of any length stays linear (a request body may hold many thousands of names).
+const SCAN_LIMIT: usize = 16;
 
 /// Request parameters: `name = value` pairs in the order they were added.
 ///
 /// Setting a name that is already present replaces its value in place, so a name occurs at most once.
 /// Empty values are kept here; signing and the wire encoders leave them out (the service treats an
 /// empty parameter as an absent one).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// ```
+/// use lbc_protocol::Params;
+///
+/// let mut params = Params::new().with("msisdn", "79256880636");
+/// params.set("msisdn", "79001234567");
+/// assert_eq!(params.get("msisdn"), Some("79001234567"));
+/// assert_eq!(params.len(), 1);
+/// ```
+#[derive(Clone, Debug, Default)]
 pub struct Params {
     pairs: Vec<(String, String)>,
+    /// Name → position in `pairs`, kept once there are more than [`SCAN_LIMIT`] pairs.
+    index: Option<HashMap<String, usize>>,
 }
+
+impl PartialEq for Params {
+    fn eq(&self, other: &Self) -> bool {
+        self.pairs == other.pairs
+    }
+}
+
+impl Eq for Params {}
 
 impl Params {
     /// An empty parameter list.
@@ -23,11 +48,32 @@ impl Params {
     /// Sets `name` to `value`, replacing an earlier value of the same name.
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
         let (name, value) = (name.into(), value.into());
-        match self.pairs.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.pairs.push((name, value)),
+        match self.position(&name) {
+            Some(at) => self.pairs[at].1 = value,
+            None => {
+                if let Some(index) = &mut self.index {
+                    index.insert(name.clone(), self.pairs.len());
+                }
+                self.pairs.push((name, value));
+                if self.index.is_none() && self.pairs.len() > SCAN_LIMIT {
+                    self.index = Some(
+                        self.pairs
+                            .iter()
+                            .enumerate()
+                            .map(|(at, (n, _))| (n.clone(), at))
+                            .collect(),
+                    );
+                }
+            }
         }
         self
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.pairs.iter().position(|(n, _)| n == name),
+        }
     }
 
     /// Sets `name` only when `value` is `Some`.
@@ -46,10 +92,7 @@ impl Params {
 
     /// The value of `name`, if present (possibly empty).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.position(name).map(|at| self.pairs[at].1.as_str())
     }
 
     /// The value of `name` when present and not empty: what the service counts as "given".
@@ -59,8 +102,17 @@ impl Params {
 
     /// Removes `name` and returns its value.
     pub fn remove(&mut self, name: &str) -> Option<String> {
-        let index = self.pairs.iter().position(|(n, _)| n == name)?;
-        Some(self.pairs.remove(index).1)
+        let at = self.position(name)?;
+        let (_, value) = self.pairs.remove(at);
+        if let Some(index) = &mut self.index {
+            index.remove(name);
+            for (n, _) in &self.pairs[at..] {
+                if let Some(slot) = index.get_mut(n) {
+                    *slot -= 1;
+                }
+            }
+        }
+        Some(value)
     }
 
     /// Every pair, in insertion order.
@@ -75,12 +127,12 @@ impl Params {
 
     /// Reads parameters from a JSON object (the wire's `params`, or a binding's arguments): strings as
     /// they are, numbers and booleans as their JSON text, `null` left out. Anything else is an
-    /// [`Error::InvalidInput`] on `field`.
-    pub fn from_json(text: &str, field: &str) -> Result<Params, Error> {
+    /// [`ProtocolError`] on `field`.
+    pub fn from_json(text: &str, field: &str) -> Result<Params, ProtocolError> {
         let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::invalid_input(field, format!("not JSON: {e}")))?;
+            .map_err(|e| ProtocolError::new(field, format!("not JSON: {e}")))?;
         let Value::Object(object) = value else {
-            return Err(Error::invalid_input(field, "not a JSON object"));
+            return Err(ProtocolError::new(field, "not a JSON object"));
         };
         let mut params = Params::new();
         for (name, value) in object {
@@ -90,8 +142,8 @@ impl Params {
                 Value::Bool(b) => b.to_string(),
                 Value::Null => continue,
                 Value::Array(_) | Value::Object(_) => {
-                    return Err(Error::invalid_input(
-                        format!("{field}.{name}"),
+                    return Err(ProtocolError::new(
+                        format!("{field}.{}", crate::excerpt(&name)),
                         "a parameter value must be a string or a number",
                     ));
                 }
@@ -127,6 +179,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_lists_stay_consistent_through_the_index() {
+        let mut p = Params::new();
+        for i in 0..1000 {
+            p.set(format!("n{i}"), i.to_string());
+        }
+        p.set("n5", "five");
+        assert_eq!(p.remove("n3").as_deref(), Some("3"));
+        assert_eq!(p.get("n3"), None);
+        assert_eq!(p.get("n4"), Some("4"));
+        assert_eq!(p.get("n999"), Some("999"));
+        assert_eq!(p.get("n5"), Some("five"));
+        p.set("n3", "back");
+        assert_eq!(p.iter().last(), Some(("n3", "back")));
+        assert_eq!(p.len(), 1000);
+    }
+
+    #[test]
+    fn building_many_names_is_linear() {
+        // 200 000 distinct names: quadratic insertion would take minutes, linear takes milliseconds.
+        let started = std::time::Instant::now();
+        let p: Params = (0..200_000).map(|i| (format!("k{i}"), "v")).collect();
+        assert_eq!(p.len(), 200_000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
     fn set_replaces_in_place_and_keeps_order() {
         let mut p = Params::new();
         p.set("a", "1").set("b", "2").set("a", "3");
@@ -147,7 +225,7 @@ mod tests {
         );
         for bad in ["[1]", "{\"a\":[1]}", "{", "\"s\""] {
             let err = Params::from_json(bad, "params").unwrap_err();
-            assert!(matches!(err, Error::InvalidInput { .. }), "{bad}");
+            assert_eq!(err.field.split('.').next(), Some("params"), "{bad}");
         }
     }
 }

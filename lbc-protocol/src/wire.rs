@@ -11,7 +11,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use serde_json::{Map, Value};
 
 use crate::method::{Method, PARAMS_JSON, SIGNATURE, SIGNATURE_HEADER};
-use crate::{Error, Params};
+use crate::{Params, ProtocolError, excerpt};
 
 /// How the parameters are carried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,7 +73,7 @@ impl Encoding {
     }
 
     /// Parses `query`, `form`, `rest`, `multipart`, optionally followed by `+json` (e.g. `form+json`).
-    pub fn parse(text: &str) -> Result<Encoding, Error> {
+    pub fn parse(text: &str) -> Result<Encoding, ProtocolError> {
         let (transport, json) = match text.trim().to_ascii_lowercase().split_once('+') {
             Some((t, "json")) => (t.to_owned(), true),
             Some(_) => return Err(bad_encoding(text)),
@@ -93,10 +93,13 @@ impl Encoding {
     }
 }
 
-fn bad_encoding(text: &str) -> Error {
-    Error::invalid_input(
+fn bad_encoding(text: &str) -> ProtocolError {
+    ProtocolError::new(
         "encoding",
-        format!("`{text}` is not one of query, form, rest, multipart (optionally +json)"),
+        format!(
+            "`{}` is not one of query, form, rest, multipart (optionally +json)",
+            excerpt(text)
+        ),
     )
 }
 
@@ -173,21 +176,22 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Builds the request for `method` carrying the non-empty `params`, and `signature` where `placement`
 /// says.
+///
+/// Every parameter name the builder accepts comes back exactly from [`parse`]; it refuses names
+/// that no encoding can carry unchanged: empty ones, ones holding `"`, `\\` or control characters,
+/// and the reserved `signature` and `params`.
 pub fn build(
     method: &str,
     params: &Params,
     signature: Option<&str>,
     encoding: Encoding,
     placement: SignaturePlacement,
-) -> Result<WireRequest, Error> {
+) -> Result<WireRequest, ProtocolError> {
     check_method_name(method)?;
-    let mut pairs: Vec<(String, String)> = params
-        .non_empty()
-        .filter(|(name, _)| *name != SIGNATURE)
-        .map(|(n, v)| (n.to_owned(), v.to_owned()))
-        .collect();
-    for (name, _) in &pairs {
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(params.len() + 1);
+    for (name, value) in params.non_empty() {
         check_param_name(name)?;
+        pairs.push((name.to_owned(), value.to_owned()));
     }
     let mut headers = Vec::new();
     match (signature, placement) {
@@ -245,7 +249,7 @@ pub fn build(
             }
         }
         Transport::Multipart => {
-            let boundary = multipart_boundary(&pairs)?;
+            let boundary = multipart_boundary(&pairs);
             headers.push((
                 "Content-Type",
                 format!("multipart/form-data; boundary={boundary}"),
@@ -261,29 +265,36 @@ pub fn build(
     Ok(request)
 }
 
-fn check_method_name(method: &str) -> Result<(), Error> {
+fn check_method_name(method: &str) -> Result<(), ProtocolError> {
     let ok = !method.is_empty()
+        && method.len() <= 64
         && method
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid_input(
+        Err(ProtocolError::new(
             "method",
-            format!("`{method}` is not a method name (letters, digits, `-`, `_`)"),
+            format!(
+                "`{}` is not a method name (letters, digits, `-`, `_`)",
+                excerpt(method)
+            ),
         ))
     }
 }
 
-fn check_param_name(name: &str) -> Result<(), Error> {
-    if name.is_empty() || name.contains(['"', '\r', '\n', '\0']) {
-        return Err(Error::invalid_input(
-            "params",
-            format!("{name:?} is not a usable parameter name"),
-        ));
-    }
-    Ok(())
+fn check_param_name(name: &str) -> Result<(), ProtocolError> {
+    let why = if name.is_empty() {
+        "a parameter name must not be empty"
+    } else if name == SIGNATURE || name == PARAMS_JSON {
+        "is reserved: the SDK places the signature and packs `params` itself"
+    } else if name.contains(['"', '\\']) || name.chars().any(char::is_control) {
+        "a parameter name must not hold `\"`, `\\` or control characters"
+    } else {
+        return Ok(());
+    };
+    Err(ProtocolError::new(format!("params.{}", excerpt(name)), why))
 }
 
 fn form_encode(pairs: &[(String, String)]) -> String {
@@ -292,16 +303,16 @@ fn form_encode(pairs: &[(String, String)]) -> String {
         .finish()
 }
 
-fn multipart_boundary(pairs: &[(String, String)]) -> Result<String, Error> {
-    loop {
-        let mut random = [0u8; 12];
-        getrandom::fill(&mut random)
-            .map_err(|e| Error::Internal(format!("the OS random number generator failed: {e}")))?;
-        let boundary = format!("----lbc{}", hex::encode(random));
-        if !pairs.iter().any(|(_, v)| v.contains(&boundary)) {
-            return Ok(boundary);
-        }
-    }
+/// A boundary that occurs in no value: the first of `----lbc0`, `----lbc1`, ... that fits.
+fn multipart_boundary(pairs: &[(String, String)]) -> String {
+    (0u64..)
+        .map(|n| format!("----lbcFormBoundary{n:x}"))
+        .find(|boundary| {
+            !pairs
+                .iter()
+                .any(|(n, v)| v.contains(boundary.as_str()) || n.contains(boundary.as_str()))
+        })
+        .unwrap_or_default()
 }
 
 fn multipart_encode(pairs: &[(String, String)], boundary: &str) -> Vec<u8> {
@@ -344,44 +355,53 @@ pub struct ParsedRequest {
     pub signature: Option<String>,
 }
 
+/// The most parameters [`parse`] accepts in one request (path, query, body and JSON `params`
+/// together); a request with more is refused before it costs any more work.
+pub const MAX_PARAMS: usize = 256;
+
+/// The longest multipart boundary accepted (RFC 2046 allows 70 characters; some clients use more).
+const MAX_BOUNDARY: usize = 200;
+
 /// Reads a request in any of the five encodings (and the WordPress plugin's unencoded queries).
 ///
 /// Parameters from the path, the query and the body are merged in that order, a later one replacing an
 /// earlier one of the same name; parameters packed in JSON `params` fill in only names not given
-/// directly. Malformed input is an [`Error::InvalidInput`].
-pub fn parse(request: &IncomingRequest<'_>) -> Result<ParsedRequest, Error> {
+/// directly. Malformed input, or more than [`MAX_PARAMS`] parameters, is a [`ProtocolError`]. The
+/// work is linear in the size of the request, whatever its shape.
+pub fn parse(request: &IncomingRequest<'_>) -> Result<ParsedRequest, ProtocolError> {
     let mut segments = request.path.trim_matches('/').split('/');
     let method = decode_segment(segments.next().unwrap_or_default())?;
     if method.is_empty() {
-        return Err(Error::invalid_input("method", "no method in the path"));
+        return Err(ProtocolError::new("method", "no method in the path"));
     }
     let known = Method::from_name(&method);
-    let mut params = Params::new();
+    let mut params = Counted::default();
 
-    let rest: Vec<&str> = segments.collect();
-    if rest.len() % 2 != 0 {
-        return Err(Error::invalid_input(
-            "path",
-            "REST-style parameters come in name/value pairs; the last name has no value",
-        ));
-    }
-    for pair in rest.chunks(2) {
-        params.set(decode_segment(pair[0])?, decode_segment(pair[1])?);
+    let mut rest = segments;
+    while let Some(name) = rest.next() {
+        let Some(value) = rest.next() else {
+            return Err(ProtocolError::new(
+                "path",
+                "REST-style parameters come in name/value pairs; the last name has no value",
+            ));
+        };
+        params.set(decode_segment(name)?, decode_segment(value)?)?;
     }
 
     if let Some(query) = request.query {
-        for (name, value) in parse_query(query, known) {
-            params.set(name, value);
-        }
+        parse_query(query, known, &mut params)?;
     }
     if !request.body.is_empty() {
-        for (name, value) in parse_body(request.content_type, request.body)? {
-            params.set(name, value);
-        }
+        parse_body(request.content_type, request.body, &mut params)?;
     }
 
+    let mut params = params.0;
     if let Some(packed) = params.remove(PARAMS_JSON) {
-        for (name, value) in Params::from_json(&packed, PARAMS_JSON)?.iter() {
+        let unpacked = Params::from_json(&packed, PARAMS_JSON)?;
+        if params.len() + unpacked.len() > MAX_PARAMS {
+            return Err(too_many());
+        }
+        for (name, value) in unpacked.iter() {
             if params.get(name).is_none() {
                 params.set(name, value);
             }
@@ -399,36 +419,83 @@ pub fn parse(request: &IncomingRequest<'_>) -> Result<ParsedRequest, Error> {
     })
 }
 
-fn decode_segment(segment: &str) -> Result<String, Error> {
+/// Parameters being read, refused past [`MAX_PARAMS`] pairs.
+#[derive(Default)]
+struct Counted(Params, usize);
+
+impl Counted {
+    fn set(&mut self, name: String, value: String) -> Result<(), ProtocolError> {
+        self.1 += 1;
+        if self.1 > MAX_PARAMS {
+            return Err(too_many());
+        }
+        self.0.set(name, value);
+        Ok(())
+    }
+}
+
+fn too_many() -> ProtocolError {
+    ProtocolError::new(
+        "params",
+        format!("a request holds at most {MAX_PARAMS} parameters"),
+    )
+}
+
+fn decode_segment(segment: &str) -> Result<String, ProtocolError> {
     percent_decode_str(segment)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| Error::invalid_input("path", "a path segment is not UTF-8"))
+        .map_err(|_| ProtocolError::new("path", "a path segment is not UTF-8"))
+}
+
+/// Decodes one `name=value` piece of a query or form body (split at its first `=`).
+fn decode_pair(piece: &str) -> (String, String) {
+    form_urlencoded::parse(piece.as_bytes())
+        .next()
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .unwrap_or_default()
 }
 
 /// Splits a query at `&` and each pair at its first `=`, decoding as a form does.
 ///
 /// The WordPress plugin sends values unencoded, so a URL value may itself hold `&name=value`: a pair
-/// whose name the method does not know, right after a `..._url` parameter, is glued back onto it.
-fn parse_query(query: &str, method: Option<Method>) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        let glue = method.is_some_and(|m| !m.accepts(&name) && name != PARAMS_JSON)
-            && pairs.last().is_some_and(|(prev, _)| prev.ends_with("_url"));
-        match pairs.last_mut() {
-            Some((_, prev_value)) if glue => {
+/// whose name the method does not know, right after a `..._url` parameter whose value came with a
+/// raw `?` (so it was certainly not encoded), is glued back onto it.
+fn parse_query(
+    query: &str,
+    method: Option<Method>,
+    params: &mut Counted,
+) -> Result<(), ProtocolError> {
+    let mut pending: Option<(String, String, bool)> = None;
+    for piece in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = decode_pair(piece);
+        let raw_value = piece.split_once('=').map_or("", |(_, v)| v);
+        if let Some((prev_name, prev_value, raw_url)) = &mut pending {
+            let glue = *raw_url
+                && method.is_some_and(|m| !m.accepts(&name) && name != PARAMS_JSON);
+            if glue {
                 prev_value.push('&');
                 prev_value.push_str(&name);
                 prev_value.push('=');
                 prev_value.push_str(&value);
+                continue;
             }
-            _ => pairs.push((name.into_owned(), value.into_owned())),
+            params.set(std::mem::take(prev_name), std::mem::take(prev_value))?;
         }
+        let raw_url = name.ends_with("_url") && raw_value.contains('?');
+        pending = Some((name, value, raw_url));
     }
-    pairs
+    if let Some((name, value, _)) = pending {
+        params.set(name, value)?;
+    }
+    Ok(())
 }
 
-fn parse_body(content_type: Option<&str>, body: &[u8]) -> Result<Vec<(String, String)>, Error> {
+fn parse_body(
+    content_type: Option<&str>,
+    body: &[u8],
+    params: &mut Counted,
+) -> Result<(), ProtocolError> {
     let content_type = content_type.unwrap_or("application/x-www-form-urlencoded");
     let essence = content_type
         .split(';')
@@ -437,22 +504,29 @@ fn parse_body(content_type: Option<&str>, body: &[u8]) -> Result<Vec<(String, St
         .trim()
         .to_ascii_lowercase();
     match essence.as_str() {
-        "multipart/form-data" => parse_multipart(content_type, body),
+        "multipart/form-data" => parse_multipart(content_type, body, params),
         "application/json" => {
             let text = std::str::from_utf8(body)
-                .map_err(|_| Error::invalid_input("body", "the JSON body is not UTF-8"))?;
-            Ok(Params::from_json(text, PARAMS_JSON)?
-                .iter()
-                .map(|(n, v)| (n.to_owned(), v.to_owned()))
-                .collect())
+                .map_err(|_| ProtocolError::new("body", "the JSON body is not UTF-8"))?;
+            for (name, value) in Params::from_json(text, PARAMS_JSON)?.iter() {
+                params.set(name.to_owned(), value.to_owned())?;
+            }
+            Ok(())
         }
-        _ => Ok(form_urlencoded::parse(body)
-            .map(|(n, v)| (n.into_owned(), v.into_owned()))
-            .collect()),
+        _ => {
+            for (name, value) in form_urlencoded::parse(body) {
+                params.set(name.into_owned(), value.into_owned())?;
+            }
+            Ok(())
+        }
     }
 }
 
-fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, Error> {
+fn parse_multipart(
+    content_type: &str,
+    body: &[u8],
+    params: &mut Counted,
+) -> Result<(), ProtocolError> {
     let boundary = content_type
         .split(';')
         .skip(1)
@@ -460,35 +534,42 @@ fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<(String, Strin
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
         .map(|(_, v)| v.trim().trim_matches('"'))
         .filter(|b| !b.is_empty())
-        .ok_or_else(|| Error::invalid_input("body", "multipart body without a boundary"))?;
+        .ok_or_else(|| ProtocolError::new("body", "multipart body without a boundary"))?;
+    if boundary.len() > MAX_BOUNDARY {
+        return Err(ProtocolError::new(
+            "body",
+            format!("the multipart boundary is longer than {MAX_BOUNDARY} characters"),
+        ));
+    }
     let delimiter = format!("--{boundary}");
-    let delimiter = delimiter.as_bytes();
+    let finder = memchr::memmem::Finder::new(delimiter.as_bytes());
 
-    let mut pairs = Vec::new();
-    let mut rest = match find(body, delimiter) {
+    let mut rest = match finder.find(body) {
         Some(start) => &body[start + delimiter.len()..],
-        None => return Err(Error::invalid_input("body", "multipart boundary not found")),
+        None => return Err(ProtocolError::new("body", "multipart boundary not found")),
     };
     loop {
         if rest.starts_with(b"--") {
-            return Ok(pairs);
+            return Ok(());
         }
         let rest_after_crlf = strip_line_break(rest);
-        let end = find(rest_after_crlf, delimiter)
-            .ok_or_else(|| Error::invalid_input("body", "multipart body is truncated"))?;
+        let end = finder
+            .find(rest_after_crlf)
+            .ok_or_else(|| ProtocolError::new("body", "multipart body is truncated"))?;
         let part = trim_trailing_line_break(&rest_after_crlf[..end]);
-        pairs.push(parse_part(part)?);
+        let (name, value) = parse_part(part)?;
+        params.set(name, value)?;
         rest = &rest_after_crlf[end + delimiter.len()..];
     }
 }
 
-fn parse_part(part: &[u8]) -> Result<(String, String), Error> {
-    let (head, content) = match find(part, b"\r\n\r\n") {
+fn parse_part(part: &[u8]) -> Result<(String, String), ProtocolError> {
+    let (head, content) = match memchr::memmem::find(part, b"\r\n\r\n") {
         Some(i) => (&part[..i], &part[i + 4..]),
-        None => match find(part, b"\n\n") {
+        None => match memchr::memmem::find(part, b"\n\n") {
             Some(i) => (&part[..i], &part[i + 2..]),
             None => {
-                return Err(Error::invalid_input(
+                return Err(ProtocolError::new(
                     "body",
                     "multipart part without headers",
                 ));
@@ -496,25 +577,53 @@ fn parse_part(part: &[u8]) -> Result<(String, String), Error> {
         },
     };
     let head = std::str::from_utf8(head)
-        .map_err(|_| Error::invalid_input("body", "multipart headers are not UTF-8"))?;
+        .map_err(|_| ProtocolError::new("body", "multipart headers are not UTF-8"))?;
     let name = head
         .lines()
-        .filter(|line| {
-            line.to_ascii_lowercase()
-                .starts_with("content-disposition:")
+        .find_map(|line| {
+            let (header, value) = line.split_once(':')?;
+            header
+                .trim()
+                .eq_ignore_ascii_case("content-disposition")
+                .then(|| disposition_name(value))
+                .flatten()
         })
-        .flat_map(|line| line.split(';'))
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| k.trim() == "name")
-        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
-        .ok_or_else(|| Error::invalid_input("body", "multipart part without a name"))?;
-    let value = String::from_utf8(content.to_vec())
-        .map_err(|_| Error::invalid_input(name.clone(), "multipart value is not UTF-8"))?;
+        .ok_or_else(|| ProtocolError::new("body", "multipart part without a name"))?;
+    let value = String::from_utf8(content.to_vec()).map_err(|_| {
+        ProtocolError::new(
+            format!("params.{}", excerpt(&name)),
+            "multipart value is not UTF-8",
+        )
+    })?;
     Ok((name, value))
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// The `name` parameter of a `Content-Disposition` value such as `form-data; name="a;b"`: a quoted
+/// name runs to its closing quote (so it may hold `;`), a bare one to the next `;`.
+fn disposition_name(value: &str) -> Option<String> {
+    let mut rest = value;
+    while let Some(semicolon) = rest.find(';') {
+        rest = rest[semicolon + 1..].trim_start();
+        let Some((key, after)) = rest.split_once('=') else {
+            continue;
+        };
+        let after = after.trim_start();
+        let (found, remainder) = match after.strip_prefix('"') {
+            Some(quoted) => {
+                let close = quoted.find('"')?;
+                (&quoted[..close], &quoted[close + 1..])
+            }
+            None => {
+                let end = after.find(';').unwrap_or(after.len());
+                (after[..end].trim_end(), &after[end..])
+            }
+        };
+        if key.trim().eq_ignore_ascii_case("name") {
+            return Some(found.to_owned());
+        }
+        rest = remainder;
+    }
+    None
 }
 
 fn strip_line_break(bytes: &[u8]) -> &[u8] {
@@ -642,10 +751,7 @@ mod tests {
                 body: body.as_bytes(),
                 ..Default::default()
             });
-            assert!(
-                matches!(result, Err(Error::InvalidInput { .. })),
-                "{path} {query:?}: {result:?}"
-            );
+            assert!(result.is_err(), "{path} {query:?}: {result:?}");
         }
     }
 
@@ -665,5 +771,84 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn awkward_names_round_trip_through_every_encoding() {
+        let params = Params::new()
+            .with("a;b", "1")
+            .with("c=d&e", "2")
+            .with("f/g h", "x\r\ny")
+            .with("имя", "значение")
+            .with("%41", "%42");
+        for encoding in Encoding::ALL {
+            let req = build("x", &params, None, encoding, SignaturePlacement::Param).unwrap();
+            assert_eq!(incoming(&req).params, params, "{encoding}");
+        }
+    }
+
+    #[test]
+    fn names_no_encoding_can_carry_are_refused() {
+        for name in ["", "a\"b", "a\\b", "a\nb", "a\0b", "signature", "params"] {
+            let params = Params::new().with(name, "v");
+            let err = build("x", &params, None, Encoding::MULTIPART, SignaturePlacement::Param)
+                .unwrap_err();
+            assert!(err.field.starts_with("params"), "{name:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn encoded_urls_are_not_glued() {
+        // A properly encoded `_url` value is followed by a parameter of its own, even one the method
+        // does not know; only a raw `?` shows the plugin's unencoded style.
+        let params = Params::new()
+            .with("domain", "example.com")
+            .with("verify_url", "http://example.com/v?a=1")
+            .with("extra", "2");
+        let req = build("register", &params, None, Encoding::QUERY, SignaturePlacement::Param)
+            .unwrap();
+        assert_eq!(incoming(&req).params, params);
+    }
+
+    #[test]
+    fn too_many_parameters_are_refused_early() {
+        let body: String = (0..120_000).map(|i| format!("n{i}=v&")).collect();
+        let started = std::time::Instant::now();
+        let err = parse(&IncomingRequest {
+            path: "call",
+            body: body.as_bytes(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.field, "params");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let json: String = format!(
+            "{{{}}}",
+            (0..100_000).map(|i| format!("\"n{i}\":1")).collect::<Vec<_>>().join(",")
+        );
+        let query = format!("params={}", utf8_percent_encode(&json, SEGMENT));
+        let err = parse(&IncomingRequest {
+            path: "call",
+            query: Some(&query),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.field, "params");
+    }
+
+    #[test]
+    fn hostile_multipart_bodies_are_linear() {
+        // A boundary that almost matches everywhere: a naive search is quadratic here.
+        let boundary = format!("{}b", "a".repeat(150));
+        let body = format!("--{boundary}\r\n{}", "a".repeat(1 << 20));
+        let started = std::time::Instant::now();
+        let result = parse(&IncomingRequest {
+            path: "call",
+            content_type: Some(&format!("multipart/form-data; boundary={boundary}")),
+            body: body.as_bytes(),
+            ..Default::default()
+        });
+        assert!(result.is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }
