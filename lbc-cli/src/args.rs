@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use lbc_core::Encoding;
+use lbc_core::{Encoding, Region};
+use lbc_protocol::excerpt;
 use lbc_sandbox::Credentials;
 
 use crate::exit::EXIT_CODES_HELP;
@@ -56,9 +57,24 @@ pub struct Global {
     #[arg(long, global = true, value_name = "ENCODING", value_parser = parse_encoding)]
     pub encoding: Option<Encoding>,
 
-    /// Seconds one request may take, answer included [default: 15]
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
+    /// Seconds one attempt of a request may take, answer included [default: 15]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
+
+    /// Seconds the whole operation may take, every retry and backoff included [default: the timeout]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub deadline: Option<Duration>,
+
+    /// The region whose national number forms phone numbers may be typed in (8 (925) ... in RU)
+    #[arg(
+        long,
+        global = true,
+        env = "LBC_REGION",
+        value_name = "CC",
+        default_value = "RU",
+        value_parser = parse_region
+    )]
+    pub region: Region,
 
     /// Print the answer as JSON (and errors as JSON on stderr), for scripts
     #[arg(long, global = true)]
@@ -238,15 +254,23 @@ fn parse_encoding(text: &str) -> Result<Encoding, String> {
     Encoding::parse(text).map_err(|e| e.to_string())
 }
 
-/// Reads `--timeout`: a positive number of seconds, fractions allowed.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
+/// Reads `--region` through the SDK's own parser (two letters, either case).
+fn parse_region(text: &str) -> Result<Region, String> {
+    text.parse().map_err(|e: lbc_core::Error| e.to_string())
+}
+
+/// Reads `--timeout` and `--deadline`: a positive number of seconds, fractions allowed.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .trim()
         .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+        .map_err(|_| format!("`{}` is not a number of seconds", excerpt(text)))?;
     match Duration::try_from_secs_f64(seconds) {
         Ok(duration) if !duration.is_zero() => Ok(duration),
-        _ => Err(format!("`{text}`: give a positive number of seconds")),
+        _ => Err(format!(
+            "`{}`: give a positive number of seconds",
+            excerpt(text)
+        )),
     }
 }
 
@@ -254,7 +278,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 pub fn parse_pair(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
-        _ => Err(format!("`{text}` is not name=value")),
+        _ => Err(format!("`{}` is not name=value", excerpt(text))),
     }
 }
 
@@ -307,9 +331,35 @@ mod tests {
 
     #[test]
     fn timeouts_are_positive_seconds() {
-        assert_eq!(parse_timeout("2.5").unwrap(), Duration::from_millis(2500));
+        assert_eq!(parse_seconds("2.5").unwrap(), Duration::from_millis(2500));
         for bad in ["0", "-1", "soon", "NaN"] {
-            assert!(parse_timeout(bad).is_err(), "{bad}");
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refusals_quote_only_an_excerpt() {
+        let long = "9".repeat(100_000);
+        for message in [
+            parse_pair(&long).unwrap_err(),
+            parse_seconds(&format!("x{long}")).unwrap_err(),
+            parse_seconds(&format!("-{long}")).unwrap_err(),
+            parse_region(&long).unwrap_err(),
+        ] {
+            assert!(message.len() < 200, "{} bytes", message.len());
+        }
+    }
+
+    #[test]
+    fn regions_are_two_letters_in_either_case() {
+        assert_eq!(parse_region("ru").unwrap(), Region::RU);
+        assert_eq!(parse_region("KZ").unwrap().as_str(), "KZ");
+        for bad in ["", "RUS", "XX", "1"] {
+            assert!(parse_region(bad).is_err(), "{bad}");
+        }
+        if std::env::var_os("LBC_REGION").is_none() {
+            let cli = Cli::try_parse_from(["lbc", "status"]).unwrap();
+            assert_eq!(cli.global.region, Region::RU);
         }
     }
 }

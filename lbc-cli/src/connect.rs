@@ -5,10 +5,10 @@ use lbc_core::Client;
 use crate::args::Global;
 use crate::exit::Failure;
 
-/// A client configured from `--base-url`, `--call-api-id`, `--api-key`, `--encoding`, `--timeout`
-/// (or their environment variables); unset flags keep the SDK's defaults.
+/// A client configured from `--base-url`, `--call-api-id`, `--api-key`, `--encoding`, `--timeout`,
+/// `--deadline` and `--region` (or their environment variables); unset flags keep the SDK's defaults.
 pub fn client(global: &Global) -> Result<Client, Failure> {
-    let mut builder = Client::builder();
+    let mut builder = Client::builder().default_region(global.region);
     if let Some(url) = &global.base_url {
         builder = builder.base_url(url.as_str());
     }
@@ -23,6 +23,9 @@ pub fn client(global: &Global) -> Result<Client, Failure> {
     }
     if let Some(timeout) = global.timeout {
         builder = builder.timeout(timeout);
+    }
+    if let Some(deadline) = global.deadline {
+        builder = builder.deadline(deadline);
     }
     Ok(builder.build()?)
 }

@@ -8,11 +8,12 @@ use std::io::BufRead;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use lbc_core::{CallState, CallStatus, Client, LoginCall, Verdict, phone};
-use lbc_sandbox::{Sandbox, SandboxConfig};
+use lbc_core::{CallState, CallStatus, Client, LoginCall, Region, Verdict, normalize_phone};
+use lbc_sandbox::{CallView, Sandbox, SandboxConfig};
 
 use crate::args::DemoArgs;
 use crate::exit::Failure;
+use crate::sanitize;
 use crate::term::{self, Term};
 
 /// The user's IP address the demo gives the service.
@@ -28,9 +29,9 @@ const FINAL_WAIT: Duration = Duration::from_secs(30);
 /// Spinner frame length.
 const FRAME: Duration = Duration::from_millis(80);
 
-/// Runs the demo; `Ok` only when the user logged in.
-pub fn run(args: &DemoArgs) -> Result<(), Failure> {
-    let msisdn = phone::normalize(&args.phone)?;
+/// Runs the demo, reading national number forms in `region`; `Ok` only when the user logged in.
+pub fn run(args: &DemoArgs, region: Region) -> Result<(), Failure> {
+    let msisdn = normalize_phone(&args.phone, region)?;
     let term = Term::detect();
     let config = SandboxConfig {
         listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
@@ -39,13 +40,19 @@ pub fn run(args: &DemoArgs) -> Result<(), Failure> {
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::start(config).map_err(Failure::io("starting the embedded sandbox"))?;
-    let result = login(&sandbox, &msisdn, args, term);
+    let result = login(&sandbox, &msisdn, region, args, term);
     sandbox.shutdown();
     result
 }
 
 /// The login itself, with the sandbox running.
-fn login(sandbox: &Sandbox, msisdn: &str, args: &DemoArgs, term: Term) -> Result<(), Failure> {
+fn login(
+    sandbox: &Sandbox,
+    msisdn: &str,
+    region: Region,
+    args: &DemoArgs,
+    term: Term,
+) -> Result<(), Failure> {
     let account = sandbox
         .accounts()
         .into_iter()
@@ -55,6 +62,7 @@ fn login(sandbox: &Sandbox, msisdn: &str, args: &DemoArgs, term: Term) -> Result
         .base_url(sandbox.base_url())
         .call_api_id(account.call_api_id)
         .api_key(account.api_key)
+        .default_region(region)
         .build()?;
     term::say(&format!(
         "LoginByCall demo: a local sandbox at {} plays the service.",
@@ -64,21 +72,25 @@ fn login(sandbox: &Sandbox, msisdn: &str, args: &DemoArgs, term: Term) -> Result
         "Logging in with +{msisdn}: the site places the call."
     ));
 
-    let mut login = client.start_login(&args.phone, Some(USER_IP))?;
+    let mut login = client
+        .start_login(&args.phone, Some(USER_IP))
+        .map_err(Failure::placing_call)?;
     let prompt = format!(
         "Waiting for a call from +{}[{}]",
-        login.prompt(),
-        "_".repeat(login.codelen as usize)
+        sanitize::line(login.prompt()),
+        "_".repeat(login.codelen() as usize)
     );
     let state = wait_for_ring(&client, &login, term.spinner(&term.bold(&prompt)))?;
     if state.status == CallStatus::Failed {
-        let why = state.last_error.as_deref().unwrap_or("no reason given");
+        let why = sanitize::line(state.last_error.as_deref().unwrap_or("no reason given"));
         term::say(&term.bad(&format!("✘ The call failed: {why}")));
         return Err(Failure::LoginFailed(format!("the call failed: {why}")));
     }
+    // The virtual phone shows the caller's whole number, as the sandbox's network delivers it.
+    let caller = sandbox_call(sandbox, &login)?.mask;
     term::say(&term::phone_screen(
         &format!("+{msisdn}"),
-        &format!("+{}", login.mask),
+        &format!("+{}", sanitize::line(&caller)),
     ));
 
     let verdict = check_digits(sandbox, &mut login, args.auto, term)?;
@@ -93,7 +105,10 @@ fn login(sandbox: &Sandbox, msisdn: &str, args: &DemoArgs, term: Term) -> Result
         Ok(()) => term::say("Hung up the call (call-hangup)."),
         // The call may have ended by itself already; the login stands.
         Err(error) if error.api().is_some() => {
-            term::say(&format!("The call could not be hung up: {error}"));
+            term::say(&format!(
+                "The call could not be hung up: {}",
+                sanitize::line(&error.to_string())
+            ));
         }
         Err(error) => return Err(error.into()),
     }
@@ -103,7 +118,7 @@ fn login(sandbox: &Sandbox, msisdn: &str, args: &DemoArgs, term: Term) -> Result
         ended.push_str(&format!(" (not final after {} s)", FINAL_WAIT.as_secs()));
     }
     if let Some(error) = &last.last_error {
-        ended.push_str(&format!(": {error}"));
+        ended.push_str(&format!(": {}", sanitize::line(error)));
     }
     term::say(&ended);
     term::say(&term.good(&format!("Logged in as +{msisdn}.")));
@@ -118,7 +133,7 @@ fn wait_for_ring(
 ) -> Result<CallState, Failure> {
     let deadline = Instant::now() + RING_WAIT;
     loop {
-        let state = match client.call_status(&login.call) {
+        let state = match client.call_status(login.call()) {
             Ok(state) => state,
             Err(error) => {
                 spinner.finish();
@@ -143,6 +158,14 @@ fn wait_for_ring(
     }
 }
 
+/// The sandbox's record of the login's call: what the virtual phone shows.
+fn sandbox_call(sandbox: &Sandbox, login: &LoginCall) -> Result<CallView, Failure> {
+    sandbox
+        .call(login.call())
+        .or_else(|| sandbox.latest_call_to(login.msisdn()))
+        .ok_or_else(|| Failure::LoginFailed("the sandbox does not know the call".into()))
+}
+
 /// Reads codes and checks them until a verdict other than "wrong, try again".
 fn check_digits(
     sandbox: &Sandbox,
@@ -152,18 +175,14 @@ fn check_digits(
 ) -> Result<Verdict, Failure> {
     let question = format!(
         "Type the last {} digits of the calling number: ",
-        login.codelen
+        login.codelen()
     );
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     loop {
         term::ask(&question);
         let digits = if auto {
-            let code = sandbox
-                .call(&login.call)
-                .or_else(|| sandbox.latest_call_to(&login.msisdn))
-                .map(|view| view.code)
-                .ok_or_else(|| Failure::LoginFailed("the sandbox does not know the call".into()))?;
+            let code = sandbox_call(sandbox, login)?.code;
             term::say(&format!("{code}   (--auto: read from the sandbox)"));
             code
         } else {

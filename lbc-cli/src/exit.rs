@@ -3,8 +3,11 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use lbc_core::{Error, ErrorKind};
+use lbc_core::{Error, ErrorKind, TransportKind};
+use lbc_protocol::ProtocolError;
 use serde_json::{Value, json};
+
+use crate::sanitize;
 
 /// The exit-code table shown at the end of `lbc --help`.
 pub const EXIT_CODES_HELP: &str = "\
@@ -16,7 +19,13 @@ Exit codes:
      or a local I/O failure (e.g. the sandbox could not listen)
   4  `demo` only: the login did not succeed (wrong code too often, code expired, call failed)
 
-Environment: LBC_BASE_URL, LBC_CALL_API_ID, LBC_API_KEY stand in for the flags of the same name.";
+Environment: LBC_BASE_URL, LBC_CALL_API_ID, LBC_API_KEY, LBC_REGION stand in for the flags of the
+same name.";
+
+/// The warning printed when a `call` failed in a way that does not prove it was not placed.
+pub const MAY_HAVE_BEEN_PLACED: &str = "the call may have been placed and charged: check \
+    `lbc balance` and wait for the repeat timeout before calling this number again (no call id \
+    came back for `lbc call-status`)";
 
 /// What `lbc` exits with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +53,9 @@ impl From<Exit> for ExitCode {
 pub enum Failure {
     /// An error from the SDK (API error, transport, bad input, ...).
     Sdk(Error),
+    /// An error from the SDK while placing a call: reported with [`MAY_HAVE_BEEN_PLACED`] when the
+    /// error says the call may have been placed.
+    Call(Error),
     /// Input the command line itself refuses.
     Usage(String),
     /// A local I/O failure, with what was being done.
@@ -55,6 +67,12 @@ pub enum Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Failure::Sdk(error)
+    }
+}
+
+impl From<ProtocolError> for Failure {
+    fn from(error: ProtocolError) -> Self {
+        Failure::Sdk(error.into())
     }
 }
 
@@ -70,55 +88,57 @@ impl Failure {
         move |error| Failure::Io(what, error)
     }
 
+    /// The failure of a request that places a call (`call`, a login's start).
+    pub fn placing_call(error: Error) -> Self {
+        Failure::Call(error)
+    }
+
+    /// The SDK's error, if this is one.
+    fn sdk(&self) -> Option<&Error> {
+        match self {
+            Failure::Sdk(error) | Failure::Call(error) => Some(error),
+            _ => None,
+        }
+    }
+
     /// The exit code for this failure.
     pub fn exit(&self) -> Exit {
         match self {
-            Failure::Sdk(error) => exit_for(error.kind()),
+            Failure::Sdk(error) | Failure::Call(error) => exit_for(error.kind()),
             Failure::Usage(_) => Exit::Usage,
             Failure::Io(..) => Exit::Transport,
             Failure::LoginFailed(_) => Exit::LoginFailed,
         }
     }
 
-    /// Prints the failure on stderr: human text, or one JSON object when `json`.
+    /// [`MAY_HAVE_BEEN_PLACED`] when a call failed without proof that it was not placed.
+    pub fn warning(&self) -> Option<&'static str> {
+        match self {
+            Failure::Call(error) if error.may_have_been_placed() => Some(MAY_HAVE_BEEN_PLACED),
+            _ => None,
+        }
+    }
+
+    /// Prints the failure on stderr: human text (and the warning, if any), or one JSON object when
+    /// `json`.
     pub fn report(&self, json: bool) {
-        let text = if json {
+        let mut text = if json {
             self.to_json().to_string()
         } else {
             self.to_text()
         };
+        if let (false, Some(warning)) = (json, self.warning()) {
+            text.push_str("\nlbc: warning: ");
+            text.push_str(warning);
+        }
         let _ = writeln!(std::io::stderr().lock(), "{text}");
     }
 
-    /// The human report: `lbc: ...`, then detail lines.
+    /// The human report: `lbc: ...`, then detail lines. Text from the service is printed only
+    /// through [`sanitize::line`].
     pub fn to_text(&self) -> String {
         match self {
-            Failure::Sdk(Error::Api(api)) => {
-                let mut text = format!(
-                    "lbc: API error {}: {}",
-                    api.code,
-                    api.reason
-                        .as_deref()
-                        .unwrap_or_else(|| api.code.description())
-                );
-                if let Some(class) = &api.class {
-                    text.push_str(&format!("\n  class: {class}"));
-                }
-                if let Some(delay) = api.delay() {
-                    text.push_str(&format!("\n  retry in: {:.1} s", delay.as_secs_f64()));
-                }
-                if let Some(id) = &api.request_id {
-                    text.push_str(&format!("\n  request id: {id}"));
-                }
-                text
-            }
-            Failure::Sdk(error) => {
-                let mut text = format!("lbc: {error}");
-                if let Some(id) = error.request_id() {
-                    text.push_str(&format!("\n  request id: {id}"));
-                }
-                text
-            }
+            Failure::Sdk(error) | Failure::Call(error) => sdk_text(error),
             Failure::Usage(message) => format!("lbc: {message}"),
             Failure::Io(what, error) => format!("lbc: {what}: {error}"),
             Failure::LoginFailed(message) => format!("lbc: login failed: {message}"),
@@ -128,7 +148,7 @@ impl Failure {
     /// The JSON report: `{"error": {"kind": ..., "message": ..., ...}, "exit_code": N}`.
     pub fn to_json(&self) -> Value {
         let mut error = json!({ "kind": self.kind_name(), "message": self.to_text() });
-        if let Failure::Sdk(sdk) = self {
+        if let Some(sdk) = self.sdk() {
             if let Some(api) = sdk.api() {
                 error["code"] = json!(api.code.as_str());
                 error["class"] = json!(api.class);
@@ -137,22 +157,21 @@ impl Failure {
             }
             error["delay"] = json!(sdk.delay().map(|d| d.as_secs_f64()));
             error["request_id"] = json!(sdk.request_id());
+            error["http_status"] = json!(sdk.http_status());
+            error["field"] = json!(sdk.field());
+            error["transport_kind"] = json!(sdk.transport_kind().map(TransportKind::as_str));
+            error["may_have_been_placed"] = json!(sdk.may_have_been_placed());
+        }
+        if let Some(warning) = self.warning() {
+            error["warning"] = json!(warning);
         }
         json!({ "error": error, "exit_code": self.exit() as u8 })
     }
 
-    /// The `kind` of the JSON report.
+    /// The `kind` of the JSON report: the SDK's own name for its errors, the CLI's for the rest.
     fn kind_name(&self) -> &'static str {
         match self {
-            Failure::Sdk(error) => match error.kind() {
-                ErrorKind::Api => "api",
-                ErrorKind::Http => "http",
-                ErrorKind::Transport => "transport",
-                ErrorKind::Timeout => "timeout",
-                ErrorKind::Decode => "decode",
-                ErrorKind::InvalidInput => "invalid_input",
-                ErrorKind::Internal => "internal",
-            },
+            Failure::Sdk(error) | Failure::Call(error) => error.kind().as_str(),
             Failure::Usage(_) => "usage",
             Failure::Io(..) => "io",
             Failure::LoginFailed(_) => "login_failed",
@@ -160,16 +179,42 @@ impl Failure {
     }
 }
 
+/// The human text of an SDK error: `lbc: ...`, then the class, delay and request id when known.
+fn sdk_text(error: &Error) -> String {
+    let mut text = match error.api() {
+        Some(api) => {
+            let reason = api
+                .reason
+                .as_deref()
+                .unwrap_or_else(|| api.code.description());
+            let mut text = format!(
+                "lbc: API error {}: {}",
+                sanitize::line(api.code.as_str()),
+                sanitize::line(reason)
+            );
+            if let Some(class) = &api.class {
+                text.push_str(&format!("\n  class: {}", sanitize::line(class)));
+            }
+            text
+        }
+        None => format!("lbc: {}", sanitize::line(&error.to_string())),
+    };
+    if let Some(delay) = error.delay() {
+        text.push_str(&format!("\n  retry in: {:.1} s", delay.as_secs_f64()));
+    }
+    if let Some(id) = error.request_id() {
+        text.push_str(&format!("\n  request id: {}", sanitize::line(id)));
+    }
+    text
+}
+
 /// The exit code for a kind of SDK error.
 pub fn exit_for(kind: ErrorKind) -> Exit {
     match kind {
         ErrorKind::Api => Exit::Api,
         ErrorKind::InvalidInput => Exit::Usage,
-        ErrorKind::Http
-        | ErrorKind::Transport
-        | ErrorKind::Timeout
-        | ErrorKind::Decode
-        | ErrorKind::Internal => Exit::Transport,
+        // Http, Transport, Timeout, Decode, Internal, and any kind added later: no usable answer.
+        _ => Exit::Transport,
     }
 }
 
@@ -178,17 +223,23 @@ mod tests {
     use super::*;
     use lbc_core::{ApiError, ErrorCode};
 
+    fn http_502() -> Error {
+        Error::Http {
+            status: 502,
+            snippet: "<h1>Bad\u{1b}[2J Gateway</h1>\r\nforged line".into(),
+            request_id: Some("id\u{7}1".into()),
+        }
+    }
+
     #[test]
     fn every_kind_has_its_code() {
-        assert_eq!(exit_for(ErrorKind::Api), Exit::Api);
-        assert_eq!(exit_for(ErrorKind::InvalidInput), Exit::Usage);
-        for kind in [
-            ErrorKind::Http,
-            ErrorKind::Transport,
-            ErrorKind::Timeout,
-            ErrorKind::Decode,
-        ] {
-            assert_eq!(exit_for(kind), Exit::Transport);
+        for kind in ErrorKind::ALL {
+            let expected = match kind {
+                ErrorKind::Api => Exit::Api,
+                ErrorKind::InvalidInput => Exit::Usage,
+                _ => Exit::Transport,
+            };
+            assert_eq!(exit_for(kind), expected, "{kind}");
         }
     }
 
@@ -205,7 +256,47 @@ mod tests {
         }
         let json = failure.to_json();
         assert_eq!(json["exit_code"], 1);
+        assert_eq!(json["error"]["kind"], "api_error");
         assert_eq!(json["error"]["code"], "CALL_REPEAT_TIMEOUT");
         assert_eq!(json["error"]["delay"], 23.563);
+        assert_eq!(json["error"]["may_have_been_placed"], false);
+    }
+
+    #[test]
+    fn text_from_the_service_loses_its_control_characters() {
+        let mut api = ApiError::new(ErrorCode::Other("X\u{1b}[1m".into()));
+        api.reason = Some("\u{1b}[31mred\u{7}\nlbc: forged".into());
+        api.class = Some("\u{1b}]0;title\u{7}".into());
+        for failure in [Failure::Sdk(api.into()), Failure::Sdk(http_502())] {
+            let text = failure.to_text();
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "{text:?}"
+            );
+            assert!(
+                text.lines()
+                    .all(|l| l.starts_with("lbc: ") || l.starts_with("  ")),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_call_that_may_have_been_placed_is_warned_about() {
+        let placed = Failure::placing_call(http_502());
+        assert_eq!(placed.warning(), Some(MAY_HAVE_BEEN_PLACED));
+        assert_eq!(placed.exit(), Exit::Transport);
+        let json = placed.to_json();
+        assert_eq!(json["error"]["kind"], "http_error");
+        assert_eq!(json["error"]["http_status"], 502);
+        assert_eq!(json["error"]["may_have_been_placed"], true);
+        assert_eq!(json["error"]["warning"], MAY_HAVE_BEEN_PLACED);
+
+        assert_eq!(Failure::Sdk(http_502()).warning(), None);
+        let refused = Error::invalid_input("msisdn", "not a number");
+        let refused = Failure::placing_call(refused);
+        assert_eq!(refused.warning(), None);
+        assert_eq!(refused.to_json()["error"]["field"], "msisdn");
+        assert!(refused.to_json()["error"].get("warning").is_none());
     }
 }

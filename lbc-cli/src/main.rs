@@ -10,12 +10,15 @@ mod output;
 mod pairs;
 mod render;
 mod sandbox_cmd;
+mod sanitize;
 mod sign_cmd;
 mod term;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::{ContextKind, ContextValue};
+use lbc_protocol::excerpt;
 
 use crate::args::{Cli, Command, SignArgs};
 use crate::commands::{api, request};
@@ -23,7 +26,7 @@ use crate::exit::{Exit, Failure};
 use crate::output::Output;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|error| shorten(error).exit());
     let json = cli.global.json;
     match run(cli) {
         Ok(()) => Exit::Ok.into(),
@@ -43,7 +46,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let rendered = match &cli.command {
         Command::Sign(args) => return sign(args),
         Command::Sandbox(args) => return sandbox_cmd::run(args),
-        Command::Demo(args) => return demo::run(args),
+        Command::Demo(args) => return demo::run(args, cli.global.region),
         Command::Register(args) => api::register(&client()?, args)?,
         Command::Status => api::status(&client()?)?,
         Command::ServerStatus => api::server_status(&client()?)?,
@@ -65,9 +68,57 @@ fn sign(args: &SignArgs) -> Result<(), Failure> {
     let (line, ignored) = sign_cmd::run(args)?;
     for name in ignored {
         eprintln!(
-            "lbc: note: `{name}` is not signed by `{}`; left out",
+            "lbc: note: `{}` is not signed by `{}`; left out",
+            excerpt(&name),
             args.method
         );
     }
     output::line(&line)
+}
+
+/// clap's error with the command-line words it quotes (a rejected value, an unknown argument or
+/// subcommand) cut to an [`excerpt`], so that a 1 MB argument does not come back as a 1 MB message.
+fn shorten(mut error: clap::Error) -> clap::Error {
+    for kind in [
+        ContextKind::InvalidValue,
+        ContextKind::InvalidArg,
+        ContextKind::InvalidSubcommand,
+    ] {
+        let short = match error.get(kind) {
+            Some(ContextValue::String(text)) => ContextValue::String(excerpt(text)),
+            Some(ContextValue::Strings(texts)) => {
+                ContextValue::Strings(texts.iter().map(|t| excerpt(t)).collect())
+            }
+            _ => continue,
+        };
+        error.insert(kind, short);
+    }
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_quote_only_an_excerpt() {
+        let long = "x".repeat(100_000);
+        for args in [
+            vec!["lbc", long.as_str()],
+            vec!["lbc", "status", long.as_str()],
+            vec!["lbc", "--timeout", long.as_str(), "status"],
+            vec!["lbc", "--encoding", long.as_str(), "status"],
+            vec!["lbc", "sign", "balance", long.as_str()],
+        ] {
+            let error = Cli::try_parse_from(&args).expect_err("refused");
+            assert!(error.to_string().len() > 100_000, "clap quotes it all");
+            let message = shorten(error).to_string();
+            assert!(
+                message.len() < 2_000,
+                "{} bytes: {}",
+                message.len(),
+                &message[..200]
+            );
+        }
+    }
 }

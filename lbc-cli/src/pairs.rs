@@ -1,6 +1,6 @@
 //! `name=value` arguments into SDK parameters.
 
-use lbc_core::Params;
+use lbc_protocol::{Params, excerpt};
 
 use crate::exit::Failure;
 
@@ -9,7 +9,10 @@ pub fn to_params(pairs: &[(String, String)]) -> Result<Params, Failure> {
     let mut params = Params::new();
     for (name, value) in pairs {
         if params.get(name).is_some() {
-            return Err(Failure::usage(format!("parameter `{name}` is given twice")));
+            return Err(Failure::usage(format!(
+                "parameter `{}` is given twice",
+                excerpt(name)
+            )));
         }
         params.set(name.as_str(), value.as_str());
     }
@@ -33,5 +36,15 @@ mod tests {
             ("a".to_owned(), "2".to_owned()),
         ];
         assert!(matches!(to_params(&twice), Err(Failure::Usage(_))));
+    }
+
+    #[test]
+    fn a_long_name_given_twice_is_quoted_short() {
+        let name = "n".repeat(100_000);
+        let twice = vec![(name.clone(), "1".to_owned()), (name, "2".to_owned())];
+        let Err(Failure::Usage(message)) = to_params(&twice) else {
+            panic!("refused");
+        };
+        assert!(message.len() < 100, "{} bytes", message.len());
     }
 }

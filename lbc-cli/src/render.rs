@@ -1,4 +1,5 @@
-//! Each typed answer as human text and as JSON.
+//! Each typed answer as human text and as JSON. Every string from an answer reaches the human
+//! text only through [`sanitize::line`]; the JSON keeps it as it came (serde escapes it).
 
 use std::fmt::Write as _;
 
@@ -9,6 +10,7 @@ use lbc_core::{
 use serde_json::{Value, json};
 
 use crate::output::Rendered;
+use crate::sanitize;
 
 /// `register`: the new id, where to publish it, and what to do next.
 pub fn registration(answer: &Registration, domain: &str, admin_email: &str) -> Rendered {
@@ -16,7 +18,26 @@ pub fn registration(answer: &Registration, domain: &str, admin_email: &str) -> R
         call_api_id,
         verify_url,
     } = answer;
-    let human = format!(
+    let human = human_registration(
+        &sanitize::line(call_api_id),
+        &sanitize::line(verify_url),
+        domain,
+        admin_email,
+    );
+    Rendered {
+        human,
+        json: json!({ "call_api_id": call_api_id, "verify_url": verify_url }),
+    }
+}
+
+/// The text of [`registration`], from cleaned strings.
+fn human_registration(
+    call_api_id: &str,
+    verify_url: &str,
+    domain: &str,
+    admin_email: &str,
+) -> String {
+    format!(
         "Registered {domain}.\n\
          \x20 call-api-id: {call_api_id}\n\
          \x20 verify_url:  {verify_url}\n\
@@ -27,11 +48,7 @@ pub fn registration(answer: &Registration, domain: &str, admin_email: &str) -> R
          \x20    whose whole content is: {call_api_id}\n\
          \x20 3. Activate the keys within 24 hours (the service fetches that file):\n\
          \x20    LBC_CALL_API_ID={call_api_id} LBC_API_KEY=<the mailed key> lbc credential-confirm"
-    );
-    Rendered {
-        human,
-        json: json!({ "call_api_id": call_api_id, "verify_url": verify_url }),
-    }
+    )
 }
 
 /// `status`.
@@ -102,7 +119,7 @@ pub fn balance(answer: &Balance) -> Rendered {
             let _ = writeln!(
                 human,
                 "  {}  {}",
-                lbc_core::UtcDateTime::from_unix(payment.created),
+                lbc_protocol::UtcDateTime::from_unix(payment.created),
                 payment.value
             );
         }
@@ -132,13 +149,28 @@ pub fn payment(answer: &Payment) -> Rendered {
             method,
             fields,
         } => {
-            let mut text = format!("Payment form: {method} {url}\n");
+            let mut text = format!(
+                "Payment form: {} {}\n",
+                sanitize::line(method),
+                sanitize::line(url)
+            );
             for (name, value) in fields {
-                let _ = writeln!(text, "  {name} = {value}");
+                let _ = writeln!(
+                    text,
+                    "  {} = {}",
+                    sanitize::line(name),
+                    sanitize::line(value)
+                );
             }
             text
         }
-        Payment::Html { html } => format!("Payment form (HTML):\n{html}"),
+        Payment::Html { html } => {
+            let mut text = "Payment form (HTML):\n".to_owned();
+            for line in html.lines() {
+                let _ = writeln!(text, "{}", sanitize::line(line));
+            }
+            text
+        }
     };
     let mut json = serde_json::to_value(answer).unwrap_or(Value::Null);
     json["html"] = json!(answer.to_html());
@@ -147,7 +179,7 @@ pub fn payment(answer: &Payment) -> Rendered {
 
 /// `change-credential`: the new id and what to do next.
 pub fn credential_change(answer: &CredentialChange, admin_email: &str) -> Rendered {
-    let id = &answer.call_api_id;
+    let id = sanitize::line(&answer.call_api_id);
     Rendered {
         human: format!(
             "New call-api-id: {id}\n\
@@ -157,7 +189,7 @@ pub fn credential_change(answer: &CredentialChange, admin_email: &str) -> Render
              \x20 2. Activate it within 24 hours (until then the old keys keep working):\n\
              \x20    LBC_CALL_API_ID={id} LBC_API_KEY=<the mailed key> lbc credential-confirm"
         ),
-        json: json!({ "call_api_id": id }),
+        json: json!({ "call_api_id": answer.call_api_id }),
     }
 }
 
@@ -174,10 +206,11 @@ pub fn credential_confirmed(call_api_id: Option<&str>) -> Rendered {
 
 /// `call`: the call's id, the caller number and the prompt a site would show.
 pub fn call_started(answer: &CallStarted) -> Rendered {
-    let keep = answer.mask.len().saturating_sub(answer.codelen as usize);
+    let mask = sanitize::line(&answer.mask);
+    let keep = mask.len().saturating_sub(answer.codelen as usize);
     let prompt = format!(
         "+{}[{}]",
-        answer.mask.get(..keep).unwrap_or_default(),
+        mask.get(..keep).unwrap_or_default(),
         "_".repeat(answer.codelen as usize)
     );
     Rendered {
@@ -186,7 +219,10 @@ pub fn call_started(answer: &CallStarted) -> Rendered {
              calling from:   +{} (the user types its last {} digits)\n\
              prompt:         Waiting for a call from {prompt}\n\
              repeat timeout: {} s",
-            answer.call, answer.mask, answer.codelen, answer.repeat_timeout
+            sanitize::line(&answer.call),
+            mask,
+            answer.codelen,
+            answer.repeat_timeout
         ),
         json: json!({
             "call": answer.call,
@@ -210,7 +246,7 @@ pub fn call_state(answer: &CallState) -> Rendered {
         answer.status.code()
     );
     if let Some(error) = &answer.last_error {
-        let _ = write!(human, "\nlast error: {error}");
+        let _ = write!(human, "\nlast error: {}", sanitize::line(error));
     }
     Rendered {
         human,
@@ -234,7 +270,7 @@ pub fn hung_up(call: &str) -> Rendered {
 /// `request`: the raw answer (pretty for people).
 pub fn raw(answer: Value) -> Rendered {
     Rendered {
-        human: serde_json::to_string_pretty(&answer).unwrap_or_default(),
+        human: serde_json::to_string_pretty(&sanitize::value(answer.clone())).unwrap_or_default(),
         json: answer,
     }
 }

@@ -1,9 +1,9 @@
 //! `lbc sign`: the signature of a method's parameters, or the exact string that is signed.
 //!
-//! Everything protocol-related comes from lbc-core: the method table decides the order, `Signer::sign`
-//! the signature, `sign::canonical` the signed bytes.
+//! Everything protocol-related comes from lbc-protocol: the method table decides the order,
+//! `Signer::sign` the signature, `canonical` the signed bytes.
 
-use lbc_core::{Method, SignatureRule, Signer, sign};
+use lbc_protocol::{Method, SignatureRule, Signer, canonical, excerpt};
 
 use crate::args::SignArgs;
 use crate::exit::Failure;
@@ -23,7 +23,7 @@ pub fn run(args: &SignArgs) -> Result<(String, Vec<String>), Failure> {
         .map(str::to_owned)
         .collect();
     if args.canonical {
-        return Ok((visible(&sign::canonical(method, &params)?), ignored));
+        return Ok((visible(&canonical(method, &params)?), ignored));
     }
     let key = match args.key.as_deref() {
         Some(key) if !key.is_empty() => key,
@@ -50,7 +50,8 @@ fn signed_method(name: &str) -> Result<Method, Failure> {
             signed.join(", ")
         ))),
         None => Err(Failure::usage(format!(
-            "unknown method `{name}`; signed methods: {}",
+            "unknown method `{}`; signed methods: {}",
+            excerpt(name),
             signed.join(", ")
         ))),
     }
@@ -93,5 +94,13 @@ mod tests {
             );
         }
         assert_eq!(signed_method("call-status").unwrap(), Method::CallStatus);
+    }
+
+    #[test]
+    fn unknown_methods_are_quoted_short() {
+        let Err(Failure::Usage(message)) = signed_method(&"m".repeat(100_000)) else {
+            panic!("refused");
+        };
+        assert!(message.len() < 300, "{} bytes", message.len());
     }
 }

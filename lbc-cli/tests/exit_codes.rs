@@ -17,7 +17,7 @@ fn an_api_error_exits_1_with_its_code_on_stderr() {
     let error: serde_json::Value =
         serde_json::from_str(json.stderr.trim()).expect("a JSON error on stderr");
     assert_eq!(error["exit_code"], 1);
-    assert_eq!(error["error"]["kind"], "api");
+    assert_eq!(error["error"]["kind"], "api_error");
     assert_eq!(error["error"]["code"], "CALL_NOT_FOUND");
 }
 
@@ -78,8 +78,22 @@ fn bad_input_exits_2_before_anything_is_sent() {
     run(&["--base-url", "ftp://x/", "server-status"]).expect(2);
     run(&["--encoding", "carrier-pigeon", "server-status"]).expect(2);
     run(&["--timeout", "0", "server-status"]).expect(2);
+    run(&["--deadline", "0", "server-status"]).expect(2);
+    run(&["--deadline", "soon", "server-status"]).expect(2);
     run(&["no-such-subcommand"]).expect(2);
     run(&["demo", "--phone", "12"]).expect(2);
+}
+
+#[test]
+fn rejected_input_is_quoted_short() {
+    let long = "9".repeat(100_000);
+    let pair = run(&["sign", "--key", "k", "balance", &long]).expect(2);
+    let option = run(&["--timeout", &long, "server-status"]).expect(2);
+    let subcommand = run(&[&long]).expect(2);
+    let phone = run(&["call", &long]).expect(2);
+    for result in [pair, option, subcommand, phone] {
+        assert!(result.stderr.len() < 2_000, "{} bytes", result.stderr.len());
+    }
 }
 
 #[test]
@@ -89,7 +103,9 @@ fn no_answer_exits_3() {
     assert!(result.stderr.contains("could not reach"), "{result:?}");
     let json = run(&["--base-url", &base_url, "--json", "server-status"]).expect(3);
     let error: serde_json::Value = serde_json::from_str(json.stderr.trim()).expect("JSON error");
-    assert_eq!(error["error"]["kind"], "transport");
+    assert_eq!(error["error"]["kind"], "transport_error");
+    assert_eq!(error["error"]["transport_kind"], "refused");
+    assert_eq!(error["error"]["may_have_been_placed"], false);
     assert_eq!(error["exit_code"], 3);
 }
 

@@ -68,9 +68,11 @@ pub fn credential_confirm(client: &Client) -> Result<Rendered, Failure> {
     Ok(render::credential_confirmed(client.call_api_id()))
 }
 
-/// `call`.
+/// `call`; a failure is reported as one that may have placed a call.
 pub fn call(client: &Client, args: &CallArgs) -> Result<Rendered, Failure> {
-    let answer = client.call(&args.msisdn, args.ip_address.as_deref())?;
+    let answer = client
+        .call(&args.msisdn, args.ip_address.as_deref())
+        .map_err(Failure::placing_call)?;
     Ok(render::call_started(&answer))
 }
 

@@ -1,6 +1,6 @@
 //! `request METHOD name=value...`: any method by name, through the SDK's escape hatch.
 
-use lbc_core::{Client, Params};
+use lbc_core::{Client, Method, Params};
 
 use crate::args::RequestArgs;
 use crate::exit::Failure;
@@ -8,8 +8,14 @@ use crate::output::Rendered;
 use crate::pairs;
 use crate::render;
 
-/// Sends the method with the given parameters and renders the raw JSON answer.
+/// Sends the method with the given parameters and renders the raw JSON answer; a failed `call` is
+/// reported as one that may have placed a call.
 pub fn run(client: &Client, args: &RequestArgs) -> Result<Rendered, Failure> {
     let params: Params = pairs::to_params(&args.params)?;
-    Ok(render::raw(client.request(&args.method, &params)?))
+    let places_call = Method::from_name(&args.method) == Some(Method::Call);
+    match client.request(&args.method, &params) {
+        Ok(answer) => Ok(render::raw(answer)),
+        Err(error) if places_call => Err(Failure::placing_call(error)),
+        Err(error) => Err(error.into()),
+    }
 }

@@ -1,15 +1,24 @@
 //! Helpers for running the real `lbc` binary and a real `lbc sandbox` process.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 use serde_json::Value;
 
 /// `lbc` with the LBC_* variables of the test's environment removed and stdin closed.
 pub fn lbc() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lbc"));
-    for name in ["LBC_BASE_URL", "LBC_CALL_API_ID", "LBC_API_KEY"] {
+    for name in [
+        "LBC_BASE_URL",
+        "LBC_CALL_API_ID",
+        "LBC_API_KEY",
+        "LBC_REGION",
+    ] {
         command.env_remove(name);
     }
     command.stdin(Stdio::null());
@@ -165,4 +174,137 @@ pub fn send_signal(pid: u32, signal: &str) {
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
+}
+
+/// A local HTTP server playing a broken or hostile service: it answers every request with the same
+/// bytes (or, with `None`, holds the connection open and never answers), and records what came.
+pub struct ScriptedServer {
+    /// `http://127.0.0.1:PORT/callapi/v2.0/`.
+    pub base_url: String,
+    requests: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    port: u16,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ScriptedServer {
+    /// Answers every request with status `status` and `body` (JSON content type).
+    pub fn answering(status: &str, body: &str) -> ScriptedServer {
+        ScriptedServer::start(Some(format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        )))
+    }
+
+    /// Accepts connections and reads requests but never answers.
+    pub fn silent() -> ScriptedServer {
+        ScriptedServer::start(None)
+    }
+
+    fn start(answer: Option<String>) -> ScriptedServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (requests, stop) = (requests.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut held = Vec::new();
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(mut stream) = stream else { continue };
+                    if let Some(request) = read_request(&mut stream) {
+                        requests.lock().unwrap().push(request);
+                    }
+                    match &answer {
+                        Some(bytes) => {
+                            let _ = stream.write_all(bytes.as_bytes());
+                        }
+                        None => held.push(stream),
+                    }
+                }
+            })
+        };
+        ScriptedServer {
+            base_url: format!("http://127.0.0.1:{port}/callapi/v2.0/"),
+            requests,
+            stop,
+            port,
+            thread: Some(thread),
+        }
+    }
+
+    /// Every request received so far: request line, headers and body, as text.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// How many requests went to `method` (by the request line's path).
+    pub fn count(&self, method: &str) -> usize {
+        let target = format!("/callapi/v2.0/{method}");
+        self.requests()
+            .iter()
+            .filter(|r| {
+                r.split_whitespace()
+                    .nth(1)
+                    .is_some_and(|path| path.split('?').next() == Some(target.as_str()))
+            })
+            .count()
+    }
+
+    /// `lbc` pointed at this server with made-up credentials.
+    pub fn lbc(&self) -> Command {
+        let mut command = lbc();
+        command
+            .env("LBC_BASE_URL", &self.base_url)
+            .env("LBC_CALL_API_ID", "scripted-id")
+            .env("LBC_API_KEY", "scripted-key");
+        command
+    }
+
+    /// Runs `lbc ARGS...` against this server.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_command(self.lbc().args(args))
+    }
+}
+
+impl Drop for ScriptedServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so that it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Reads one request: the head up to the blank line, then `Content-Length` bytes of body.
+fn read_request(stream: &mut TcpStream) -> Option<String> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut head = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return (!head.is_empty()).then_some(head);
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let end = line == "\r\n" || line == "\n";
+        head.push_str(&line);
+        if end {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    head.push_str(&String::from_utf8_lossy(&body));
+    Some(head)
 }
