@@ -126,31 +126,25 @@ impl Params {
     }
 
     /// Reads parameters from a JSON object (the wire's `params`, or a binding's arguments): strings as
-    /// they are, numbers and booleans as their JSON text, `null` left out. Anything else is an
-    /// [`ProtocolError`] on `field`.
+    /// they are, numbers and booleans as their JSON text, `null` left out. Anything else, or more
+    /// than [`crate::MAX_PARAMS`] members, is a [`ProtocolError`] on `field`.
+    ///
+    /// The object is read member by member and refused as soon as it holds too many, so a hostile
+    /// megabyte of JSON costs no more than reading it once.
     pub fn from_json(text: &str, field: &str) -> Result<Params, ProtocolError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| ProtocolError::new(field, format!("not JSON: {e}")))?;
-        let Value::Object(object) = value else {
-            return Err(ProtocolError::new(field, "not a JSON object"));
+        let refusal = std::cell::RefCell::new(None);
+        let visitor = ObjectVisitor {
+            field,
+            refusal: &refusal,
         };
-        let mut params = Params::new();
-        for (name, value) in object {
-            let text = match value {
-                Value::String(s) => s,
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                Value::Null => continue,
-                Value::Array(_) | Value::Object(_) => {
-                    return Err(ProtocolError::new(
-                        format!("{field}.{}", crate::excerpt(&name)),
-                        "a parameter value must be a string or a number",
-                    ));
-                }
-            };
-            params.set(name, text);
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let read = serde::Deserializer::deserialize_any(&mut reader, visitor)
+            .and_then(|params| reader.end().map(|()| params));
+        match (read, refusal.into_inner()) {
+            (_, Some(refusal)) => Err(refusal),
+            (Ok(params), None) => Ok(params),
+            (Err(e), None) => Err(ProtocolError::new(field, format!("not JSON: {e}"))),
         }
-        Ok(params)
     }
 
     /// How many pairs there are.
@@ -161,6 +155,84 @@ impl Params {
     /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
+    }
+}
+
+/// Reads a JSON object into [`Params`]; a refusal of ours is left in `refusal` (serde's error then
+/// only stops the reading).
+struct ObjectVisitor<'a> {
+    field: &'a str,
+    refusal: &'a std::cell::RefCell<Option<ProtocolError>>,
+}
+
+impl ObjectVisitor<'_> {
+    fn refuse<E: serde::de::Error>(&self, field: String, reason: &str) -> E {
+        *self.refusal.borrow_mut() = Some(ProtocolError::new(field, reason));
+        E::custom(reason)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ObjectVisitor<'_> {
+    type Value = Params;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Params, A::Error> {
+        let mut params = Params::new();
+        let mut members = 0usize;
+        while let Some(name) = map.next_key::<String>()? {
+            members += 1;
+            if members > crate::MAX_PARAMS {
+                return Err(self.refuse(
+                    self.field.to_owned(),
+                    &format!("a request holds at most {} parameters", crate::MAX_PARAMS),
+                ));
+            }
+            let text = match map.next_value::<Value>()? {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => continue,
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(self.refuse(
+                        format!("{}.{}", self.field, crate::excerpt(&name)),
+                        "a parameter value must be a string or a number",
+                    ));
+                }
+            };
+            params.set(name, text);
+        }
+        Ok(params)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Params, A::Error> {
+        Err(self.refuse(self.field.to_owned(), "not a JSON object"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Params, E> {
+        Err(self.refuse(self.field.to_owned(), "not a JSON object"))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Params, E> {
+        Err(self.refuse(self.field.to_owned(), "not a JSON object"))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Params, E> {
+        Err(self.refuse(self.field.to_owned(), "not a JSON object"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Params, E> {
+        Err(self.refuse(self.field.to_owned(), "not a JSON object"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Params, E> {
+        Err(self.refuse(self.field.to_owned(), "not a JSON object"))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Params, E> {
+        Err(self.refuse(self.field.to_owned(), "not a JSON object"))
     }
 }
 
@@ -223,7 +295,14 @@ mod tests {
             p.iter().collect::<Vec<_>>(),
             vec![("a", "x"), ("n", "5"), ("b", "true")]
         );
-        for bad in ["[1]", "{\"a\":[1]}", "{", "\"s\""] {
+        let dup = Params::from_json(r#"{"a":"1","b":"2","a":"3"}"#, "params").unwrap();
+        assert_eq!(dup.iter().collect::<Vec<_>>(), vec![("a", "3"), ("b", "2")]);
+        let many: String = format!(
+            "{{{}}}",
+            (0..300).map(|i| format!("\"n{i}\":1")).collect::<Vec<_>>().join(",")
+        );
+        assert_eq!(Params::from_json(&many, "params").unwrap_err().field, "params");
+        for bad in ["[1]", "{\"a\":[1]}", "{", "\"s\"", "{} x", "null", "1.5"] {
             let err = Params::from_json(bad, "params").unwrap_err();
             assert_eq!(err.field.split('.').next(), Some("params"), "{bad}");
         }
