@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
-use lbc_core::ErrorCode;
+use lbc_protocol::ErrorCode;
 use serde_json::{Map, Value, json};
 
 /// An error answer waiting to be written.

@@ -10,13 +10,13 @@
 //! Accounts allowed unsigned calls skip the signature checks (the documentation says the signature
 //! parameters are then ignored), except on `change_credential` and `credential_confirm`.
 
-use lbc_core::method::{CALL_API_ID, NONCE, TIMESTAMP};
-use lbc_core::wire::ParsedRequest;
-use lbc_core::{ErrorCode, Method, SignatureRule};
+use lbc_protocol::{
+    CALL_API_ID, ErrorCode, Method, NONCE, ParsedRequest, SignatureRule, TIMESTAMP, excerpt,
+};
 
 use crate::answer::Failure;
 use crate::clock::DAY_MS;
-use crate::state::{KeyState, State};
+use crate::state::{self, KeyState, State};
 
 /// The longest nonce remembered.
 const MAX_NONCE_LEN: usize = 256;
@@ -82,7 +82,7 @@ pub(crate) fn authorize(
         if !account.nonces.remember(nonce, timestamp_ms, now_ms) {
             return Err(Failure::new(
                 ErrorCode::NonceAlreadyUsed,
-                format!("Nonce {nonce} has already been used"),
+                format!("Nonce {} has already been used", excerpt(nonce)),
             ));
         }
     }
@@ -103,9 +103,15 @@ pub(crate) fn authorize(
     }
 }
 
-/// The `INVALID_ACCOUNT` answer.
+/// The `INVALID_ACCOUNT` answer. It names the id as the service does, unless the id could not be
+/// one (then only an excerpt).
 pub(crate) fn unknown_account(id: &str) -> Failure {
-    Failure::new(ErrorCode::InvalidAccount, format!("Unknown user {id}"))
+    let shown = if state::usable_credential(id) {
+        id.to_owned()
+    } else {
+        excerpt(id)
+    };
+    Failure::new(ErrorCode::InvalidAccount, format!("Unknown user {shown}"))
 }
 
 /// Reads `timestamp` (UNIX seconds) and checks it is within 24 hours of the sandbox clock.
@@ -114,7 +120,10 @@ fn check_timestamp(timestamp: Option<&str>, now_ms: i64) -> Result<i64, Failure>
     let seconds: i64 = text.parse().map_err(|_| {
         Failure::new(
             ErrorCode::InvalidTimestamp,
-            format!("timestamp {text:?} is not a UNIX time in seconds"),
+            format!(
+                "timestamp \"{}\" is not a UNIX time in seconds",
+                excerpt(text)
+            ),
         )
     })?;
     let ms = seconds.saturating_mul(1000);
@@ -133,6 +142,16 @@ fn check_timestamp(timestamp: Option<&str>, now_ms: i64) -> Result<i64, Failure>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_ids_are_quoted_whole_only_when_they_could_be_ids() {
+        let id = "npK5AJe407KnZnn9kqYIL9dMJP7WZIpP01fwNjP6";
+        assert_eq!(unknown_account(id).reason, format!("Unknown user {id}"));
+        let long = unknown_account(&"x".repeat(100_000)).reason;
+        assert!(long.len() < 100, "{long}");
+        let control = unknown_account("id\u{1b}[31m").reason;
+        assert_eq!(control, "Unknown user id\\u{1b}[31m");
+    }
 
     #[test]
     fn timestamps_are_checked_against_a_day_either_way() {

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use lbc_core::CallStatus;
+use lbc_protocol::CallStatus;
 
 use crate::CallView;
 use crate::clock::DAY_MS;

@@ -37,7 +37,7 @@ impl Clock {
 
 /// `MMDDHHMM` of a UNIX time in UTC, as the service's request ids carry it.
 pub(crate) fn month_day_hour_minute(unix_ms: i64) -> String {
-    let t = lbc_core::UtcDateTime::from_unix(unix_ms.div_euclid(1000));
+    let t = lbc_protocol::UtcDateTime::from_unix(unix_ms.div_euclid(1000));
     format!("{:02}{:02}{:02}{:02}", t.month, t.day, t.hour, t.minute)
 }
 

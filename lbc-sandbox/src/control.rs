@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use lbc_protocol::excerpt;
 use serde_json::{Map, Value, json};
 
 use crate::answer::{html, http_error, json_response};
@@ -89,7 +90,8 @@ async fn json_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Valu
 fn only(object: &Map<String, Value>, allowed: &[&str]) -> Result<(), Reject> {
     match object.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(unknown) => Err(bad_request(format!(
-            "unknown member {unknown:?}; allowed: {}",
+            "unknown member \"{}\"; allowed: {}",
+            excerpt(unknown),
             allowed.join(", ")
         ))),
         None => Ok(()),
@@ -137,7 +139,7 @@ async fn call(
         .calls
         .get(&id)
         .map(|c| c.view(now, shared.settings.timing))
-        .ok_or_else(|| not_found(format!("no call {id}")))?;
+        .ok_or_else(|| not_found(format!("no call {}", excerpt(&id))))?;
     Ok(ok(&json!(view)))
 }
 
@@ -152,7 +154,7 @@ async fn phone(
         .calls
         .latest_to(&msisdn)
         .map(|c| c.view(now, shared.settings.timing))
-        .ok_or_else(|| not_found(format!("no call to {msisdn}")))?;
+        .ok_or_else(|| not_found(format!("no call to {}", excerpt(&msisdn))))?;
     Ok(ok(&json!(view)))
 }
 
@@ -216,7 +218,7 @@ async fn create_account(
 
 /// The account state the control endpoints answer with.
 fn account_json(state: &mut state::State, id: &str, now_ms: i64) -> Result<Value, Reject> {
-    let unknown = || not_found(format!("no account {id}"));
+    let unknown = || not_found(format!("no account {}", excerpt(id)));
     let key = state.key(id, now_ms).ok_or_else(unknown)?.clone();
     let account = state.accounts.get(&key.account).ok_or_else(unknown)?;
     let key_state = match key.state {
@@ -274,7 +276,7 @@ async fn patch_account(
     let number = state
         .key(&id, now)
         .map(|k| k.account)
-        .ok_or_else(|| not_found(format!("no account {id}")))?;
+        .ok_or_else(|| not_found(format!("no account {}", excerpt(&id))))?;
     if let Some(account) = state.accounts.get_mut(&number) {
         if let Some(balance) = balance {
             account.balance = balance;

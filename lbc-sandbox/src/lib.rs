@@ -1,25 +1,22 @@
 //! # lbc-sandbox: a stateful offline emulator of the LoginByCall service
 //!
 //! It answers every method of the service's documentation (both revisions) over real HTTP, in all
-//! five encodings and the WordPress plugin's unencoded queries, parsed by the SDK's own
-//! [`lbc_core::wire::parse`] and checked with [`lbc_core::Signer::verify`] against the
-//! [`lbc_core::Method`] table, so the sandbox and the SDK cannot drift apart.
+//! five encodings and the WordPress plugin's unencoded queries, parsed by the protocol kit's own
+//! [`lbc_protocol::parse`] and checked with [`lbc_protocol::Signer::verify`] against the
+//! [`lbc_protocol::Method`] table, the same code the SDK (`lbc-core`) builds and signs with, so the
+//! sandbox and the SDK cannot drift apart. It links no HTTP client library.
 //!
-//! ```no_run
+//! ```
 //! use lbc_sandbox::{Sandbox, SandboxConfig};
 //!
 //! let sandbox = Sandbox::start(SandboxConfig::default())?;
+//! // {"base_url":"http://127.0.0.1:PORT/callapi/v2.0/","accounts":[{"call_api_id":…,"api_key":…}]}
 //! println!("{}", sandbox.ready_line());
 //! let account = &sandbox.accounts()[0];
-//! let client = lbc_core::Client::builder()
-//!     .base_url(sandbox.base_url())
-//!     .call_api_id(&account.call_api_id)
-//!     .api_key(account.api_key.as_str())
-//!     .build()
-//!     .expect("client");
-//! let call = client.call("79990000000", None).expect("call");
-//! let code = sandbox.call(&call.call).expect("known call").code;
-//! # let _ = code;
+//! // … point a client at sandbox.base_url() with these credentials, place a call, then read the
+//! // code the user would type with sandbox.call(&call_id) or sandbox.latest_call_to(msisdn).
+//! # let _ = account;
+//! assert!(sandbox.latest_call_to("79256880636").is_none());
 //! sandbox.shutdown();
 //! # Ok::<(), std::io::Error>(())
 //! ```
@@ -28,7 +25,11 @@
 //!
 //! - Every API answer is HTTP 200 with JSON, errors included; an unknown method is `INVALID_ARGS`.
 //!   A body over 1 MiB is refused with HTTP 413 (as the service's nginx front would), a request
-//!   taking longer than [`SandboxConfig::request_timeout`] with the code `Error`.
+//!   with more than [`lbc_protocol::MAX_PARAMS`] parameters (path, query, body and `params`
+//!   together) with `INVALID_ARGS`, a request taking longer than [`SandboxConfig::request_timeout`]
+//!   with the code `Error`. Requests over a few KiB are parsed and run on a blocking thread pool,
+//!   not on the two threads that serve connections, so a hostile body does not delay other
+//!   clients.
 //! - Calls: status 1 for `dial`, 2 for `ring`, then final by the number's last two digits (`08` busy,
 //!   `16` notanswered, `32` error with `last_error` "Call rejected, try again", else answered).
 //!   `call-hangup` of a ringing or queued call ends it as notanswered (16); of an ended call it is a
@@ -37,10 +38,17 @@
 //!   counted per account. While `server_status` is not 1, `call` answers `CALL_REJECTED`.
 //! - Signatures: accounts allowed unsigned calls have their signature parameters ignored (as the
 //!   documentation says), except on `change_credential` and `credential_confirm`. Nonces are
-//!   unique per account (whatever their timestamp) and forgotten once their timestamp leaves the
-//!   24-hour window. A signed request without a nonce is `INVALID_ARGS`.
-//! - Accounts: `verify_url` must be on the registered host itself (any port; a subdomain is another
-//!   host). `credential_confirm` fetches only `http://` URLs: an `https://` one fails with
+//!   unique per account (whatever their timestamp) and forgotten within the hour after their
+//!   timestamp leaves the 24-hour window. Only a 64-bit hash of each is kept, keyed at random per
+//!   account (about 20 bytes a nonce; by chance, one false `NONCE_ALREADY_USED` among a million
+//!   nonces has a probability below 10⁻⁷). A signed request without a nonce is `INVALID_ARGS`.
+//! - Accounts: `domain` is a host name or IPv4 address, optionally with a port (`localhost:8000`,
+//!   `127.0.0.1:8000`: sites under development run on one); the default `verify_url` is
+//!   `http://` + domain + `/lbc-<call-api-id>.html`. A given `verify_url` must be on the registered
+//!   host itself (a subdomain is another host); a domain registered with a port names that one site,
+//!   so its `verify_url` must use the same port (the scheme's default when it names none), while a
+//!   domain without a port allows any. `localhost:8000` and `localhost:9000` are two accounts.
+//!   `credential_confirm` fetches only `http://` URLs: an `https://` one fails with
 //!   `INVALID_ACCOUNT_VERIFY_RESPONSE`. Keys left unconfirmed for 24 hours (virtual clock) are
 //!   deleted, and so is an account left without keys. More than five unconfirmed keys for one
 //!   account answer `TOO_MANY_ACCOUNTS_REGISTERED`. `status` reports the keys it is asked about:
@@ -84,6 +92,7 @@ mod server;
 mod shared;
 mod state;
 mod verify;
+mod work;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -364,8 +373,3 @@ impl Drop for Sandbox {
         self.stop();
     }
 }
-
-/// The README's Rust example, compiled and run as a doc-test so it cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeExample;

@@ -2,9 +2,7 @@
 
 use std::net::IpAddr;
 
-use lbc_core::method::CALL_API_ID;
-use lbc_core::wire::ParsedRequest;
-use lbc_core::{ErrorCode, Method, Params};
+use lbc_protocol::{CALL_API_ID, ErrorCode, Method, Params, ParsedRequest, excerpt};
 use serde_json::{Value, json};
 
 use crate::answer::{self, Failure, Outcome};
@@ -14,12 +12,37 @@ use crate::shared::Shared;
 use crate::state::{DEFAULT_NOTIFY_LIMIT, KeyState, Mail, PendingPayment, State};
 use crate::verify;
 
-/// Runs the method a parsed request names.
+/// What [`dispatch`] leaves to do.
+pub(crate) enum Step {
+    /// The answer.
+    Done(Outcome),
+    /// A `credential_confirm` that must fetch its `verify_url` first ([`finish_confirm`]).
+    Confirm(PendingConfirm),
+}
+
+/// A `credential_confirm` that passed the checks and waits for its verification file.
+pub(crate) struct PendingConfirm {
+    caller: Caller,
+    verify_url: String,
+}
+
+/// Runs the method a parsed request names, without waiting on anything but the state's lock.
 ///
 /// An unknown method name is answered with `INVALID_ARGS`; so is a missing required parameter.
-pub(crate) async fn dispatch(shared: &Shared, request: ParsedRequest) -> Outcome {
+pub(crate) fn dispatch(shared: &Shared, request: &ParsedRequest) -> Step {
     let method = Method::from_name(&request.method)
-        .ok_or_else(|| Failure::invalid_args(format!("Unknown method {}", request.method)))?;
+        .ok_or_else(|| {
+            Failure::invalid_args(format!("Unknown method {}", excerpt(&request.method)))
+        })
+        .and_then(|method| required(method, request).map(|()| method));
+    match method {
+        Err(failure) => Step::Done(Err(failure)),
+        Ok(Method::CredentialConfirm) => start_confirm(shared, request),
+        Ok(method) => Step::Done(run(shared, method, request)),
+    }
+}
+
+fn required(method: Method, request: &ParsedRequest) -> Result<(), Failure> {
     for name in method.spec().required {
         if request.params.given(name).is_none() {
             return Err(Failure::invalid_args(format!(
@@ -27,9 +50,10 @@ pub(crate) async fn dispatch(shared: &Shared, request: ParsedRequest) -> Outcome
             )));
         }
     }
-    if method == Method::CredentialConfirm {
-        return credential_confirm(shared, &request).await;
-    }
+    Ok(())
+}
+
+fn run(shared: &Shared, method: Method, request: &ParsedRequest) -> Outcome {
     let now = shared.clock.now_ms();
     let mut state = shared.lock();
     let params = &request.params;
@@ -38,7 +62,7 @@ pub(crate) async fn dispatch(shared: &Shared, request: ParsedRequest) -> Outcome
         Method::Status => status(&mut state, params, now),
         Method::ServerStatus => Ok(json!({"server_status": state.server_status})),
         signed => {
-            let caller = auth::authorize(&mut state, signed, &request, now)?;
+            let caller = auth::authorize(&mut state, signed, request, now)?;
             let ctx = Ctx {
                 shared,
                 state: &mut state,
@@ -73,13 +97,17 @@ struct Ctx<'a> {
 }
 
 fn register(state: &mut State, params: &Params, now: i64) -> Outcome {
-    let domain = params.given("domain").unwrap_or_default().trim();
-    if !verify::valid_domain(domain) {
+    let domain = params
+        .given("domain")
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let Some(parsed_domain) = verify::parse_domain(&domain) else {
         return Err(Failure::invalid_args(
-            "domain must be a bare domain name without protocol, port or path, e.g. example.com",
+            "domain must be a host name with an optional port, without protocol or path, \
+             e.g. example.com or localhost:8000",
         ));
-    }
-    let domain = domain.to_ascii_lowercase();
+    };
     let admin_email = email(params, "admin_email")?;
     let admin_phone = phone(params, "admin_phone")?;
     let notify_limit = params
@@ -93,7 +121,7 @@ fn register(state: &mut State, params: &Params, now: i64) -> Outcome {
                 "verify_url is longer than 2048 bytes",
             ));
         }
-        verify::check_verify_url(url, &domain)?;
+        verify::check_verify_url(url, parsed_domain)?;
     }
     state.sweep(now);
     // A known domain is re-registered: balance and settings stay, balance_notify_limit is ignored.
@@ -190,7 +218,8 @@ fn pay(ctx: Ctx<'_>) -> Outcome {
         Ok(amount) if (1..=1_000_000_000_000).contains(&amount) => amount,
         _ => {
             return Err(Failure::invalid_args(format!(
-                "amount {text:?} must be a positive whole number of credits"
+                "amount \"{}\" must be a positive whole number of credits",
+                excerpt(text)
             )));
         }
     };
@@ -221,9 +250,12 @@ fn pay(ctx: Ctx<'_>) -> Outcome {
     }))
 }
 
+/// The service's unit: a credit is a ten-thousandth of a US dollar.
+const CREDITS_PER_USD: i64 = 10_000;
+
 /// Credits as a USD amount with at least two decimals: 50000 → `5.00`, 12345 → `1.2345`.
 fn usd(credits: i64) -> String {
-    let per = lbc_core::Credits::PER_USD;
+    let per = CREDITS_PER_USD;
     let text = format!("{}.{:04}", credits / per, credits % per);
     let trimmed = text.trim_end_matches('0');
     let decimals = trimmed.find('.').map_or(2, |dot| trimmed.len() - dot - 1);
@@ -262,14 +294,16 @@ fn call(ctx: Ctx<'_>) -> Outcome {
     let msisdn = ctx.params.given("msisdn").unwrap_or_default().trim();
     if !(8..=15).contains(&msisdn.len()) || !msisdn.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Failure::invalid_args(format!(
-            "msisdn {msisdn:?} must be 8 to 15 digits (E.164 without +)"
+            "msisdn \"{}\" must be 8 to 15 digits (E.164 without +)",
+            excerpt(msisdn)
         )));
     }
     let ip = ctx.params.given("ip_address").map(str::trim);
     if let Some(ip) = ip {
         if ip.parse::<IpAddr>().is_err() {
             return Err(Failure::invalid_args(format!(
-                "ip_address {ip:?} is not an IP address"
+                "ip_address \"{}\" is not an IP address",
+                excerpt(ip)
             )));
         }
     }
@@ -351,7 +385,12 @@ fn own_call<'a>(
         .calls
         .get_mut(id)
         .filter(|c| c.account == caller.account)
-        .ok_or_else(|| Failure::new(ErrorCode::CallNotFound, format!("Call {id} not found")))
+        .ok_or_else(|| {
+            Failure::new(
+                ErrorCode::CallNotFound,
+                format!("Call {} not found", excerpt(id)),
+            )
+        })
 }
 
 fn call_status(ctx: Ctx<'_>) -> Outcome {
@@ -375,27 +414,35 @@ fn call_hangup(ctx: Ctx<'_>) -> Outcome {
     answer::empty()
 }
 
-/// `credential_confirm`: after a `register`, fetches `verify_url` (without holding the lock) and
-/// compares its trimmed body with `call-api-id`; after a `change_credential`, the signature is enough.
-async fn credential_confirm(shared: &Shared, request: &ParsedRequest) -> Outcome {
+/// `credential_confirm`, first half: checks the request; after a `change_credential` the signature
+/// is enough, after a `register` the `verify_url` must be fetched ([`finish_confirm`], without
+/// holding the lock).
+fn start_confirm(shared: &Shared, request: &ParsedRequest) -> Step {
     let now = shared.clock.now_ms();
-    let (caller, verify_url) = {
-        let mut state = shared.lock();
-        let caller = auth::authorize(&mut state, Method::CredentialConfirm, request, now)?;
-        match &caller.key_state {
-            KeyState::Active => return answer::empty(),
-            KeyState::Pending {
-                verify_url: Some(url),
-            } => {
-                let url = url.clone();
-                (caller, url)
-            }
-            _ => {
-                state.activate(&caller.call_api_id);
-                return answer::empty();
-            }
-        }
+    let mut state = shared.lock();
+    let caller = match auth::authorize(&mut state, Method::CredentialConfirm, request, now) {
+        Ok(caller) => caller,
+        Err(failure) => return Step::Done(Err(failure)),
     };
+    match &caller.key_state {
+        KeyState::Active => Step::Done(answer::empty()),
+        KeyState::Pending {
+            verify_url: Some(url),
+        } => {
+            let verify_url = url.clone();
+            Step::Confirm(PendingConfirm { caller, verify_url })
+        }
+        _ => {
+            state.activate(&caller.call_api_id);
+            Step::Done(answer::empty())
+        }
+    }
+}
+
+/// `credential_confirm`, second half: fetches `verify_url` and compares its trimmed body with
+/// `call-api-id`.
+pub(crate) async fn finish_confirm(shared: &Shared, pending: PendingConfirm) -> Outcome {
+    let PendingConfirm { caller, verify_url } = pending;
     let id = &caller.call_api_id;
     let body = verify::fetch(&verify_url, shared.settings.verify_timeout)
         .await
@@ -440,7 +487,8 @@ fn email(params: &Params, name: &str) -> Result<String, Failure> {
         Ok(email.to_owned())
     } else {
         Err(Failure::invalid_args(format!(
-            "{name} {email:?} is not an e-mail address"
+            "{name} \"{}\" is not an e-mail address",
+            excerpt(email)
         )))
     }
 }
@@ -455,7 +503,8 @@ fn phone(params: &Params, name: &str) -> Result<Option<String>, Failure> {
         Ok(Some(digits.to_owned()))
     } else {
         Err(Failure::invalid_args(format!(
-            "{name} {raw:?} must be 8 to 15 digits"
+            "{name} \"{}\" must be 8 to 15 digits",
+            excerpt(raw)
         )))
     }
 }
@@ -464,7 +513,8 @@ fn notify_limit(text: &str) -> Result<i64, Failure> {
     match text.trim().parse::<i64>() {
         Ok(limit) if limit >= -1 => Ok(limit),
         _ => Err(Failure::invalid_args(format!(
-            "balance_notify_limit {text:?} must be a whole number of credits, or -1"
+            "balance_notify_limit \"{}\" must be a whole number of credits, or -1",
+            excerpt(text)
         ))),
     }
 }

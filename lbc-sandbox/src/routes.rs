@@ -10,15 +10,14 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::routing::get;
-use lbc_core::method::SIGNATURE_HEADER;
-use lbc_core::wire::{self, IncomingRequest};
-use lbc_core::{Error, ErrorCode};
+use lbc_protocol::{ErrorCode, IncomingRequest, SIGNATURE_HEADER};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::answer::{self, Failure};
 use crate::body::{self, BodyError};
+use crate::methods::{self, Step};
 use crate::shared::Shared;
-use crate::{control, methods};
+use crate::{control, work};
 
 /// Where the API lives.
 pub(crate) const API_ROOT: &str = "/callapi/v2.0";
@@ -62,6 +61,9 @@ async fn envelope(
 }
 
 /// One API request, in any of the five encodings.
+///
+/// Parsing and the method's own work run on the blocking pool when the request is large (see
+/// [`work`]), so that a hostile body never holds up the threads that answer everyone else.
 async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response<Body> {
     let (parts, body) = request.into_parts();
     let body = match body::read(&parts.headers, body).await {
@@ -80,22 +82,32 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response<Bo
             )));
         }
     };
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let path = parts.uri.path();
-    let below_root = path.strip_prefix(API_ROOT).unwrap_or(path);
-    let incoming = IncomingRequest {
-        path: below_root,
-        query: parts.uri.query(),
-        content_type: header(header::CONTENT_TYPE.as_str()),
-        signature_header: header(SIGNATURE_HEADER),
-        body: &body,
-    };
-    let outcome = match wire::parse(&incoming) {
-        Ok(parsed) => methods::dispatch(&shared, parsed).await,
-        Err(Error::InvalidInput { field, reason }) => {
-            Err(Failure::invalid_args(format!("Invalid {field}: {reason}")))
+    let size = parts.uri.path().len() + parts.uri.query().map_or(0, str::len) + body.len();
+    let worker = shared.clone();
+    let step = work::run(size, move || {
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let path = parts.uri.path();
+        let below_root = path.strip_prefix(API_ROOT).unwrap_or(path);
+        let incoming = IncomingRequest {
+            path: below_root,
+            query: parts.uri.query(),
+            content_type: header(header::CONTENT_TYPE.as_str()),
+            signature_header: header(SIGNATURE_HEADER),
+            body: &body,
+        };
+        match lbc_protocol::parse(&incoming) {
+            Ok(parsed) => methods::dispatch(&worker, &parsed),
+            Err(refused) => Step::Done(Err(Failure::invalid_args(format!(
+                "Invalid {}: {}",
+                refused.field, refused.reason
+            )))),
         }
-        Err(other) => Err(Failure::invalid_args(other.to_string())),
+    })
+    .await;
+    let outcome = match step {
+        Ok(Step::Done(outcome)) => outcome,
+        Ok(Step::Confirm(pending)) => methods::finish_confirm(&shared, pending).await,
+        Err(failure) => Err(failure),
     };
     answer::api(outcome)
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use lbc_core::Signer;
+use lbc_protocol::Signer;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -431,7 +431,7 @@ impl State {
 }
 
 /// Whether a caller-chosen id or key is usable: 1 to 128 visible ASCII characters.
-fn usable_credential(text: &str) -> bool {
+pub(crate) fn usable_credential(text: &str) -> bool {
     (1..=128).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic())
 }
 

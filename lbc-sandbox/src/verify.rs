@@ -11,7 +11,7 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper::Request;
 use hyper::header::{CONNECTION, HOST, USER_AGENT};
 use hyper_util::rt::TokioIo;
-use lbc_core::ErrorCode;
+use lbc_protocol::{ErrorCode, excerpt};
 use tokio::net::TcpStream;
 
 use crate::answer::Failure;
@@ -19,13 +19,32 @@ use crate::answer::Failure;
 /// The verification file is small; more than this is not read.
 const MAX_VERIFY_BODY: usize = 64 * 1024;
 
-/// Whether `domain` is a bare host name: no protocol, path, port or spaces.
-pub(crate) fn valid_domain(domain: &str) -> bool {
-    (1..=253).contains(&domain.len())
-        && domain
+/// A registered `domain`: a host name (or IPv4 address), optionally with a port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Domain<'a> {
+    /// The host, as given.
+    pub(crate) host: &'a str,
+    /// The port, when the domain names one (`localhost:8000`).
+    pub(crate) port: Option<u16>,
+}
+
+/// Reads `domain` as `host` or `host:port`: no protocol, path, user or spaces; a port is 1 to 65535.
+pub(crate) fn parse_domain(domain: &str) -> Option<Domain<'_>> {
+    let (host, port) = match domain.split_once(':') {
+        Some((host, port)) => {
+            let digits =
+                !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
+            let port: u16 = port.parse().ok().filter(|p| digits && *p != 0)?;
+            (host, Some(port))
+        }
+        None => (domain, None),
+    };
+    let valid_host = (1..=253).contains(&host.len())
+        && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
-        && !domain.starts_with(['.', '-'])
+        && !host.starts_with(['.', '-']);
+    valid_host.then_some(Domain { host, port })
 }
 
 /// The parts of an absolute URL the sandbox needs.
@@ -73,13 +92,17 @@ fn split_url(url: &str) -> Option<Url<'_>> {
     })
 }
 
-/// Checks a `verify_url` given to `register`: http or https, on the registered host itself (any
-/// port; a subdomain is another host).
-pub(crate) fn check_verify_url(url: &str, domain: &str) -> Result<(), Failure> {
+/// Checks a `verify_url` given to `register`: http or https, on the registered host itself (a
+/// subdomain is another host). A domain registered with a port allows only that port; one without
+/// allows any.
+pub(crate) fn check_verify_url(url: &str, domain: Domain<'_>) -> Result<(), Failure> {
     let protocol_error = || {
         Failure::new(
             ErrorCode::AccountVerifyUrlProtocol,
-            format!("Invalid protocol in verify_url {url}: only http and https are allowed"),
+            format!(
+                "Invalid protocol in verify_url {}: only http and https are allowed",
+                excerpt(url)
+            ),
         )
     };
     let (scheme, _) = url.split_once("://").ok_or_else(protocol_error)?;
@@ -87,11 +110,25 @@ pub(crate) fn check_verify_url(url: &str, domain: &str) -> Result<(), Failure> {
         return Err(protocol_error());
     }
     let parts = split_url(url).ok_or_else(|| Failure::invalid_args("verify_url is not a URL"))?;
-    if parts.host != domain.to_ascii_lowercase() {
+    if parts.host != domain.host.to_ascii_lowercase() {
         return Err(Failure::new(
             ErrorCode::AccountVerifyUrlDomain,
-            format!("verify_url host {} is not the domain {domain}", parts.host),
+            format!(
+                "verify_url host {} is not the domain {}",
+                excerpt(&parts.host),
+                domain.host
+            ),
         ));
+    }
+    if let Some(port) = domain.port {
+        let default = if parts.scheme == "https" { 443 } else { 80 };
+        let used = parts.port.unwrap_or(default);
+        if used != port {
+            return Err(Failure::new(
+                ErrorCode::AccountVerifyUrlDomain,
+                format!("verify_url port {used} is not the port {port} of the domain"),
+            ));
+        }
     }
     Ok(())
 }
@@ -150,24 +187,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn domains_are_bare_hosts() {
-        for good in [
-            "example.com",
-            "127.0.0.1",
-            "localhost",
-            "my-site.example.org",
+    fn domains_are_hosts_with_an_optional_port() {
+        for (good, host, port) in [
+            ("example.com", "example.com", None),
+            ("127.0.0.1", "127.0.0.1", None),
+            ("localhost", "localhost", None),
+            ("my-site.example.org", "my-site.example.org", None),
+            ("localhost:8000", "localhost", Some(8000)),
+            ("127.0.0.1:8000", "127.0.0.1", Some(8000)),
+            ("example.com:65535", "example.com", Some(65535)),
         ] {
-            assert!(valid_domain(good), "{good}");
+            assert_eq!(parse_domain(good), Some(Domain { host, port }), "{good}");
         }
         for bad in [
             "",
             "http://example.com",
             "example.com/path",
-            "example.com:80",
             "exa mple.com",
             ".example.com",
+            "example.com:",
+            "example.com:0",
+            "example.com:65536",
+            "example.com:+80",
+            "example.com:80:80",
+            ":8000",
+            "user@example.com:80",
+            "[::1]:80",
         ] {
-            assert!(!valid_domain(bad), "{bad}");
+            assert_eq!(parse_domain(bad), None, "{bad}");
         }
     }
 
@@ -189,10 +236,13 @@ mod tests {
 
     #[test]
     fn verify_urls_must_be_http_on_the_domain() {
-        assert!(check_verify_url("http://example.com/lbc.html", "example.com").is_ok());
-        assert!(check_verify_url("HTTPS://EXAMPLE.com:8443/x?a=b", "example.com").is_ok());
-        assert!(check_verify_url("http://127.0.0.1:4000/v", "127.0.0.1").is_ok());
-        let code = |url: &str| check_verify_url(url, "example.com").unwrap_err().code;
+        fn check(url: &str, domain: &str) -> Result<(), Failure> {
+            check_verify_url(url, parse_domain(domain).unwrap())
+        }
+        assert!(check("http://example.com/lbc.html", "example.com").is_ok());
+        assert!(check("HTTPS://EXAMPLE.com:8443/x?a=b", "example.com").is_ok());
+        assert!(check("http://127.0.0.1:4000/v", "127.0.0.1").is_ok());
+        let code = |url: &str| check(url, "example.com").unwrap_err().code;
         assert_eq!(
             code("ftp://example.com/x"),
             ErrorCode::AccountVerifyUrlProtocol
@@ -211,5 +261,29 @@ mod tests {
             code("http://example.com@evil.com/"),
             ErrorCode::AccountVerifyUrlDomain
         );
+    }
+
+    #[test]
+    fn a_domain_with_a_port_allows_only_that_port() {
+        fn check(url: &str, domain: &str) -> Result<(), Failure> {
+            check_verify_url(url, parse_domain(domain).unwrap())
+        }
+        assert!(check("http://localhost:8000/lbc.html", "localhost:8000").is_ok());
+        assert!(check("http://LOCALHOST:8000/", "Localhost:8000").is_ok());
+        assert!(check("http://example.com/x", "example.com:80").is_ok());
+        assert!(check("https://example.com/x", "example.com:443").is_ok());
+        for (url, domain) in [
+            ("http://localhost:8001/lbc.html", "localhost:8000"),
+            ("http://localhost/lbc.html", "localhost:8000"),
+            ("https://example.com/x", "example.com:80"),
+            ("http://127.0.0.2:8000/", "127.0.0.1:8000"),
+        ] {
+            let failure = check(url, domain).unwrap_err();
+            assert_eq!(
+                failure.code,
+                ErrorCode::AccountVerifyUrlDomain,
+                "{url} {domain}"
+            );
+        }
     }
 }

@@ -278,6 +278,18 @@ fn registration_arguments_are_checked() {
             "domain=example.com/path&admin_email=a@example.com",
             "path in domain",
         ),
+        (
+            "domain=example.com:0&admin_email=a@example.com",
+            "port 0 in domain",
+        ),
+        (
+            "domain=example.com:65536&admin_email=a@example.com",
+            "port out of range in domain",
+        ),
+        (
+            "domain=example.com:http&admin_email=a@example.com",
+            "port not a number in domain",
+        ),
         ("domain=example.com&admin_email=nobody", "not an e-mail"),
         ("domain=example.com", "no admin_email"),
         ("admin_email=a@example.com", "no domain"),
@@ -387,5 +399,50 @@ fn options_and_balance_round_trip() {
     assert_eq!(
         answer["reason"],
         "Missing required parameter balance_notify_limit"
+    );
+}
+
+#[test]
+fn a_domain_with_a_port_is_verified_on_that_port() {
+    let sandbox = fast();
+    let site = VerifyServer::start();
+    let domain = format!("127.0.0.1:{}", site.addr.port());
+    let anonymous = builder(&sandbox).build().unwrap();
+    let registration = anonymous
+        .register(&Register::new(domain.as_str(), "dev@example.com"))
+        .unwrap();
+    let id = &registration.call_api_id;
+    let file = format!("/lbc-{id}.html");
+    assert_eq!(registration.verify_url, format!("http://{domain}{file}"));
+    let client = anonymous
+        .with_credentials(id, mailed_key(&sandbox, id))
+        .unwrap();
+    site.serve(200, id);
+    client.credential_confirm().unwrap();
+    assert_eq!(site.requests(), [file]);
+    assert!(client.status().unwrap().activated);
+    let state = get(sandbox.addr(), &format!("/_sandbox/accounts/{id}")).json();
+    assert_eq!(state["domain"], domain.as_str());
+
+    // The same host on another port is another site; a verify_url must use the domain's port.
+    let other_port = format!("http://127.0.0.1:{}/lbc.html", closed_port());
+    assert_code(
+        anonymous
+            .register(&Register::new(domain.as_str(), "dev@example.com").verify_url(other_port)),
+        ErrorCode::AccountVerifyUrlDomain,
+    );
+    assert_code(
+        anonymous.register(
+            &Register::new("localhost:8000", "dev@example.com")
+                .verify_url("http://localhost/lbc.html"),
+        ),
+        ErrorCode::AccountVerifyUrlDomain,
+    );
+    let local = anonymous
+        .register(&Register::new("LocalHost:8000", "dev@example.com"))
+        .unwrap();
+    assert_eq!(
+        local.verify_url,
+        format!("http://localhost:8000/lbc-{}.html", local.call_api_id)
     );
 }

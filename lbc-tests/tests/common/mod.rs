@@ -6,7 +6,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lbc_core::sign::{Clock, NonceSource};
+use lbc_core::testing::{Clock, NonceSource, SystemClock};
 use lbc_core::{Client, ClientBuilder, Encoding, Error, ErrorCode, SignaturePlacement};
 use lbc_sandbox::{Credentials, Sandbox, SandboxConfig};
 use serde_json::Value;
@@ -72,8 +72,11 @@ pub fn client(sandbox: &Sandbox) -> Client {
 /// The API error code of a failed call, as its wire text (panics on other failures).
 pub fn code<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
     match result {
-        Err(Error::Api(api)) => api.code.as_str().to_owned(),
-        other => panic!("expected an API error, got {other:?}"),
+        Err(err) => match err.code() {
+            Some(code) => code.as_str().to_owned(),
+            None => panic!("expected an API error, got {err:?}"),
+        },
+        Ok(value) => panic!("expected an API error, got {value:?}"),
     }
 }
 
@@ -229,14 +232,14 @@ pub struct ShiftedClock(pub i64);
 
 impl Clock for ShiftedClock {
     fn unix_now(&self) -> u64 {
-        let now = lbc_core::sign::SystemClock.unix_now() as i64;
+        let now = SystemClock.unix_now() as i64;
         (now + self.0).max(0) as u64
     }
 }
 
 /// Now as UNIX seconds, by the system clock.
 pub fn unix_now() -> i64 {
-    lbc_core::sign::SystemClock.unix_now() as i64
+    SystemClock.unix_now() as i64
 }
 
 /// A tiny HTTP server for verification files: answers every request with the current status and
