@@ -6,21 +6,27 @@
  *
  * Conventions
  * -----------
- * - Objects are opaque and made by this library: lbc_config, lbc_client, lbc_error, lbc_login and
- *   the answers (lbc_call_started, lbc_call_state, lbc_balance, ...). Each has an lbc_<type>_free;
- *   freeing NULL does nothing.
+ * - Objects are opaque and made by this library: lbc_config, lbc_client, lbc_signer, lbc_error,
+ *   lbc_login and the answers (lbc_call_started, lbc_call_state, lbc_balance, ...). Each has an
+ *   lbc_<type>_free; freeing NULL does nothing.
  * - Every fallible function returns lbc_status. LBC_OK (0) is success; only then are its out-params
  *   written. On failure, when `err` is not NULL, *err receives a new lbc_error (free it with
- *   lbc_error_free) whose getters tell the API code, class, reason, delay, HTTP status and request
- *   id. On success *err is left untouched: initialise it to NULL.
+ *   lbc_error_free) whose getters tell the kind, API code, class, reason, delay, HTTP status,
+ *   request id, the argument at fault and whether the request may have reached the service. On
+ *   success *err is left untouched: initialise it to NULL, and set it back to NULL after freeing it
+ *   if the variable is used again.
+ * - lbc_status, lbc_verdict, lbc_call_status and lbc_payment_shape are int32_t in C (before C23),
+ *   not C enums whose size the compiler picks, so that every FFI reads them as 32-bit integers; their
+ *   names are enum constants. The numbers never change.
  * - Strings: every `char *` the library returns is the caller's, to be freed with
  *   lbc_string_free. A getter returns NULL when the value is absent (or the object is NULL). The
  *   only `const char *` result is lbc_version(), a static string. Strings passed in must be UTF-8
  *   and are copied when kept. A NULL or non-UTF-8 argument is LBC_INVALID_INPUT naming it
- *   (lbc_error_field), never a crash.
- * - Threads: lbc_client is thread-safe (one client, many threads). Answers and errors are
- *   immutable and may be read from any thread. lbc_config and lbc_login are not synchronized:
- *   use each from one thread at a time. Each type's comment says so again.
+ *   (lbc_error_field), never a crash. A text holding a NUL byte is never handed out cut short: a
+ *   getter returns NULL for it, a fallible function fails.
+ * - Threads: lbc_client and lbc_signer are thread-safe (one object, many threads). Answers and
+ *   errors are immutable and may be read from any thread. lbc_config and lbc_login are not
+ *   synchronized: use each from one thread at a time. Each type's comment says so again.
  * - No callbacks, no varargs, no struct passed by value: usable from PHP FFI and Python ctypes.
  */
 
@@ -61,9 +67,16 @@
  * What a fallible function returns: `LBC_OK` (0) or the kind of failure; the details are in the
  * `lbc_error` written to `*err`.
  *
- * The numbers are stable: a value is never renumbered or reused (a retired one stays reserved).
+ * A 32-bit signed integer in C (`typedef int32_t lbc_status`), not a C enum whose size the
+ * compiler chooses, so that ctypes and PHP's FFI read it without guessing; the names below are
+ * still enum constants, which those FFIs see. The numbers are stable: a value is never renumbered
+ * or reused (a retired one stays reserved).
  */
-typedef enum lbc_status {
+enum lbc_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
     /**
      * Success.
      */
@@ -82,11 +95,12 @@ typedef enum lbc_status {
      */
     LBC_HTTP_ERROR = 3,
     /**
-     * The request could not be carried: DNS, connection, TLS, I/O.
+     * The request could not be carried: DNS, connection, TLS, I/O (see
+     * `lbc_error_transport_kind`).
      */
     LBC_TRANSPORT_ERROR = 4,
     /**
-     * No complete answer within the configured timeout.
+     * No complete answer within the configured timeout or deadline.
      */
     LBC_TIMEOUT = 5,
     /**
@@ -101,12 +115,25 @@ typedef enum lbc_status {
      * A bug: the library panicked; the call was abandoned and its objects left as they were.
      */
     LBC_PANIC = 8,
-} lbc_status;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lbc_status lbc_status;
+#else
+typedef int32_t lbc_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * Which of the service's two answer shapes a payment came in.
+ *
+ * A 32-bit signed integer in C (`typedef int32_t lbc_payment_shape`); the numbers never change.
  */
-typedef enum lbc_payment_shape {
+enum lbc_payment_shape
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
     /**
      * Only for a NULL payment.
      */
@@ -119,12 +146,25 @@ typedef enum lbc_payment_shape {
      * The later revision: a ready HTML form (`lbc_payment_html`).
      */
     LBC_PAYMENT_HTML = 2,
-} lbc_payment_shape;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lbc_payment_shape lbc_payment_shape;
+#else
+typedef int32_t lbc_payment_shape;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * The verdict on digits the user typed (`lbc_login_check`).
+ *
+ * A 32-bit signed integer in C (`typedef int32_t lbc_verdict`); the numbers never change.
  */
-typedef enum lbc_verdict {
+enum lbc_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
     /**
      * The right digits: log the user in (and hang up the call).
      */
@@ -141,13 +181,26 @@ typedef enum lbc_verdict {
      * The code is too old: start a new call.
      */
     LBC_VERDICT_EXPIRED = 4,
-} lbc_verdict;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lbc_verdict lbc_verdict;
+#else
+typedef int32_t lbc_verdict;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * The service's call status numbers (`lbc_call_state_status`). 1 and 2 may still change; the rest
  * are final. A number not listed here is one this library does not know, and counts as final.
+ *
+ * A 32-bit signed integer in C (`typedef int32_t lbc_call_status`); the numbers are the service's.
  */
-typedef enum lbc_call_status {
+enum lbc_call_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
     /**
      * In the queue.
      */
@@ -172,7 +225,14 @@ typedef enum lbc_call_status {
      * The call failed; see `lbc_call_state_last_error`.
      */
     LBC_CALL_FAILED = 32,
-} lbc_call_status;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lbc_call_status lbc_call_status;
+#else
+typedef int32_t lbc_call_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * The answer to `status` (`lbc_client_status`). Immutable, usable from any thread.
@@ -253,6 +313,18 @@ typedef struct lbc_registration lbc_registration;
 typedef struct lbc_server_status lbc_server_status;
 
 /**
+ * A signer keyed once with an account's `api-key` (HMAC-SHA512's keyed state is computed by
+ * `lbc_signer_new`; each signature then costs only hashing the request). Made by `lbc_signer_new`,
+ * freed by `lbc_signer_free`.
+ *
+ * It keeps no copy of the key, only the keyed hash state, which is as secret as the key.
+ *
+ * Thread-safe: one signer may sign on many threads at the same time (`lbc_signer_sign` takes a
+ * `const lbc_signer *`).
+ */
+typedef struct lbc_signer lbc_signer;
+
+/**
  * One request parameter: a name and its value (a NULL or empty value counts as absent).
  */
 typedef struct lbc_param {
@@ -294,10 +366,13 @@ void lbc_string_free(char *s);
  *
  * `error` must be NULL or a live `lbc_error`.
  */
-enum lbc_status lbc_error_status(const struct lbc_error *error);
+lbc_status lbc_error_status(const struct lbc_error *error);
 
 /**
  * The whole message, for a log or a person (never holds the `api-key`). NULL for a NULL error.
+ *
+ * Text the message quotes is cut to a short excerpt with control characters escaped; a NUL byte
+ * (not expected anywhere) is written as `\0`, so the message is never cut short.
  *
  * # Safety
  *
@@ -374,15 +449,44 @@ char *lbc_error_request_id(const struct lbc_error *error);
 char *lbc_error_field(const struct lbc_error *error);
 
 /**
- * Whether the failed request may have reached the service (`LBC_TRANSPORT_ERROR`, `LBC_TIMEOUT`):
- * after a failed `lbc_client_call`, true means a call may have been placed, so check before calling
- * again. False for every other error.
+ * Whether the failed request may have reached the service, so that after a failed
+ * `lbc_client_call` (or `lbc_client_start_login`) a call may have been placed and paid for: check
+ * with `lbc_client_call_status` (or the sandbox) before calling the same number again.
+ *
+ * False only when nothing reached the service: the request was refused before sending
+ * (`LBC_INVALID_INPUT`), the connection failed before any byte of the request was written, or the
+ * service answered with an error code (`LBC_API_ERROR`: it did not carry the request out). True
+ * after an HTTP error status (e.g. 502, 503), a truncated or unreadable answer, and any failure or
+ * timeout after the request was written. False for a NULL error.
  *
  * # Safety
  *
  * `error` must be NULL or a live `lbc_error`.
  */
 bool lbc_error_may_have_reached_server(const struct lbc_error *error);
+
+/**
+ * The kind of failure as one lower-case name, the same in every binding of the SDK: `"api_error"`,
+ * `"http_error"`, `"transport_error"`, `"timeout"`, `"decode_error"`, `"invalid_input"` or
+ * `"internal_error"` (also for `LBC_PANIC`; the status tells the two apart). A new string (free
+ * it with `lbc_string_free`); NULL for a NULL error.
+ *
+ * # Safety
+ *
+ * `error` must be NULL or a live `lbc_error`.
+ */
+char *lbc_error_kind_name(const struct lbc_error *error);
+
+/**
+ * What kind of transport failure an `LBC_TRANSPORT_ERROR` is: `"dns"`, `"refused"`, `"tls"`,
+ * `"reset"`, `"proxy"`, `"protocol"` or `"io"` (more may be added). A new string (free it with
+ * `lbc_string_free`); NULL for every other error.
+ *
+ * # Safety
+ *
+ * `error` must be NULL or a live `lbc_error`.
+ */
+char *lbc_error_transport_kind(const struct lbc_error *error);
 
 /**
  * Frees an error. NULL is a no-op.
@@ -395,6 +499,51 @@ bool lbc_error_may_have_reached_server(const struct lbc_error *error);
 void lbc_error_free(struct lbc_error *error);
 
 /**
+ * A new signer keyed with `api_key` (any UTF-8 text; the key is not kept).
+ *
+ * On success `*out_signer` is new; free it with `lbc_signer_free`.
+ *
+ * # Safety
+ *
+ * `api_key` must be NULL or NUL-terminated; `out_signer` NULL or writable; `err` NULL or a valid
+ * `lbc_error **`.
+ */
+lbc_status lbc_signer_new(const char *api_key,
+                          struct lbc_signer **out_signer,
+                          struct lbc_error **err);
+
+/**
+ * Signs METHOD's parameters with the signer's key: the same signature as `lbc_sign` with that key,
+ * and the same rules (any array order; the method's signing order decides; NULL or "" values are
+ * left out; an unknown or never-signed method is `LBC_INVALID_INPUT`). On success `*out_hex` is a
+ * new lower-case hex string; free it with `lbc_string_free`.
+ *
+ * Thread-safe: the signer is only read.
+ *
+ * # Safety
+ *
+ * `signer` must be NULL or a live signer; `method` NULL or NUL-terminated; `params` NULL (only with
+ * `n_params` 0) or an array of `n_params` `lbc_param`s whose strings are NULL or NUL-terminated;
+ * `out_hex` NULL or writable; `err` NULL or a valid `lbc_error **`.
+ */
+lbc_status lbc_signer_sign(const struct lbc_signer *signer,
+                           const char *method,
+                           const struct lbc_param *params,
+                           size_t n_params,
+                           char **out_hex,
+                           struct lbc_error **err);
+
+/**
+ * Frees a signer. NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `signer` must be NULL or a signer from `lbc_signer_new` not freed yet, with no
+ * `lbc_signer_sign` using it still running; it must not be used afterwards.
+ */
+void lbc_signer_free(struct lbc_signer *signer);
+
+/**
  * Signs METHOD's parameters (any array order; the method's signing order decides; NULL or "" values
  * are left out). On success *out_hex is a new NUL-terminated lower-case hex string.
  *
@@ -403,18 +552,20 @@ void lbc_error_free(struct lbc_error *error);
  * (`register`, `status`, `server-status`), is `LBC_INVALID_INPUT`. Free `*out_hex` with
  * `lbc_string_free`. Thread-safe.
  *
+ * This keys HMAC anew on every call: to sign many requests with one key, make an `lbc_signer` once.
+ *
  * # Safety
  *
  * `api_key` and `method` must be NULL or NUL-terminated; `params` NULL (only with `n_params` 0) or
  * an array of `n_params` `lbc_param`s whose strings are NULL or NUL-terminated; `out_hex` NULL or
  * writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_sign(const char *api_key,
-                         const char *method,
-                         const struct lbc_param *params,
-                         size_t n_params,
-                         char **out_hex,
-                         struct lbc_error **err);
+lbc_status lbc_sign(const char *api_key,
+                    const char *method,
+                    const struct lbc_param *params,
+                    size_t n_params,
+                    char **out_hex,
+                    struct lbc_error **err);
 
 /**
  * A new config with every default. Free it with `lbc_config_free`.
@@ -441,9 +592,9 @@ void lbc_config_free(struct lbc_config *config);
  * `config` must be NULL or a live config not used by another thread; `base_url` NULL or a
  * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_config_set_base_url(struct lbc_config *config,
-                                        const char *base_url,
-                                        struct lbc_error **err);
+lbc_status lbc_config_set_base_url(struct lbc_config *config,
+                                   const char *base_url,
+                                   struct lbc_error **err);
 
 /**
  * Sets the account's `call-api-id`.
@@ -453,9 +604,9 @@ enum lbc_status lbc_config_set_base_url(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `call_api_id` NULL or a
  * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_config_set_call_api_id(struct lbc_config *config,
-                                           const char *call_api_id,
-                                           struct lbc_error **err);
+lbc_status lbc_config_set_call_api_id(struct lbc_config *config,
+                                      const char *call_api_id,
+                                      struct lbc_error **err);
 
 /**
  * Sets the account's secret `api-key` (copied; clients keep only the keyed HMAC state). Without
@@ -466,9 +617,9 @@ enum lbc_status lbc_config_set_call_api_id(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `api_key` NULL or a
  * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_config_set_api_key(struct lbc_config *config,
-                                       const char *api_key,
-                                       struct lbc_error **err);
+lbc_status lbc_config_set_api_key(struct lbc_config *config,
+                                  const char *api_key,
+                                  struct lbc_error **err);
 
 /**
  * Sets how requests are encoded: `"query"`, `"form"` (the default), `"rest"` or `"multipart"`,
@@ -479,9 +630,9 @@ enum lbc_status lbc_config_set_api_key(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `encoding` NULL or a
  * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_config_set_encoding(struct lbc_config *config,
-                                        const char *encoding,
-                                        struct lbc_error **err);
+lbc_status lbc_config_set_encoding(struct lbc_config *config,
+                                   const char *encoding,
+                                   struct lbc_error **err);
 
 /**
  * Sends the signature in the HTTP header `Signature` (true) or as the parameter `signature` (false,
@@ -492,9 +643,9 @@ enum lbc_status lbc_config_set_encoding(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_config_set_signature_in_header(struct lbc_config *config,
-                                                   bool in_header,
-                                                   struct lbc_error **err);
+lbc_status lbc_config_set_signature_in_header(struct lbc_config *config,
+                                              bool in_header,
+                                              struct lbc_error **err);
 
 /**
  * Sets the time for one attempt of a request, answer included, in milliseconds (default 15000; 0 is
@@ -505,9 +656,9 @@ enum lbc_status lbc_config_set_signature_in_header(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_config_set_timeout_ms(struct lbc_config *config,
-                                          uint64_t timeout_ms,
-                                          struct lbc_error **err);
+lbc_status lbc_config_set_timeout_ms(struct lbc_config *config,
+                                     uint64_t timeout_ms,
+                                     struct lbc_error **err);
 
 /**
  * Sets the time to establish a connection, in milliseconds (default 5000).
@@ -517,9 +668,9 @@ enum lbc_status lbc_config_set_timeout_ms(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_config_set_connect_timeout_ms(struct lbc_config *config,
-                                                  uint64_t timeout_ms,
-                                                  struct lbc_error **err);
+lbc_status lbc_config_set_connect_timeout_ms(struct lbc_config *config,
+                                             uint64_t timeout_ms,
+                                             struct lbc_error **err);
 
 /**
  * Sets how many extra attempts retry-safe methods (`status`, `server-status`, `balance`,
@@ -530,9 +681,9 @@ enum lbc_status lbc_config_set_connect_timeout_ms(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_config_set_max_retries(struct lbc_config *config,
-                                           uint32_t max_retries,
-                                           struct lbc_error **err);
+lbc_status lbc_config_set_max_retries(struct lbc_config *config,
+                                      uint32_t max_retries,
+                                      struct lbc_error **err);
 
 /**
  * Sets the first backoff before a retry, in milliseconds; it doubles each time, with jitter
@@ -543,9 +694,9 @@ enum lbc_status lbc_config_set_max_retries(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_config_set_retry_base_delay_ms(struct lbc_config *config,
-                                                   uint64_t delay_ms,
-                                                   struct lbc_error **err);
+lbc_status lbc_config_set_retry_base_delay_ms(struct lbc_config *config,
+                                              uint64_t delay_ms,
+                                              struct lbc_error **err);
 
 /**
  * Sets the largest answer accepted, in bytes (default 1 MiB; 0 is refused by `lbc_client_new`).
@@ -555,9 +706,9 @@ enum lbc_status lbc_config_set_retry_base_delay_ms(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_config_set_max_response_bytes(struct lbc_config *config,
-                                                  uint64_t max_bytes,
-                                                  struct lbc_error **err);
+lbc_status lbc_config_set_max_response_bytes(struct lbc_config *config,
+                                             uint64_t max_bytes,
+                                             struct lbc_error **err);
 
 /**
  * Trusts only the CA certificates in this PEM file (a UTF-8 path) instead of the bundled Mozilla
@@ -568,9 +719,9 @@ enum lbc_status lbc_config_set_max_response_bytes(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `path` NULL or a
  * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_config_set_ca_bundle(struct lbc_config *config,
-                                         const char *path,
-                                         struct lbc_error **err);
+lbc_status lbc_config_set_ca_bundle(struct lbc_config *config,
+                                    const char *path,
+                                    struct lbc_error **err);
 
 /**
  * Sends requests through this proxy (`http://host:port`, `socks5://host:port`); checked by
@@ -581,9 +732,9 @@ enum lbc_status lbc_config_set_ca_bundle(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `proxy` NULL or a
  * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_config_set_proxy(struct lbc_config *config,
-                                     const char *proxy,
-                                     struct lbc_error **err);
+lbc_status lbc_config_set_proxy(struct lbc_config *config,
+                                const char *proxy,
+                                struct lbc_error **err);
 
 /**
  * Sets the `User-Agent` header (default `loginbycall-rust/<version>`).
@@ -593,9 +744,9 @@ enum lbc_status lbc_config_set_proxy(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `user_agent` NULL or a
  * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_config_set_user_agent(struct lbc_config *config,
-                                          const char *user_agent,
-                                          struct lbc_error **err);
+lbc_status lbc_config_set_user_agent(struct lbc_config *config,
+                                     const char *user_agent,
+                                     struct lbc_error **err);
 
 /**
  * Sets how many checks a login allows and for how many seconds after the call its code is accepted
@@ -606,10 +757,10 @@ enum lbc_status lbc_config_set_user_agent(struct lbc_config *config,
  * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_config_set_login_policy(struct lbc_config *config,
-                                            uint32_t max_attempts,
-                                            uint64_t ttl_secs,
-                                            struct lbc_error **err);
+lbc_status lbc_config_set_login_policy(struct lbc_config *config,
+                                       uint32_t max_attempts,
+                                       uint64_t ttl_secs,
+                                       struct lbc_error **err);
 
 /**
  * Builds a client from `config`, checking its settings (base URL, credentials, CA bundle, proxy).
@@ -622,9 +773,9 @@ enum lbc_status lbc_config_set_login_policy(struct lbc_config *config,
  * `config` must be NULL or a live config no thread is changing; `out_client` NULL or writable;
  * `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_new(const struct lbc_config *config,
-                               struct lbc_client **out_client,
-                               struct lbc_error **err);
+lbc_status lbc_client_new(const struct lbc_config *config,
+                          struct lbc_client **out_client,
+                          struct lbc_error **err);
 
 /**
  * A new client with the same settings and connection pool as `client` but other credentials: e.g.
@@ -635,11 +786,11 @@ enum lbc_status lbc_client_new(const struct lbc_config *config,
  * `client` must be NULL or a live client; `call_api_id`, `api_key` NULL or NUL-terminated strings;
  * `out_client` NULL or writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_with_credentials(const struct lbc_client *client,
-                                            const char *call_api_id,
-                                            const char *api_key,
-                                            struct lbc_client **out_client,
-                                            struct lbc_error **err);
+lbc_status lbc_client_with_credentials(const struct lbc_client *client,
+                                       const char *call_api_id,
+                                       const char *api_key,
+                                       struct lbc_client **out_client,
+                                       struct lbc_error **err);
 
 /**
  * Frees a client. NULL is a no-op.
@@ -664,14 +815,14 @@ void lbc_client_free(struct lbc_client *client);
  * `balance_notify_limit` NULL or readable; `out_registration` NULL or writable; `err` NULL or a
  * valid `lbc_error **`.
  */
-enum lbc_status lbc_client_register(const struct lbc_client *client,
-                                    const char *domain,
-                                    const char *admin_email,
-                                    const char *admin_phone,
-                                    const char *verify_url,
-                                    const int64_t *balance_notify_limit,
-                                    struct lbc_registration **out_registration,
-                                    struct lbc_error **err);
+lbc_status lbc_client_register(const struct lbc_client *client,
+                               const char *domain,
+                               const char *admin_email,
+                               const char *admin_phone,
+                               const char *verify_url,
+                               const int64_t *balance_notify_limit,
+                               struct lbc_registration **out_registration,
+                               struct lbc_error **err);
 
 /**
  * `status`: whether the account is activated, blocked, allowed unsigned calls.
@@ -683,9 +834,9 @@ enum lbc_status lbc_client_register(const struct lbc_client *client,
  * `client` must be NULL or a live client; `out_status` NULL or writable; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_client_status(const struct lbc_client *client,
-                                  struct lbc_account_status **out_status,
-                                  struct lbc_error **err);
+lbc_status lbc_client_status(const struct lbc_client *client,
+                             struct lbc_account_status **out_status,
+                             struct lbc_error **err);
 
 /**
  * `server-status`: whether the service can place calls now.
@@ -697,9 +848,9 @@ enum lbc_status lbc_client_status(const struct lbc_client *client,
  * `client` must be NULL or a live client; `out_status` NULL or writable; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_client_server_status(const struct lbc_client *client,
-                                         struct lbc_server_status **out_status,
-                                         struct lbc_error **err);
+lbc_status lbc_client_server_status(const struct lbc_client *client,
+                                    struct lbc_server_status **out_status,
+                                    struct lbc_error **err);
 
 /**
  * `options`: sets the balance below which the administrator is mailed (credits; -1: never).
@@ -708,9 +859,9 @@ enum lbc_status lbc_client_server_status(const struct lbc_client *client,
  *
  * `client` must be NULL or a live client; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_options(const struct lbc_client *client,
-                                   int64_t balance_notify_limit,
-                                   struct lbc_error **err);
+lbc_status lbc_client_options(const struct lbc_client *client,
+                              int64_t balance_notify_limit,
+                              struct lbc_error **err);
 
 /**
  * `balance`: payments, consumption, the notification limit and the last payments.
@@ -722,9 +873,9 @@ enum lbc_status lbc_client_options(const struct lbc_client *client,
  * `client` must be NULL or a live client; `out_balance` NULL or writable; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_client_balance(const struct lbc_client *client,
-                                   struct lbc_balance **out_balance,
-                                   struct lbc_error **err);
+lbc_status lbc_client_balance(const struct lbc_client *client,
+                              struct lbc_balance **out_balance,
+                              struct lbc_error **err);
 
 /**
  * `pay`: a payment form refilling the balance by `amount` credits (1 USD = 10 000 credits).
@@ -737,14 +888,14 @@ enum lbc_status lbc_client_balance(const struct lbc_client *client,
  * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out_payment` NULL
  * or writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_pay(const struct lbc_client *client,
-                               int64_t amount,
-                               const char *locale,
-                               const char *success_url,
-                               const char *fail_url,
-                               const char *return_url,
-                               struct lbc_payment **out_payment,
-                               struct lbc_error **err);
+lbc_status lbc_client_pay(const struct lbc_client *client,
+                          int64_t amount,
+                          const char *locale,
+                          const char *success_url,
+                          const char *fail_url,
+                          const char *return_url,
+                          struct lbc_payment **out_payment,
+                          struct lbc_error **err);
 
 /**
  * `change_credential`: issues a new id and key, mailed to `admin_email`; confirm them with
@@ -758,11 +909,11 @@ enum lbc_status lbc_client_pay(const struct lbc_client *client,
  * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out_call_api_id`
  * NULL or writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_change_credential(const struct lbc_client *client,
-                                             const char *admin_email,
-                                             const char *admin_phone,
-                                             char **out_call_api_id,
-                                             struct lbc_error **err);
+lbc_status lbc_client_change_credential(const struct lbc_client *client,
+                                        const char *admin_email,
+                                        const char *admin_phone,
+                                        char **out_call_api_id,
+                                        struct lbc_error **err);
 
 /**
  * `credential_confirm`: activates this client's (new) id and key; every older key stops working.
@@ -771,15 +922,15 @@ enum lbc_status lbc_client_change_credential(const struct lbc_client *client,
  *
  * `client` must be NULL or a live client; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_credential_confirm(const struct lbc_client *client,
-                                              struct lbc_error **err);
+lbc_status lbc_client_credential_confirm(const struct lbc_client *client, struct lbc_error **err);
 
 /**
  * `call`: rings `msisdn` (any common notation, e.g. `"+7 (925) 688-06-36"`) from a random number.
  * `ip_address` is the user's address (used for the service's repeat timeout; may be NULL).
  *
- * A call costs money: it is never sent twice by the library. After `LBC_TIMEOUT` or
- * `LBC_TRANSPORT_ERROR` with `lbc_error_may_have_reached_server` true, a call may have been placed.
+ * A call costs money: it is never sent twice by the library. After a failure with
+ * `lbc_error_may_have_reached_server` true (an HTTP error status, an unreadable answer, a timeout or
+ * transport failure after the request was written), a call may have been placed.
  * On success `*out_started` is new; free it with `lbc_call_started_free`.
  *
  * # Safety
@@ -787,11 +938,11 @@ enum lbc_status lbc_client_credential_confirm(const struct lbc_client *client,
  * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out_started` NULL
  * or writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_call(const struct lbc_client *client,
-                                const char *msisdn,
-                                const char *ip_address,
-                                struct lbc_call_started **out_started,
-                                struct lbc_error **err);
+lbc_status lbc_client_call(const struct lbc_client *client,
+                           const char *msisdn,
+                           const char *ip_address,
+                           struct lbc_call_started **out_started,
+                           struct lbc_error **err);
 
 /**
  * `call-status`: where call `call` is.
@@ -803,10 +954,10 @@ enum lbc_status lbc_client_call(const struct lbc_client *client,
  * `client` must be NULL or a live client; `call` NULL or NUL-terminated; `out_state` NULL or
  * writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_call_status(const struct lbc_client *client,
-                                       const char *call,
-                                       struct lbc_call_state **out_state,
-                                       struct lbc_error **err);
+lbc_status lbc_client_call_status(const struct lbc_client *client,
+                                  const char *call,
+                                  struct lbc_call_state **out_state,
+                                  struct lbc_error **err);
 
 /**
  * `call-hangup`: ends call `call` if it is still ringing.
@@ -816,9 +967,9 @@ enum lbc_status lbc_client_call_status(const struct lbc_client *client,
  * `client` must be NULL or a live client; `call` NULL or NUL-terminated; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_client_call_hangup(const struct lbc_client *client,
-                                       const char *call,
-                                       struct lbc_error **err);
+lbc_status lbc_client_call_hangup(const struct lbc_client *client,
+                                  const char *call,
+                                  struct lbc_error **err);
 
 /**
  * The account's (new) `call-api-id`.
@@ -989,7 +1140,7 @@ void lbc_balance_free(struct lbc_balance *balance);
  *
  * `payment` must be NULL or a live `lbc_payment`.
  */
-enum lbc_payment_shape lbc_payment_shape_of(const struct lbc_payment *payment);
+lbc_payment_shape lbc_payment_shape_of(const struct lbc_payment *payment);
 
 /**
  * The payment system's address (form shape; NULL for the HTML shape).
@@ -1166,11 +1317,11 @@ void lbc_call_state_free(struct lbc_call_state *state);
  * `client` must be NULL or a live client; the strings NULL or NUL-terminated; `out_login` NULL or
  * writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_start_login(const struct lbc_client *client,
-                                       const char *msisdn,
-                                       const char *ip_address,
-                                       struct lbc_login **out_login,
-                                       struct lbc_error **err);
+lbc_status lbc_client_start_login(const struct lbc_client *client,
+                                  const char *msisdn,
+                                  const char *ip_address,
+                                  struct lbc_login **out_login,
+                                  struct lbc_error **err);
 
 /**
  * What may be shown while the phone rings: the caller's number without its last `codelen` digits,
@@ -1201,8 +1352,40 @@ char *lbc_login_call(const struct lbc_login *login);
 uint32_t lbc_login_codelen(const struct lbc_login *login);
 
 /**
- * Checks the digits the user typed: exactly `codelen` ASCII digits, compared in constant time. Every
- * check counts as an attempt.
+ * The checks made so far, right or wrong (0 for a NULL login).
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+uint32_t lbc_login_attempts(const struct lbc_login *login);
+
+/**
+ * The checks left before the login locks: the policy's `max_attempts` minus the checks made, 0
+ * once the code was accepted (and 0 for a NULL login).
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+uint32_t lbc_login_attempts_left(const struct lbc_login *login);
+
+/**
+ * When the code stops being accepted, as UNIX seconds: the call's start plus the policy's
+ * `ttl_secs`, by the clock that stamped the login (the system clock). 0 for a NULL login.
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+uint64_t lbc_login_expires_at(const struct lbc_login *login);
+
+/**
+ * Checks the digits the user typed. Surrounding whitespace is trimmed first (a space, a tab, the
+ * line break `fgets` keeps); what is left must be exactly `codelen` ASCII digits, compared in
+ * constant time (`"636"` is not `"0636"`). Every check of a live login counts as an attempt,
+ * well-formed or not; a check after expiry costs none. Expiry is judged by the clock that stamped
+ * the login (see `lbc_login_expires_at`).
  *
  * On success `*out_verdict` is the verdict and, when `out_attempts_left` is not NULL,
  * `*out_attempts_left` the checks left (0 unless the verdict is `LBC_VERDICT_REJECTED`). A wrong
@@ -1214,11 +1397,11 @@ uint32_t lbc_login_codelen(const struct lbc_login *login);
  * `out_verdict` NULL or writable; `out_attempts_left` NULL or writable; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_login_check(struct lbc_login *login,
-                                const char *digits,
-                                enum lbc_verdict *out_verdict,
-                                uint32_t *out_attempts_left,
-                                struct lbc_error **err);
+lbc_status lbc_login_check(struct lbc_login *login,
+                           const char *digits,
+                           lbc_verdict *out_verdict,
+                           uint32_t *out_attempts_left,
+                           struct lbc_error **err);
 
 /**
  * The login's state as JSON, for a web session (it holds the code: keep it server-side).
@@ -1230,9 +1413,9 @@ enum lbc_status lbc_login_check(struct lbc_login *login,
  * `login` must be NULL or a live login not being changed; `out_json` NULL or writable; `err` NULL
  * or a valid `lbc_error **`.
  */
-enum lbc_status lbc_login_to_json(const struct lbc_login *login,
-                                  char **out_json,
-                                  struct lbc_error **err);
+lbc_status lbc_login_to_json(const struct lbc_login *login,
+                             char **out_json,
+                             struct lbc_error **err);
 
 /**
  * A login back from `lbc_login_to_json`'s text; anything else is `LBC_INVALID_INPUT`.
@@ -1244,9 +1427,9 @@ enum lbc_status lbc_login_to_json(const struct lbc_login *login,
  * `json` must be NULL or NUL-terminated; `out_login` NULL or writable; `err` NULL or a valid
  * `lbc_error **`.
  */
-enum lbc_status lbc_login_from_json(const char *json,
-                                    struct lbc_login **out_login,
-                                    struct lbc_error **err);
+lbc_status lbc_login_from_json(const char *json,
+                               struct lbc_login **out_login,
+                               struct lbc_error **err);
 
 /**
  * Polls `call-status` (backing off from 0.5 s to 3 s) until the call's status is final or
@@ -1260,11 +1443,11 @@ enum lbc_status lbc_login_from_json(const char *json,
  * `login` must be NULL or a live login not being changed; `client` NULL or a live client;
  * `out_state` NULL or writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_login_wait_final(const struct lbc_login *login,
-                                     const struct lbc_client *client,
-                                     uint64_t timeout_ms,
-                                     struct lbc_call_state **out_state,
-                                     struct lbc_error **err);
+lbc_status lbc_login_wait_final(const struct lbc_login *login,
+                                const struct lbc_client *client,
+                                uint64_t timeout_ms,
+                                struct lbc_call_state **out_state,
+                                struct lbc_error **err);
 
 /**
  * Ends the login's call if it is still ringing (`call-hangup`), e.g. once the digits were accepted.
@@ -1274,9 +1457,9 @@ enum lbc_status lbc_login_wait_final(const struct lbc_login *login,
  * `login` must be NULL or a live login not being changed; `client` NULL or a live client; `err`
  * NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_login_hangup(const struct lbc_login *login,
-                                 const struct lbc_client *client,
-                                 struct lbc_error **err);
+lbc_status lbc_login_hangup(const struct lbc_login *login,
+                            const struct lbc_client *client,
+                            struct lbc_error **err);
 
 /**
  * Frees a login. NULL is a no-op.
@@ -1301,11 +1484,11 @@ void lbc_login_free(struct lbc_login *login);
  * `client` must be NULL or a live client; `method` and `params_json` NULL or NUL-terminated;
  * `out_answer_json` NULL or writable; `err` NULL or a valid `lbc_error **`.
  */
-enum lbc_status lbc_client_request(const struct lbc_client *client,
-                                   const char *method,
-                                   const char *params_json,
-                                   char **out_answer_json,
-                                   struct lbc_error **err);
+lbc_status lbc_client_request(const struct lbc_client *client,
+                              const char *method,
+                              const char *params_json,
+                              char **out_answer_json,
+                              struct lbc_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,14 +1,18 @@
 /*
  * loginbycall.hpp: a header-only C++17 wrapper over the C API of libloginbycall (loginbycall.h).
  *
- * - Handles (lbc::Config, lbc::Client, lbc::Login) are move-only and free their C object when they
- *   go out of scope.
+ * - Handles (lbc::Config, lbc::Client, lbc::Signer, lbc::Login) are move-only and free their C
+ *   object when they go out of scope.
  * - Answers are plain value types (lbc::CallStarted, lbc::CallState, ...) holding std::strings; the
  *   C answer object is freed as soon as it has been read.
- * - Every failure throws lbc::Error (a std::runtime_error) carrying the status, the service's error
- *   code, class and reason, the repeat delay, the HTTP status and the request id.
- * - Threads: an lbc::Client may be used by many threads at the same time (its methods are const);
- *   lbc::Config and lbc::Login must be used from one thread at a time.
+ * - Every failure throws lbc::Error (a std::runtime_error) carrying the status, the kind, the
+ *   service's error code, class and reason, the repeat delay, the HTTP status, the request id, the
+ *   argument at fault and whether the request may have reached the service. The C lbc_error is read
+ *   and freed before the exception is thrown.
+ * - A std::string argument holding a NUL byte is refused (lbc::Error, LBC_INVALID_INPUT naming the
+ *   argument) instead of being cut at the NUL on its way to C.
+ * - Threads: an lbc::Client or lbc::Signer may be used by many threads at the same time (their
+ *   methods are const); lbc::Config and lbc::Login must be used from one thread at a time.
  *
  * SPDX-License-Identifier: MIT OR Apache-2.0
  */
@@ -32,89 +36,145 @@ namespace lbc {
 /** The failure of a library call. */
 class Error : public std::runtime_error {
   public:
-    /** Takes the details out of `err` (may be NULL) and frees it. */
-    Error(lbc_status status, lbc_error *err)
-        : std::runtime_error(message_of(status, err)), status_(status) {
-        if (err != nullptr) {
-            code_ = take_opt(lbc_error_code(err));
-            class_ = take_opt(lbc_error_class(err));
-            reason_ = take_opt(lbc_error_reason(err));
-            request_id_ = take_opt(lbc_error_request_id(err));
-            field_ = take_opt(lbc_error_field(err));
-            double delay = lbc_error_delay(err);
-            if (delay >= 0.0) {
-                delay_ = delay;
-            }
-            http_status_ = lbc_error_http_status(err);
-            may_have_reached_server_ = lbc_error_may_have_reached_server(err);
-            lbc_error_free(err);
-        }
+    /** Takes the details out of `err` (may be NULL) and frees it, even when reading them throws. */
+    Error(lbc_status status, lbc_error *err) : Error(read(status, err)) {}
+
+    /** A failure found by the wrapper itself before calling the library: LBC_INVALID_INPUT naming
+     *  the argument `field` (e.g. a std::string holding a NUL byte). */
+    static Error invalid_input(const std::string &field, const std::string &reason) {
+        Details d;
+        d.status = LBC_INVALID_INPUT;
+        d.message = "invalid `" + field + "`: " + reason;
+        d.kind_name = "invalid_input";
+        d.field = field;
+        return Error(std::move(d));
     }
 
     /** The status the C function returned. */
-    lbc_status status() const noexcept { return status_; }
+    lbc_status status() const noexcept { return d_.status; }
+    /** The kind as one name, the same in every binding: "api_error", "http_error",
+     *  "transport_error", "timeout", "decode_error", "invalid_input", "internal_error". */
+    const std::string &kind_name() const noexcept { return d_.kind_name; }
     /** The service's error code (e.g. "CALL_REPEAT_TIMEOUT"), for LBC_API_ERROR. */
-    const std::optional<std::string> &code() const noexcept { return code_; }
+    const std::optional<std::string> &code() const noexcept { return d_.code; }
     /** The error class the service sent (e.g. "PROCESS"). */
-    const std::optional<std::string> &error_class() const noexcept { return class_; }
+    const std::optional<std::string> &error_class() const noexcept { return d_.error_class; }
     /** The service's human-readable reason. */
-    const std::optional<std::string> &reason() const noexcept { return reason_; }
+    const std::optional<std::string> &reason() const noexcept { return d_.reason; }
     /** Seconds to wait before calling the same number again (CALL_REPEAT_TIMEOUT). */
-    const std::optional<double> &delay() const noexcept { return delay_; }
-    /** The HTTP status of an LBC_HTTP_ERROR, 0 otherwise. */
-    std::uint16_t http_status() const noexcept { return http_status_; }
+    const std::optional<double> &delay() const noexcept { return d_.delay; }
+    /** The HTTP status of an LBC_HTTP_ERROR (e.g. 502), 0 otherwise. */
+    std::uint16_t http_status() const noexcept { return d_.http_status; }
     /** The X-Request-Id of the answer, to quote to the service's support. */
-    const std::optional<std::string> &request_id() const noexcept { return request_id_; }
+    const std::optional<std::string> &request_id() const noexcept { return d_.request_id; }
     /** The argument at fault (LBC_INVALID_INPUT) or the answer's field (LBC_DECODE_ERROR). */
-    const std::optional<std::string> &field() const noexcept { return field_; }
-    /** Whether a failed request (transport error, timeout) may have reached the service. */
-    bool may_have_reached_server() const noexcept { return may_have_reached_server_; }
+    const std::optional<std::string> &field() const noexcept { return d_.field; }
+    /** The kind of an LBC_TRANSPORT_ERROR: "dns", "refused", "tls", "reset", "proxy", "protocol",
+     *  "io". */
+    const std::optional<std::string> &transport_kind() const noexcept { return d_.transport_kind; }
+    /** Whether the failed request may have reached the service, so that a failed `call` may have
+     *  placed (and charged) a call: false only when nothing reached it (refused before sending,
+     *  no byte written, or an API error); true after an HTTP error status, an unreadable answer, or
+     *  any failure after the request was written. */
+    bool may_have_been_placed() const noexcept { return d_.may_have_been_placed; }
 
     /** Takes a string returned by the library (may be NULL) and frees it. */
     static std::optional<std::string> take_opt(char *s) {
         if (s == nullptr) {
             return std::nullopt;
         }
-        std::string copy(s);
-        lbc_string_free(s);
-        return copy;
+        std::unique_ptr<char, void (*)(char *)> owned(s, lbc_string_free);
+        return std::string(owned.get());
     }
 
   private:
-    static std::string message_of(lbc_status status, const lbc_error *err) {
-        std::optional<std::string> text;
-        if (err != nullptr) {
-            text = take_opt(lbc_error_message(err));
+    struct Details {
+        lbc_status status = LBC_OK;
+        std::string message;
+        std::string kind_name;
+        std::optional<std::string> code;
+        std::optional<std::string> error_class;
+        std::optional<std::string> reason;
+        std::optional<double> delay;
+        std::uint16_t http_status = 0;
+        std::optional<std::string> request_id;
+        std::optional<std::string> field;
+        std::optional<std::string> transport_kind;
+        bool may_have_been_placed = false;
+    };
+
+    explicit Error(Details &&d) : std::runtime_error(d.message), d_(std::move(d)) {}
+
+    static Details read(lbc_status status, lbc_error *err) {
+        std::unique_ptr<lbc_error, void (*)(lbc_error *)> owned(err, lbc_error_free);
+        Details d;
+        d.status = status;
+        d.message = "libloginbycall failed with status " + std::to_string(status);
+        if (err == nullptr) {
+            return d;
         }
-        return text ? *text : "libloginbycall failed with status " + std::to_string(status);
+        d.message = take_opt(lbc_error_message(err)).value_or(d.message);
+        d.kind_name = take_opt(lbc_error_kind_name(err)).value_or(std::string());
+        d.code = take_opt(lbc_error_code(err));
+        d.error_class = take_opt(lbc_error_class(err));
+        d.reason = take_opt(lbc_error_reason(err));
+        d.request_id = take_opt(lbc_error_request_id(err));
+        d.field = take_opt(lbc_error_field(err));
+        d.transport_kind = take_opt(lbc_error_transport_kind(err));
+        const double delay = lbc_error_delay(err);
+        if (delay >= 0.0) {
+            d.delay = delay;
+        }
+        d.http_status = lbc_error_http_status(err);
+        d.may_have_been_placed = lbc_error_may_have_reached_server(err);
+        return d;
     }
 
-    lbc_status status_;
-    std::optional<std::string> code_;
-    std::optional<std::string> class_;
-    std::optional<std::string> reason_;
-    std::optional<double> delay_;
-    std::uint16_t http_status_ = 0;
-    std::optional<std::string> request_id_;
-    std::optional<std::string> field_;
-    bool may_have_reached_server_ = false;
+    Details d_;
 };
+
+/** Request parameters for signing: (name, value) pairs in any order. */
+using Params = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
 
-/** Throws lbc::Error unless `status` is LBC_OK. */
-inline void check(lbc_status status, lbc_error *err) {
+/** Runs `f`, a C call given where to write its error (`[&](lbc_error **e) { return lbc_x(..., e); }`),
+ *  and throws lbc::Error unless it returned LBC_OK. The status is taken before the error is read:
+ *  the C call writes `err` only when it fails. */
+template <typename F> void call(F &&f) {
+    lbc_error *err = nullptr;
+    const lbc_status status = std::forward<F>(f)(&err);
     if (status != LBC_OK) {
         throw Error(status, err);
     }
 }
 
+/** `s` as a C string for the argument `name`; refused when it holds a NUL byte (C would cut it). */
+inline const char *arg(const std::string &s, const char *name) {
+    if (s.find('\0') != std::string::npos) {
+        throw Error::invalid_input(name, "holds a NUL byte");
+    }
+    return s.c_str();
+}
+
+/** NULL for an absent optional argument, else `arg`. */
+inline const char *opt_arg(const std::optional<std::string> &s, const char *name) {
+    return s ? arg(*s, name) : nullptr;
+}
+
 /** Takes a string returned by the library ("" for NULL) and frees it. */
 inline std::string take(char *s) { return Error::take_opt(s).value_or(std::string()); }
 
-/** NULL for an absent optional argument. */
-inline const char *c_str_or_null(const std::optional<std::string> &s) {
-    return s ? s->c_str() : nullptr;
+/** The C array for `params`, pointing into it (keep `params` alive while it is used). */
+inline std::vector<lbc_param> c_params(const Params &params) {
+    std::vector<lbc_param> out;
+    out.reserve(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const std::string at = "params[" + std::to_string(i) + "]";
+        out.push_back(lbc_param{arg(params[i].first, (at + ".name").c_str()),
+                                arg(params[i].second, (at + ".value").c_str())});
+    }
+    return out;
 }
 
 /** A deleter calling the C free function of a type. */
@@ -216,18 +276,25 @@ class Config {
         }
     }
 
-    Config &base_url(const std::string &v) { return set(lbc_config_set_base_url, v); }
-    Config &call_api_id(const std::string &v) { return set(lbc_config_set_call_api_id, v); }
-    Config &api_key(const std::string &v) { return set(lbc_config_set_api_key, v); }
+    Config &base_url(const std::string &v) { return set(lbc_config_set_base_url, v, "base_url"); }
+    Config &call_api_id(const std::string &v) {
+        return set(lbc_config_set_call_api_id, v, "call_api_id");
+    }
+    Config &api_key(const std::string &v) { return set(lbc_config_set_api_key, v, "api_key"); }
     /** "query", "form", "rest" or "multipart", optionally + "+json". */
-    Config &encoding(const std::string &v) { return set(lbc_config_set_encoding, v); }
-    Config &ca_bundle(const std::string &path) { return set(lbc_config_set_ca_bundle, path); }
-    Config &proxy(const std::string &v) { return set(lbc_config_set_proxy, v); }
-    Config &user_agent(const std::string &v) { return set(lbc_config_set_user_agent, v); }
+    Config &encoding(const std::string &v) { return set(lbc_config_set_encoding, v, "encoding"); }
+    Config &ca_bundle(const std::string &path) {
+        return set(lbc_config_set_ca_bundle, path, "ca_bundle");
+    }
+    Config &proxy(const std::string &v) { return set(lbc_config_set_proxy, v, "proxy"); }
+    Config &user_agent(const std::string &v) {
+        return set(lbc_config_set_user_agent, v, "user_agent");
+    }
 
     Config &signature_in_header(bool in_header) {
-        lbc_error *err = nullptr;
-        detail::check(lbc_config_set_signature_in_header(config_.get(), in_header, &err), err);
+        detail::call([&](lbc_error **e) {
+            return lbc_config_set_signature_in_header(config_.get(), in_header, e);
+        });
         return *this;
     }
     Config &timeout(std::chrono::milliseconds t) {
@@ -243,14 +310,14 @@ class Config {
         return set_u64(lbc_config_set_max_response_bytes, bytes);
     }
     Config &max_retries(std::uint32_t retries) {
-        lbc_error *err = nullptr;
-        detail::check(lbc_config_set_max_retries(config_.get(), retries, &err), err);
+        detail::call(
+            [&](lbc_error **e) { return lbc_config_set_max_retries(config_.get(), retries, e); });
         return *this;
     }
     Config &login_policy(std::uint32_t max_attempts, std::uint64_t ttl_secs) {
-        lbc_error *err = nullptr;
-        detail::check(
-            lbc_config_set_login_policy(config_.get(), max_attempts, ttl_secs, &err), err);
+        detail::call([&](lbc_error **e) {
+            return lbc_config_set_login_policy(config_.get(), max_attempts, ttl_secs, e);
+        });
         return *this;
     }
 
@@ -260,14 +327,13 @@ class Config {
     using TextSetter = lbc_status (*)(lbc_config *, const char *, lbc_error **);
     using U64Setter = lbc_status (*)(lbc_config *, std::uint64_t, lbc_error **);
 
-    Config &set(TextSetter setter, const std::string &value) {
-        lbc_error *err = nullptr;
-        detail::check(setter(config_.get(), value.c_str(), &err), err);
+    Config &set(TextSetter setter, const std::string &value, const char *name) {
+        const char *text = detail::arg(value, name);
+        detail::call([&](lbc_error **e) { return setter(config_.get(), text, e); });
         return *this;
     }
     Config &set_u64(U64Setter setter, std::uint64_t value) {
-        lbc_error *err = nullptr;
-        detail::check(setter(config_.get(), value, &err), err);
+        detail::call([&](lbc_error **e) { return setter(config_.get(), value, e); });
         return *this;
     }
 
@@ -281,18 +347,18 @@ class Client {
   public:
     explicit Client(const Config &config) {
         lbc_client *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_new(config.get(), &raw, &err), err);
+        detail::call([&](lbc_error **e) { return lbc_client_new(config.get(), &raw, e); });
         client_.reset(raw);
     }
 
     /** The same settings and connection pool with other credentials. */
     Client with_credentials(const std::string &call_api_id, const std::string &api_key) const {
+        const char *id = detail::arg(call_api_id, "call_api_id");
+        const char *key = detail::arg(api_key, "api_key");
         lbc_client *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_with_credentials(client_.get(), call_api_id.c_str(),
-                                                  api_key.c_str(), &raw, &err),
-                      err);
+        detail::call([&](lbc_error **e) {
+            return lbc_client_with_credentials(client_.get(), id, key, &raw, e);
+        });
         return Client(raw);
     }
 
@@ -302,13 +368,16 @@ class Client {
                                  const std::optional<std::string> &verify_url = std::nullopt,
                                  std::optional<std::int64_t> balance_notify_limit = std::nullopt)
         const {
-        lbc_registration *raw = nullptr;
-        lbc_error *err = nullptr;
+        const char *c_domain = detail::arg(domain, "domain");
+        const char *c_email = detail::arg(admin_email, "admin_email");
+        const char *c_phone = detail::opt_arg(admin_phone, "admin_phone");
+        const char *c_url = detail::opt_arg(verify_url, "verify_url");
         const std::int64_t *limit = balance_notify_limit ? &*balance_notify_limit : nullptr;
-        detail::check(lbc_client_register(client_.get(), domain.c_str(), admin_email.c_str(),
-                                          detail::c_str_or_null(admin_phone),
-                                          detail::c_str_or_null(verify_url), limit, &raw, &err),
-                      err);
+        lbc_registration *raw = nullptr;
+        detail::call([&](lbc_error **e) {
+            return lbc_client_register(client_.get(), c_domain, c_email, c_phone, c_url, limit,
+                                       &raw, e);
+        });
         detail::Handle<lbc_registration, lbc_registration_free> r(raw);
         return Registration{detail::take(lbc_registration_call_api_id(r.get())),
                             detail::take(lbc_registration_verify_url(r.get()))};
@@ -316,8 +385,7 @@ class Client {
 
     AccountStatus status() const {
         lbc_account_status *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_status(client_.get(), &raw, &err), err);
+        detail::call([&](lbc_error **e) { return lbc_client_status(client_.get(), &raw, e); });
         detail::Handle<lbc_account_status, lbc_account_status_free> s(raw);
         return AccountStatus{lbc_account_status_activated(s.get()),
                              lbc_account_status_blocked(s.get()),
@@ -326,21 +394,21 @@ class Client {
 
     ServerStatus server_status() const {
         lbc_server_status *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_server_status(client_.get(), &raw, &err), err);
+        detail::call(
+            [&](lbc_error **e) { return lbc_client_server_status(client_.get(), &raw, e); });
         detail::Handle<lbc_server_status, lbc_server_status_free> s(raw);
         return ServerStatus{lbc_server_status_value(s.get()), lbc_server_status_is_working(s.get())};
     }
 
     void options(std::int64_t balance_notify_limit) const {
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_options(client_.get(), balance_notify_limit, &err), err);
+        detail::call([&](lbc_error **e) {
+            return lbc_client_options(client_.get(), balance_notify_limit, e);
+        });
     }
 
     Balance balance() const {
         lbc_balance *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_balance(client_.get(), &raw, &err), err);
+        detail::call([&](lbc_error **e) { return lbc_client_balance(client_.get(), &raw, e); });
         detail::Handle<lbc_balance, lbc_balance_free> b(raw);
         Balance out;
         out.balance = lbc_balance_balance(b.get());
@@ -359,21 +427,24 @@ class Client {
                 const std::optional<std::string> &success_url = std::nullopt,
                 const std::optional<std::string> &fail_url = std::nullopt,
                 const std::optional<std::string> &return_url = std::nullopt) const {
+        const char *c_locale = detail::opt_arg(locale, "locale");
+        const char *c_success = detail::opt_arg(success_url, "success_url");
+        const char *c_fail = detail::opt_arg(fail_url, "fail_url");
+        const char *c_return = detail::opt_arg(return_url, "return_url");
         lbc_payment *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_pay(client_.get(), amount, detail::c_str_or_null(locale),
-                                     detail::c_str_or_null(success_url),
-                                     detail::c_str_or_null(fail_url),
-                                     detail::c_str_or_null(return_url), &raw, &err),
-                      err);
+        detail::call([&](lbc_error **e) {
+            return lbc_client_pay(client_.get(), amount, c_locale, c_success, c_fail, c_return,
+                                  &raw, e);
+        });
         detail::Handle<lbc_payment, lbc_payment_free> p(raw);
         Payment out;
         out.shape = lbc_payment_shape_of(p.get());
         out.url = detail::take(lbc_payment_url(p.get()));
         out.method = detail::take(lbc_payment_method(p.get()));
         for (std::size_t i = 0, n = lbc_payment_field_count(p.get()); i < n; ++i) {
-            out.fields.emplace_back(detail::take(lbc_payment_field_name(p.get(), i)),
-                                    detail::take(lbc_payment_field_value(p.get(), i)));
+            std::string name = detail::take(lbc_payment_field_name(p.get(), i));
+            std::string value = detail::take(lbc_payment_field_value(p.get(), i));
+            out.fields.emplace_back(std::move(name), std::move(value));
         }
         out.html = detail::take(lbc_payment_html(p.get()));
         out.html_form = detail::take(lbc_payment_to_html(p.get()));
@@ -384,53 +455,61 @@ class Client {
     std::string change_credential(const std::string &admin_email,
                                   const std::optional<std::string> &admin_phone = std::nullopt)
         const {
+        const char *c_email = detail::arg(admin_email, "admin_email");
+        const char *c_phone = detail::opt_arg(admin_phone, "admin_phone");
         char *id = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_change_credential(client_.get(), admin_email.c_str(),
-                                                   detail::c_str_or_null(admin_phone), &id, &err),
-                      err);
+        detail::call([&](lbc_error **e) {
+            return lbc_client_change_credential(client_.get(), c_email, c_phone, &id, e);
+        });
         return detail::take(id);
     }
 
     void credential_confirm() const {
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_credential_confirm(client_.get(), &err), err);
+        detail::call([&](lbc_error **e) { return lbc_client_credential_confirm(client_.get(), e); });
     }
 
-    /** `call`: costs money, never sent twice by the library. */
+    /** `call`: costs money, never sent twice by the library. After a failure with
+     *  Error::may_have_been_placed() true, a call may have been placed: check before calling again. */
     CallStarted call(const std::string &msisdn,
                      const std::optional<std::string> &ip_address = std::nullopt) const {
+        const char *c_msisdn = detail::arg(msisdn, "msisdn");
+        const char *c_ip = detail::opt_arg(ip_address, "ip_address");
         lbc_call_started *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_call(client_.get(), msisdn.c_str(),
-                                      detail::c_str_or_null(ip_address), &raw, &err),
-                      err);
+        detail::call([&](lbc_error **e) {
+            return lbc_client_call(client_.get(), c_msisdn, c_ip, &raw, e);
+        });
         detail::Handle<lbc_call_started, lbc_call_started_free> s(raw);
-        return CallStarted{detail::take(lbc_call_started_call(s.get())),
-                           detail::take(lbc_call_started_mask(s.get())),
-                           lbc_call_started_codelen(s.get()),
-                           lbc_call_started_repeat_timeout(s.get())};
+        CallStarted out;
+        out.call = detail::take(lbc_call_started_call(s.get()));
+        out.mask = detail::take(lbc_call_started_mask(s.get()));
+        out.codelen = lbc_call_started_codelen(s.get());
+        out.repeat_timeout = lbc_call_started_repeat_timeout(s.get());
+        return out;
     }
 
     CallState call_status(const std::string &call) const {
+        const char *c_call = detail::arg(call, "call");
         lbc_call_state *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_call_status(client_.get(), call.c_str(), &raw, &err), err);
+        detail::call([&](lbc_error **e) {
+            return lbc_client_call_status(client_.get(), c_call, &raw, e);
+        });
         return detail::read_state(raw);
     }
 
     void call_hangup(const std::string &call) const {
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_call_hangup(client_.get(), call.c_str(), &err), err);
+        const char *c_call = detail::arg(call, "call");
+        detail::call(
+            [&](lbc_error **e) { return lbc_client_call_hangup(client_.get(), c_call, e); });
     }
 
-    /** Any method by wire name; parameters and answer as JSON (NULL-free strings). */
+    /** Any method by wire name; parameters and answer as JSON objects. */
     std::string request(const std::string &method, const std::string &params_json = "{}") const {
+        const char *c_method = detail::arg(method, "method");
+        const char *c_params = detail::arg(params_json, "params_json");
         char *answer = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_client_request(client_.get(), method.c_str(), params_json.c_str(),
-                                         &answer, &err),
-                      err);
+        detail::call([&](lbc_error **e) {
+            return lbc_client_request(client_.get(), c_method, c_params, &answer, e);
+        });
         return detail::take(answer);
     }
 
@@ -451,9 +530,9 @@ class Login {
   public:
     /** A login back from to_json(). */
     static Login from_json(const std::string &json) {
+        const char *c_json = detail::arg(json, "json");
         lbc_login *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_login_from_json(json.c_str(), &raw, &err), err);
+        detail::call([&](lbc_error **e) { return lbc_login_from_json(c_json, &raw, e); });
         return Login(raw);
     }
 
@@ -462,41 +541,48 @@ class Login {
     /** The call's id. */
     std::string call() const { return detail::take(lbc_login_call(login_.get())); }
     /** How many digits the user types. */
-    std::uint32_t codelen() const { return lbc_login_codelen(login_.get()); }
+    std::uint32_t codelen() const noexcept { return lbc_login_codelen(login_.get()); }
+    /** The checks made so far, right or wrong. */
+    std::uint32_t attempts() const noexcept { return lbc_login_attempts(login_.get()); }
+    /** The checks left before the login locks (0 once the code was accepted). */
+    std::uint32_t attempts_left() const noexcept { return lbc_login_attempts_left(login_.get()); }
+    /** When the code stops being accepted, as UNIX seconds. */
+    std::uint64_t expires_at() const noexcept { return lbc_login_expires_at(login_.get()); }
 
-    /** Checks the digits the user typed; every check counts as an attempt. */
+    /** Checks the digits the user typed (surrounding whitespace, e.g. the line break getline or
+     *  fgets leaves, is trimmed; the rest must be exactly codelen() digits). Every check of a live
+     *  login counts as an attempt. */
     CheckResult check(const std::string &digits) {
+        const char *c_digits = detail::arg(digits, "digits");
         CheckResult out;
-        lbc_error *err = nullptr;
-        detail::check(lbc_login_check(login_.get(), digits.c_str(), &out.verdict,
-                                      &out.attempts_left, &err),
-                      err);
+        detail::call([&](lbc_error **e) {
+            return lbc_login_check(login_.get(), c_digits, &out.verdict, &out.attempts_left, e);
+        });
         return out;
     }
 
     std::string to_json() const {
         char *json = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_login_to_json(login_.get(), &json, &err), err);
+        detail::call([&](lbc_error **e) { return lbc_login_to_json(login_.get(), &json, e); });
         return detail::take(json);
     }
 
     /** Polls until the call's status is final or `timeout` passes (blocks). */
     CallState wait_final(const Client &client, std::chrono::milliseconds timeout) const {
         lbc_call_state *raw = nullptr;
-        lbc_error *err = nullptr;
-        detail::check(lbc_login_wait_final(login_.get(), client.get(),
-                                           static_cast<std::uint64_t>(timeout.count()), &raw,
-                                           &err),
-                      err);
+        detail::call([&](lbc_error **e) {
+            return lbc_login_wait_final(login_.get(), client.get(),
+                                        static_cast<std::uint64_t>(timeout.count()), &raw, e);
+        });
         return detail::read_state(raw);
     }
 
     /** Ends the call if it is still ringing. */
     void hangup(const Client &client) const {
-        lbc_error *err = nullptr;
-        detail::check(lbc_login_hangup(login_.get(), client.get(), &err), err);
+        detail::call([&](lbc_error **e) { return lbc_login_hangup(login_.get(), client.get(), e); });
     }
+
+    const lbc_login *get() const noexcept { return login_.get(); }
 
   private:
     friend class Client;
@@ -507,27 +593,56 @@ class Login {
 
 inline Login Client::start_login(const std::string &msisdn,
                                  const std::optional<std::string> &ip_address) const {
+    const char *c_msisdn = detail::arg(msisdn, "msisdn");
+    const char *c_ip = detail::opt_arg(ip_address, "ip_address");
     lbc_login *raw = nullptr;
-    lbc_error *err = nullptr;
-    detail::check(lbc_client_start_login(client_.get(), msisdn.c_str(),
-                                         detail::c_str_or_null(ip_address), &raw, &err),
-                  err);
+    detail::call([&](lbc_error **e) {
+        return lbc_client_start_login(client_.get(), c_msisdn, c_ip, &raw, e);
+    });
     return Login(raw);
 }
 
-/** Signs `method`'s parameters (any order; the method's signing order decides). */
-inline std::string sign(const std::string &api_key, const std::string &method,
-                        const std::vector<std::pair<std::string, std::string>> &params) {
-    std::vector<lbc_param> c_params;
-    c_params.reserve(params.size());
-    for (const auto &p : params) {
-        c_params.push_back(lbc_param{p.first.c_str(), p.second.c_str()});
+/** Signs requests with one account's api-key, keyed once. Thread-safe: sign() may run on many
+ *  threads at once. */
+class Signer {
+  public:
+    explicit Signer(const std::string &api_key) {
+        const char *key = detail::arg(api_key, "api_key");
+        lbc_signer *raw = nullptr;
+        detail::call([&](lbc_error **e) { return lbc_signer_new(key, &raw, e); });
+        signer_.reset(raw);
     }
+
+    /** The signature of `method` over `params` (any order; the method's signing order decides;
+     *  empty values are left out), as lower-case hex. */
+    std::string sign(const std::string &method, const Params &params) const {
+        const char *c_method = detail::arg(method, "method");
+        const std::vector<lbc_param> c_params = detail::c_params(params);
+        char *hex = nullptr;
+        detail::call([&](lbc_error **e) {
+            return lbc_signer_sign(signer_.get(), c_method, c_params.data(), c_params.size(), &hex,
+                                   e);
+        });
+        return detail::take(hex);
+    }
+
+    const lbc_signer *get() const noexcept { return signer_.get(); }
+
+  private:
+    detail::Handle<lbc_signer, lbc_signer_free> signer_;
+};
+
+/** Signs `method`'s parameters with `api_key` (keys HMAC on each call: prefer lbc::Signer to sign
+ *  many requests). */
+inline std::string sign(const std::string &api_key, const std::string &method,
+                        const Params &params) {
+    const char *key = detail::arg(api_key, "api_key");
+    const char *c_method = detail::arg(method, "method");
+    const std::vector<lbc_param> c_params = detail::c_params(params);
     char *hex = nullptr;
-    lbc_error *err = nullptr;
-    detail::check(lbc_sign(api_key.c_str(), method.c_str(), c_params.data(), c_params.size(),
-                           &hex, &err),
-                  err);
+    detail::call([&](lbc_error **e) {
+        return lbc_sign(key, c_method, c_params.data(), c_params.size(), &hex, e);
+    });
     return detail::take(hex);
 }
 

@@ -14,17 +14,21 @@
 
 #include <loginbycall.h>
 
-/* Prints a failure with the service's details, frees the error, and returns 1. */
-static int report(const char *what, lbc_status status, lbc_error *err) {
-    char *message = lbc_error_message(err);
-    char *code = lbc_error_code(err);
+/* Prints a failure with the service's details, frees the error and sets *err back to NULL (so the
+ * variable can be given to the next call), and returns 1. */
+static int report(const char *what, lbc_status status, lbc_error **err) {
+    char *message = lbc_error_message(*err);
+    char *code = lbc_error_code(*err);
     fprintf(stderr, "%s failed (status %d): %s\n", what, (int)status, message ? message : "?");
     if (code != NULL && strcmp(code, "CALL_REPEAT_TIMEOUT") == 0) {
-        fprintf(stderr, "try again in %.0f seconds\n", lbc_error_delay(err));
+        fprintf(stderr, "try again in %.0f seconds\n", lbc_error_delay(*err));
+    } else if (lbc_error_may_have_reached_server(*err)) {
+        fprintf(stderr, "the request may have reached the service (a call may have been placed)\n");
     }
     lbc_string_free(code);
     lbc_string_free(message);
-    lbc_error_free(err);
+    lbc_error_free(*err);
+    *err = NULL;
     return 1;
 }
 
@@ -67,7 +71,7 @@ int main(int argc, char **argv) {
         || (status = lbc_config_set_api_key(config, env("LBC_API_KEY"), &err)) != LBC_OK
         || (status = lbc_client_new(config, &client, &err)) != LBC_OK) {
         lbc_config_free(config);
-        return report("configuring the client", status, err);
+        return report("configuring the client", status, &err);
     }
     lbc_config_free(config);
 
@@ -85,7 +89,7 @@ int main(int argc, char **argv) {
     status = lbc_client_start_login(client, phone, ip ? ip : "127.0.0.1", &login, &err);
     if (status != LBC_OK) {
         lbc_client_free(client);
-        return report("calling", status, err);
+        return report("calling", status, &err);
     }
     prompt = lbc_login_prompt(login);
     codelen = lbc_login_codelen(login);
@@ -104,7 +108,7 @@ int main(int argc, char **argv) {
         uint32_t left = 0;
         status = lbc_login_check(login, digits, &verdict, &left, &err);
         if (status != LBC_OK) {
-            report("checking the code", status, err);
+            report("checking the code", status, &err);
             break;
         }
         switch (verdict) {
@@ -131,7 +135,7 @@ int main(int argc, char **argv) {
     /* The call is no longer needed either way. */
     status = lbc_login_hangup(login, client, &err);
     if (status != LBC_OK) {
-        report("hanging up", status, err);
+        report("hanging up", status, &err);
     }
     status = lbc_login_wait_final(login, client, 30000, &state, &err);
     if (status == LBC_OK) {
@@ -141,7 +145,7 @@ int main(int argc, char **argv) {
         lbc_string_free(desc);
         lbc_call_state_free(state);
     } else {
-        report("waiting for the call to end", status, err);
+        report("waiting for the call to end", status, &err);
     }
 
     lbc_login_free(login);

@@ -79,8 +79,10 @@ int main(int argc, char **argv) {
         return accepted ? 0 : 1;
     } catch (const lbc::Error &e) {
         std::cerr << "failed: " << e.what() << '\n';
-        if (e.code() && *e.code() == "CALL_REPEAT_TIMEOUT" && e.delay()) {
+        if (e.code() == "CALL_REPEAT_TIMEOUT" && e.delay()) {
             std::cerr << "try again in " << *e.delay() << " seconds\n";
+        } else if (e.may_have_been_placed()) {
+            std::cerr << "the request may have reached the service (a call may have been placed)\n";
         }
         return 1;
     } catch (const std::exception &e) {

@@ -2,7 +2,9 @@
 //!
 //! Every answer object is immutable: its getters may be called from any thread, at the same time. A
 //! string getter returns a new string (free it with `lbc_string_free`) or NULL when the value is
-//! absent or the object is NULL; a number getter returns 0 (false) for a NULL object.
+//! absent or the object is NULL (or, never expected since lbc-core refuses such answers, when the
+//! value holds a NUL byte: it is not cut short); a number getter returns 0 (false) for a NULL
+//! object.
 
 use std::ffi::c_char;
 use std::ptr;
@@ -302,7 +304,9 @@ pub unsafe extern "C" fn lbc_balance_free(balance: *mut lbc_balance) {
 // --- pay ----------------------------------------------------------------------------------------
 
 /// Which of the service's two answer shapes a payment came in.
-#[repr(C)]
+///
+/// A 32-bit signed integer in C (`typedef int32_t lbc_payment_shape`); the numbers never change.
+#[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum lbc_payment_shape {
     /// Only for a NULL payment.
@@ -541,7 +545,9 @@ pub unsafe extern "C" fn lbc_call_started_free(started: *mut lbc_call_started) {
 
 /// The service's call status numbers (`lbc_call_state_status`). 1 and 2 may still change; the rest
 /// are final. A number not listed here is one this library does not know, and counts as final.
-#[repr(C)]
+///
+/// A 32-bit signed integer in C (`typedef int32_t lbc_call_status`); the numbers are the service's.
+#[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum lbc_call_status {
     /// In the queue.
@@ -627,6 +633,15 @@ pub unsafe extern "C" fn lbc_call_state_free(state: *mut lbc_call_state) {
 mod tests {
     use super::*;
     use lbc_core::CallStatus;
+
+    #[test]
+    fn payment_shape_numbers_are_stable() {
+        assert_eq!(lbc_payment_shape::LBC_PAYMENT_NONE as i32, 0);
+        assert_eq!(lbc_payment_shape::LBC_PAYMENT_FORM as i32, 1);
+        assert_eq!(lbc_payment_shape::LBC_PAYMENT_HTML as i32, 2);
+        assert_eq!(size_of::<lbc_payment_shape>(), 4);
+        assert_eq!(size_of::<lbc_call_status>(), 4);
+    }
 
     #[test]
     fn call_status_numbers_are_lbc_cores() {

@@ -12,7 +12,7 @@ use crate::config::lbc_config;
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg};
 use crate::status::lbc_status;
-use crate::strings::{arg_str, opt_str, owned};
+use crate::strings::{arg_str, c_string, opt_str};
 
 /// A LoginByCall client: the settings of a config, one keep-alive connection pool.
 ///
@@ -21,6 +21,12 @@ use crate::strings::{arg_str, opt_str, owned};
 pub struct lbc_client {
     pub(crate) inner: Client,
 }
+
+// The documented thread safety: one client, many threads.
+const _: () = {
+    const fn thread_safe<T: Send + Sync>() {}
+    thread_safe::<lbc_client>();
+};
 
 /// Builds a client from `config`, checking its settings (base URL, credentials, CA bundle, proxy).
 ///
@@ -322,7 +328,8 @@ pub unsafe extern "C" fn lbc_client_change_credential(
         let admin_phone = unsafe { opt_str(admin_phone, "admin_phone") }?;
         out.required("out_call_api_id")?;
         let change = client.inner.change_credential(admin_email, admin_phone)?;
-        out.write(|| owned(&change.call_api_id));
+        let call_api_id = c_string(&change.call_api_id, "call_api_id")?;
+        out.write(|| call_api_id.into_raw());
         Ok(())
     })
 }
@@ -349,8 +356,9 @@ pub unsafe extern "C" fn lbc_client_credential_confirm(
 /// `call`: rings `msisdn` (any common notation, e.g. `"+7 (925) 688-06-36"`) from a random number.
 /// `ip_address` is the user's address (used for the service's repeat timeout; may be NULL).
 ///
-/// A call costs money: it is never sent twice by the library. After `LBC_TIMEOUT` or
-/// `LBC_TRANSPORT_ERROR` with `lbc_error_may_have_reached_server` true, a call may have been placed.
+/// A call costs money: it is never sent twice by the library. After a failure with
+/// `lbc_error_may_have_reached_server` true (an HTTP error status, an unreadable answer, a timeout or
+/// transport failure after the request was written), a call may have been placed.
 /// On success `*out_started` is new; free it with `lbc_call_started_free`.
 ///
 /// # Safety

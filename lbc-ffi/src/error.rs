@@ -64,6 +64,9 @@ pub unsafe extern "C" fn lbc_error_status(error: *const lbc_error) -> lbc_status
 
 /// The whole message, for a log or a person (never holds the `api-key`). NULL for a NULL error.
 ///
+/// Text the message quotes is cut to a short excerpt with control characters escaped; a NUL byte
+/// (not expected anywhere) is written as `\0`, so the message is never cut short.
+///
 /// # Safety
 ///
 /// `error` must be NULL or a live `lbc_error`.
@@ -71,7 +74,11 @@ pub unsafe extern "C" fn lbc_error_status(error: *const lbc_error) -> lbc_status
 pub unsafe extern "C" fn lbc_error_message(error: *const lbc_error) -> *mut c_char {
     guard::value(ptr::null_mut(), || {
         // SAFETY: forwarded from the caller.
-        unsafe { with(error, ptr::null_mut(), |e| owned(&e.error.to_string())) }
+        unsafe {
+            with(error, ptr::null_mut(), |e| {
+                owned(&e.error.to_string().replace('\0', "\\0"))
+            })
+        }
     })
 }
 
@@ -155,12 +162,7 @@ pub unsafe extern "C" fn lbc_error_delay(error: *const lbc_error) -> f64 {
 pub unsafe extern "C" fn lbc_error_http_status(error: *const lbc_error) -> u16 {
     guard::value(0, || {
         // SAFETY: forwarded from the caller.
-        unsafe {
-            with(error, 0, |e| match &e.error {
-                Error::Http { status, .. } => *status,
-                _ => 0,
-            })
-        }
+        unsafe { with(error, 0, |e| e.error.http_status().unwrap_or(0)) }
     })
 }
 
@@ -188,19 +190,19 @@ pub unsafe extern "C" fn lbc_error_request_id(error: *const lbc_error) -> *mut c
 pub unsafe extern "C" fn lbc_error_field(error: *const lbc_error) -> *mut c_char {
     guard::value(ptr::null_mut(), || {
         // SAFETY: forwarded from the caller.
-        unsafe {
-            with(error, ptr::null_mut(), |e| match &e.error {
-                Error::InvalidInput { field, .. } => owned(field),
-                Error::Decode { field, .. } => owned_opt(field.as_deref()),
-                _ => ptr::null_mut(),
-            })
-        }
+        unsafe { with(error, ptr::null_mut(), |e| owned_opt(e.error.field())) }
     })
 }
 
-/// Whether the failed request may have reached the service (`LBC_TRANSPORT_ERROR`, `LBC_TIMEOUT`):
-/// after a failed `lbc_client_call`, true means a call may have been placed, so check before calling
-/// again. False for every other error.
+/// Whether the failed request may have reached the service, so that after a failed
+/// `lbc_client_call` (or `lbc_client_start_login`) a call may have been placed and paid for: check
+/// with `lbc_client_call_status` (or the sandbox) before calling the same number again.
+///
+/// False only when nothing reached the service: the request was refused before sending
+/// (`LBC_INVALID_INPUT`), the connection failed before any byte of the request was written, or the
+/// service answered with an error code (`LBC_API_ERROR`: it did not carry the request out). True
+/// after an HTTP error status (e.g. 502, 503), a truncated or unreadable answer, and any failure or
+/// timeout after the request was written. False for a NULL error.
 ///
 /// # Safety
 ///
@@ -209,17 +211,40 @@ pub unsafe extern "C" fn lbc_error_field(error: *const lbc_error) -> *mut c_char
 pub unsafe extern "C" fn lbc_error_may_have_reached_server(error: *const lbc_error) -> bool {
     guard::value(false, || {
         // SAFETY: forwarded from the caller.
+        unsafe { with(error, false, |e| e.error.may_have_been_placed()) }
+    })
+}
+
+/// The kind of failure as one lower-case name, the same in every binding of the SDK: `"api_error"`,
+/// `"http_error"`, `"transport_error"`, `"timeout"`, `"decode_error"`, `"invalid_input"` or
+/// `"internal_error"` (also for `LBC_PANIC`; the status tells the two apart). A new string (free
+/// it with `lbc_string_free`); NULL for a NULL error.
+///
+/// # Safety
+///
+/// `error` must be NULL or a live `lbc_error`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_error_kind_name(error: *const lbc_error) -> *mut c_char {
+    guard::value(ptr::null_mut(), || {
+        // SAFETY: forwarded from the caller.
+        unsafe { with(error, ptr::null_mut(), |e| owned(e.error.kind().as_str())) }
+    })
+}
+
+/// What kind of transport failure an `LBC_TRANSPORT_ERROR` is: `"dns"`, `"refused"`, `"tls"`,
+/// `"reset"`, `"proxy"`, `"protocol"` or `"io"` (more may be added). A new string (free it with
+/// `lbc_string_free`); NULL for every other error.
+///
+/// # Safety
+///
+/// `error` must be NULL or a live `lbc_error`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_error_transport_kind(error: *const lbc_error) -> *mut c_char {
+    guard::value(ptr::null_mut(), || {
+        // SAFETY: forwarded from the caller.
         unsafe {
-            with(error, false, |e| match &e.error {
-                Error::Transport {
-                    may_have_reached_server,
-                    ..
-                }
-                | Error::Timeout {
-                    may_have_reached_server,
-                    ..
-                } => *may_have_reached_server,
-                _ => false,
+            with(error, ptr::null_mut(), |e| {
+                owned_opt(e.error.transport_kind().map(|kind| kind.as_str()))
             })
         }
     })
@@ -237,4 +262,89 @@ pub unsafe extern "C" fn lbc_error_free(error: *mut lbc_error) {
         // SAFETY: the caller promises `error` is NULL or an owned lbc_error freed once.
         unsafe { guard::free_box(error) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lbc_core::TransportKind;
+    use std::ffi::CStr;
+
+    /// Takes a string a getter returned.
+    fn take(s: *mut c_char) -> Option<String> {
+        if s.is_null() {
+            return None;
+        }
+        // SAFETY: a fresh string from `owned`, freed once here.
+        unsafe {
+            let text = CStr::from_ptr(s).to_str().unwrap().to_owned();
+            crate::strings::free(s);
+            Some(text)
+        }
+    }
+
+    #[test]
+    fn getters_read_lbc_cores_accessors() {
+        let http = lbc_error::new(Error::Http {
+            status: 502,
+            snippet: "<html>bad gateway</html>".into(),
+            request_id: Some("r-1".into()),
+        });
+        let refused = lbc_error::new(Error::Transport {
+            kind: TransportKind::Refused,
+            message: "connection refused".into(),
+            may_have_reached_server: false,
+            source: None,
+        });
+        let input = lbc_error::new(Error::invalid_input("msisdn", "is not a number"));
+        // SAFETY: the errors are live locals; NULL is allowed.
+        unsafe {
+            assert_eq!(lbc_error_status(&http), lbc_status::LBC_HTTP_ERROR);
+            assert_eq!(lbc_error_http_status(&http), 502);
+            assert!(lbc_error_may_have_reached_server(&http));
+            assert_eq!(take(lbc_error_request_id(&http)).as_deref(), Some("r-1"));
+            assert_eq!(
+                take(lbc_error_kind_name(&http)).as_deref(),
+                Some("http_error")
+            );
+            assert_eq!(take(lbc_error_transport_kind(&http)), None);
+
+            assert!(!lbc_error_may_have_reached_server(&refused));
+            assert_eq!(
+                take(lbc_error_transport_kind(&refused)).as_deref(),
+                Some("refused")
+            );
+            assert_eq!(
+                take(lbc_error_kind_name(&refused)).as_deref(),
+                Some("transport_error")
+            );
+            assert_eq!(lbc_error_http_status(&refused), 0);
+
+            assert_eq!(take(lbc_error_field(&input)).as_deref(), Some("msisdn"));
+            assert_eq!(
+                take(lbc_error_kind_name(&input)).as_deref(),
+                Some("invalid_input")
+            );
+            assert!(!lbc_error_may_have_reached_server(&input));
+
+            assert_eq!(take(lbc_error_kind_name(ptr::null())), None);
+            assert!(!lbc_error_may_have_reached_server(ptr::null()));
+        }
+    }
+
+    #[test]
+    fn texts_holding_a_nul_are_never_cut() {
+        let error = lbc_error::new(Error::invalid_input("a\0b", "bad\0input"));
+        // SAFETY: a live local.
+        unsafe {
+            // A getter refuses the text rather than hand out "a".
+            assert_eq!(take(lbc_error_field(&error)), None);
+            // The message escapes it, and goes on past it.
+            let message = take(lbc_error_message(&error)).unwrap();
+            assert!(
+                message.contains("a\\0b") && message.ends_with("bad\\0input"),
+                "{message}"
+            );
+        }
+    }
 }

@@ -5,12 +5,15 @@
 //! and maps errors to [`lbc_status`] numbers. The header `include/loginbycall.h` is generated from
 //! these sources by cbindgen (see `cbindgen.toml`); the rules it documents are:
 //!
-//! - Opaque types (`lbc_config`, `lbc_client`, `lbc_error`, `lbc_login`, the answers), functions named
-//!   `lbc_<type>_<verb>`, the object first; `_free(NULL)` does nothing.
-//! - Every fallible function returns [`lbc_status`] and writes its out-parameters only on success; on
-//!   failure it writes a new `lbc_error` into `*err` when `err` is not NULL.
+//! - Opaque types (`lbc_config`, `lbc_client`, `lbc_signer`, `lbc_error`, `lbc_login`, the answers),
+//!   functions named `lbc_<type>_<verb>`, the object first; `_free(NULL)` does nothing.
+//! - Every fallible function returns [`lbc_status`] (an `int32_t` in C, with stable numbers, as are
+//!   the other enums) and writes its out-parameters only on success; on failure it writes a new
+//!   `lbc_error` into `*err` when `err` is not NULL.
 //! - Every `char *` the library returns belongs to the caller, who frees it with
-//!   [`lbc_string_free`]. The only `const char *` result is [`lbc_version`], a static string.
+//!   [`lbc_string_free`]. The only `const char *` result is [`lbc_version`], a static string. A text
+//!   holding a NUL byte is never handed out cut short: a getter gives NULL, a fallible function an
+//!   error.
 //! - Every export runs inside one panic boundary (`guard.rs`) and checks NULL and UTF-8 first.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
@@ -43,7 +46,7 @@ pub use client::lbc_client;
 pub use config::lbc_config;
 pub use error::lbc_error;
 pub use login::{lbc_login, lbc_verdict};
-pub use sign::lbc_param;
+pub use sign::{lbc_param, lbc_signer};
 pub use status::lbc_status;
 
 use std::ffi::c_char;

@@ -1,6 +1,7 @@
 //! `lbc_login`: the login flow a site runs (wraps `lbc_core::LoginCall`).
 
 use std::ffi::c_char;
+use std::ptr;
 use std::time::Duration;
 
 use lbc_core::{LoginCall, Verdict};
@@ -10,7 +11,7 @@ use crate::client::lbc_client;
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg, arg_mut};
 use crate::status::lbc_status;
-use crate::strings::{arg_str, opt_str, owned};
+use crate::strings::{arg_str, c_string, opt_str, owned};
 
 /// One login in progress: the call placed for it and the checks made so far.
 ///
@@ -24,7 +25,9 @@ pub struct lbc_login {
 }
 
 /// The verdict on digits the user typed (`lbc_login_check`).
-#[repr(C)]
+///
+/// A 32-bit signed integer in C (`typedef int32_t lbc_verdict`); the numbers never change.
+#[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum lbc_verdict {
     /// The right digits: log the user in (and hang up the call).
@@ -35,6 +38,35 @@ pub enum lbc_verdict {
     LBC_VERDICT_LOCKED = 3,
     /// The code is too old: start a new call.
     LBC_VERDICT_EXPIRED = 4,
+}
+
+impl From<Verdict> for lbc_verdict {
+    fn from(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Accepted => lbc_verdict::LBC_VERDICT_ACCEPTED,
+            Verdict::Rejected { .. } => lbc_verdict::LBC_VERDICT_REJECTED,
+            Verdict::Locked => lbc_verdict::LBC_VERDICT_LOCKED,
+            Verdict::Expired => lbc_verdict::LBC_VERDICT_EXPIRED,
+        }
+    }
+}
+
+/// Reads a login inside the panic boundary; `fallback` for NULL.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+unsafe fn get<R>(login: *const lbc_login, fallback: R, read: impl FnOnce(&LoginCall) -> R) -> R
+where
+    R: Copy,
+{
+    guard::value(fallback, || {
+        // SAFETY: the caller promises `login` is NULL or live.
+        match unsafe { login.as_ref() } {
+            Some(login) => read(&login.inner),
+            None => fallback,
+        }
+    })
 }
 
 /// Places the call for a login: `msisdn` as the user typed it, `ip_address` the user's address
@@ -79,13 +111,8 @@ pub unsafe extern "C" fn lbc_client_start_login(
 /// `login` must be NULL or a live login not being changed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lbc_login_prompt(login: *const lbc_login) -> *mut c_char {
-    guard::value(std::ptr::null_mut(), || {
-        // SAFETY: the caller promises `login` is NULL or live.
-        match unsafe { login.as_ref() } {
-            Some(login) => owned(login.inner.prompt()),
-            None => std::ptr::null_mut(),
-        }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, ptr::null_mut(), |l| owned(l.prompt())) }
 }
 
 /// The id of the login's call. NULL for a NULL login.
@@ -95,13 +122,8 @@ pub unsafe extern "C" fn lbc_login_prompt(login: *const lbc_login) -> *mut c_cha
 /// `login` must be NULL or a live login not being changed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lbc_login_call(login: *const lbc_login) -> *mut c_char {
-    guard::value(std::ptr::null_mut(), || {
-        // SAFETY: the caller promises `login` is NULL or live.
-        match unsafe { login.as_ref() } {
-            Some(login) => owned(&login.inner.call),
-            None => std::ptr::null_mut(),
-        }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, ptr::null_mut(), |l| owned(l.call())) }
 }
 
 /// How many digits the user types (0 for a NULL login).
@@ -111,14 +133,50 @@ pub unsafe extern "C" fn lbc_login_call(login: *const lbc_login) -> *mut c_char 
 /// `login` must be NULL or a live login not being changed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lbc_login_codelen(login: *const lbc_login) -> u32 {
-    guard::value(0, || {
-        // SAFETY: the caller promises `login` is NULL or live.
-        unsafe { login.as_ref() }.map_or(0, |login| login.inner.codelen)
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, 0, LoginCall::codelen) }
 }
 
-/// Checks the digits the user typed: exactly `codelen` ASCII digits, compared in constant time. Every
-/// check counts as an attempt.
+/// The checks made so far, right or wrong (0 for a NULL login).
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_attempts(login: *const lbc_login) -> u32 {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, 0, LoginCall::attempts) }
+}
+
+/// The checks left before the login locks: the policy's `max_attempts` minus the checks made, 0
+/// once the code was accepted (and 0 for a NULL login).
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_attempts_left(login: *const lbc_login) -> u32 {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, 0, LoginCall::attempts_left) }
+}
+
+/// When the code stops being accepted, as UNIX seconds: the call's start plus the policy's
+/// `ttl_secs`, by the clock that stamped the login (the system clock). 0 for a NULL login.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_expires_at(login: *const lbc_login) -> u64 {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, 0, LoginCall::expires_at) }
+}
+
+/// Checks the digits the user typed. Surrounding whitespace is trimmed first (a space, a tab, the
+/// line break `fgets` keeps); what is left must be exactly `codelen` ASCII digits, compared in
+/// constant time (`"636"` is not `"0636"`). Every check of a live login counts as an attempt,
+/// well-formed or not; a check after expiry costs none. Expiry is judged by the clock that stamped
+/// the login (see `lbc_login_expires_at`).
 ///
 /// On success `*out_verdict` is the verdict and, when `out_attempts_left` is not NULL,
 /// `*out_attempts_left` the checks left (0 unless the verdict is `LBC_VERDICT_REJECTED`). A wrong
@@ -151,16 +209,9 @@ pub unsafe extern "C" fn lbc_login_check(
         // SAFETY: the caller promises `digits` is NULL or NUL-terminated.
         let digits = unsafe { arg_str(digits, "digits") }?;
         verdict_out.required("out_verdict")?;
-        let (verdict, left) = match login.inner.check(digits) {
-            Verdict::Accepted => (lbc_verdict::LBC_VERDICT_ACCEPTED, 0),
-            Verdict::Rejected { attempts_left } => {
-                (lbc_verdict::LBC_VERDICT_REJECTED, attempts_left)
-            }
-            Verdict::Locked => (lbc_verdict::LBC_VERDICT_LOCKED, 0),
-            Verdict::Expired => (lbc_verdict::LBC_VERDICT_EXPIRED, 0),
-        };
-        verdict_out.write(|| verdict);
-        left_out.write(|| left);
+        let verdict = login.inner.check(digits);
+        verdict_out.write(|| verdict.into());
+        left_out.write(|| verdict.attempts_left());
         Ok(())
     })
 }
@@ -185,7 +236,8 @@ pub unsafe extern "C" fn lbc_login_to_json(
         // SAFETY: the caller promises `login` is NULL or live.
         let login = unsafe { arg(login, "login") }?;
         out.required("out_json")?;
-        out.write(|| owned(&login.inner.to_json()));
+        let json = c_string(&login.inner.to_json(), "out_json")?;
+        out.write(|| json.into_raw());
         Ok(())
     })
 }
@@ -284,4 +336,79 @@ pub unsafe extern "C" fn lbc_login_free(login: *mut lbc_login) {
         // SAFETY: the caller promises `login` is NULL or owned and freed once.
         unsafe { guard::free_box(login) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    fn saved(started_at: u64) -> String {
+        format!(
+            r#"{{"call":"c1","msisdn":"79256880636","ip_address":null,"mask":"79256880636","codelen":4,"repeat_timeout":30,"started_at":{started_at},"attempts":0,"accepted":false,"policy":{{"max_attempts":3,"ttl_secs":300}}}}"#
+        )
+    }
+
+    #[test]
+    fn verdict_numbers_are_stable() {
+        let expected = [
+            (lbc_verdict::LBC_VERDICT_ACCEPTED, 1),
+            (lbc_verdict::LBC_VERDICT_REJECTED, 2),
+            (lbc_verdict::LBC_VERDICT_LOCKED, 3),
+            (lbc_verdict::LBC_VERDICT_EXPIRED, 4),
+        ];
+        for (verdict, number) in expected {
+            assert_eq!(verdict as i32, number, "{verdict:?}");
+        }
+        assert_eq!(size_of::<lbc_verdict>(), 4);
+    }
+
+    #[test]
+    fn getters_follow_the_checks() {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let mut login = lbc_login {
+            inner: LoginCall::from_json(&saved(now)).unwrap(),
+        };
+        let mut verdict = lbc_verdict::LBC_VERDICT_EXPIRED;
+        // SAFETY: `login` and `verdict` are live locals; NULL is allowed where passed.
+        unsafe {
+            assert_eq!(lbc_login_expires_at(&login), now + 300);
+            assert_eq!(
+                (lbc_login_attempts(&login), lbc_login_attempts_left(&login)),
+                (0, 3)
+            );
+            let status = lbc_login_check(
+                &mut login,
+                c"1234".as_ptr(),
+                &mut verdict,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            assert_eq!(status, lbc_status::LBC_OK);
+            assert_eq!(verdict, lbc_verdict::LBC_VERDICT_REJECTED);
+            assert_eq!(
+                (lbc_login_attempts(&login), lbc_login_attempts_left(&login)),
+                (1, 2)
+            );
+            // The newline fgets keeps is trimmed.
+            let status = lbc_login_check(
+                &mut login,
+                c" 0636\n".as_ptr(),
+                &mut verdict,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            assert_eq!(status, lbc_status::LBC_OK);
+            assert_eq!(verdict, lbc_verdict::LBC_VERDICT_ACCEPTED);
+            assert_eq!(
+                (lbc_login_attempts(&login), lbc_login_attempts_left(&login)),
+                (2, 0)
+            );
+            assert_eq!(lbc_login_expires_at(ptr::null()), 0);
+            assert_eq!(lbc_login_attempts_left(ptr::null()), 0);
+        }
+    }
 }

@@ -8,7 +8,7 @@ use crate::client::lbc_client;
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg};
 use crate::status::lbc_status;
-use crate::strings::{arg_str, opt_str, owned};
+use crate::strings::{arg_str, c_string, opt_str};
 
 /// Calls any API method by its wire name (e.g. `"call-status"`) and returns the answer as JSON: the
 /// escape hatch for bindings and for methods the typed functions do not have yet.
@@ -45,7 +45,8 @@ pub unsafe extern "C" fn lbc_client_request(
             None => Params::new(),
         };
         let answer = client.inner.request(method, &params)?;
-        out.write(|| owned(&answer.to_string()));
+        let answer = c_string(&answer.to_string(), "out_answer_json")?;
+        out.write(|| answer.into_raw());
         Ok(())
     })
 }

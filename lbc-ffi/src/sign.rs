@@ -1,13 +1,14 @@
-//! `lbc_sign`: a request signature, for callers that build their own requests.
+//! Request signatures for callers that build their own requests: `lbc_signer`, keyed once, and
+//! `lbc_sign`, which keys one for each call.
 
 use std::ffi::c_char;
 
 use lbc_core::{Error, Method, Params, Signer};
 
 use crate::error::lbc_error;
-use crate::guard::{self, Out};
+use crate::guard::{self, Out, arg};
 use crate::status::lbc_status;
-use crate::strings::{arg_str, opt_str, owned};
+use crate::strings::{arg_str, c_string, opt_str};
 
 /// One request parameter: a name and its value (a NULL or empty value counts as absent).
 #[repr(C)]
@@ -48,6 +49,89 @@ unsafe fn read_params(params: *const lbc_param, n_params: usize) -> Result<Param
     Ok(out)
 }
 
+/// A signer keyed once with an account's `api-key` (HMAC-SHA512's keyed state is computed by
+/// `lbc_signer_new`; each signature then costs only hashing the request). Made by `lbc_signer_new`,
+/// freed by `lbc_signer_free`.
+///
+/// It keeps no copy of the key, only the keyed hash state, which is as secret as the key.
+///
+/// Thread-safe: one signer may sign on many threads at the same time (`lbc_signer_sign` takes a
+/// `const lbc_signer *`).
+pub struct lbc_signer {
+    inner: Signer,
+}
+
+/// A new signer keyed with `api_key` (any UTF-8 text; the key is not kept).
+///
+/// On success `*out_signer` is new; free it with `lbc_signer_free`.
+///
+/// # Safety
+///
+/// `api_key` must be NULL or NUL-terminated; `out_signer` NULL or writable; `err` NULL or a valid
+/// `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_signer_new(
+    api_key: *const c_char,
+    out_signer: *mut *mut lbc_signer,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or writable out-parameters.
+    let (out, err) = unsafe { (Out::new(out_signer), Out::new(err)) };
+    guard::run(err, || {
+        // SAFETY: the caller promises NULL or a NUL-terminated string.
+        let api_key = unsafe { arg_str(api_key, "api_key") }?;
+        out.required("out_signer")?;
+        let signer = Signer::new(api_key);
+        out.write(|| guard::boxed(lbc_signer { inner: signer }));
+        Ok(())
+    })
+}
+
+/// Signs METHOD's parameters with the signer's key: the same signature as `lbc_sign` with that key,
+/// and the same rules (any array order; the method's signing order decides; NULL or "" values are
+/// left out; an unknown or never-signed method is `LBC_INVALID_INPUT`). On success `*out_hex` is a
+/// new lower-case hex string; free it with `lbc_string_free`.
+///
+/// Thread-safe: the signer is only read.
+///
+/// # Safety
+///
+/// `signer` must be NULL or a live signer; `method` NULL or NUL-terminated; `params` NULL (only with
+/// `n_params` 0) or an array of `n_params` `lbc_param`s whose strings are NULL or NUL-terminated;
+/// `out_hex` NULL or writable; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_signer_sign(
+    signer: *const lbc_signer,
+    method: *const c_char,
+    params: *const lbc_param,
+    n_params: usize,
+    out_hex: *mut *mut c_char,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller passes NULL or writable out-parameters.
+    let (out, err) = unsafe { (Out::new(out_hex), Out::new(err)) };
+    guard::run(err, || {
+        // SAFETY: the caller promises `signer` is NULL or live.
+        let signer = unsafe { arg(signer, "signer") }?;
+        // SAFETY: the caller's promises, forwarded.
+        unsafe { sign_with(&signer.inner, method, params, n_params, out) }
+    })
+}
+
+/// Frees a signer. NULL is a no-op.
+///
+/// # Safety
+///
+/// `signer` must be NULL or a signer from `lbc_signer_new` not freed yet, with no
+/// `lbc_signer_sign` using it still running; it must not be used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_signer_free(signer: *mut lbc_signer) {
+    guard::value((), || {
+        // SAFETY: the caller promises `signer` is NULL or owned, unused, and freed once.
+        unsafe { guard::free_box(signer) }
+    })
+}
+
 /// Signs METHOD's parameters (any array order; the method's signing order decides; NULL or "" values
 /// are left out). On success *out_hex is a new NUL-terminated lower-case hex string.
 ///
@@ -55,6 +139,8 @@ unsafe fn read_params(params: *const lbc_param, n_params: usize) -> Result<Param
 /// parameters in the method's documented order. An unknown method, or one that is never signed
 /// (`register`, `status`, `server-status`), is `LBC_INVALID_INPUT`. Free `*out_hex` with
 /// `lbc_string_free`. Thread-safe.
+///
+/// This keys HMAC anew on every call: to sign many requests with one key, make an `lbc_signer` once.
 ///
 /// # Safety
 ///
@@ -75,13 +161,99 @@ pub unsafe extern "C" fn lbc_sign(
     guard::run(err, || {
         // SAFETY: the caller promises NULL or NUL-terminated strings.
         let api_key = unsafe { arg_str(api_key, "api_key") }?;
-        // SAFETY: as above.
-        let method: Method = unsafe { arg_str(method, "method") }?.parse()?;
-        // SAFETY: the caller promises a valid array of `n_params` parameters.
-        let params = unsafe { read_params(params, n_params) }?;
-        out.required("out_hex")?;
-        let signature = Signer::new(api_key).sign(method, &params)?;
-        out.write(|| owned(&signature));
-        Ok(())
+        // SAFETY: the caller's promises, forwarded.
+        unsafe { sign_with(&Signer::new(api_key), method, params, n_params, out) }
     })
+}
+
+/// The body of both signing functions: reads METHOD and the parameters, signs, writes `out`.
+///
+/// # Safety
+///
+/// As `lbc_signer_sign` for `method` and `params`.
+unsafe fn sign_with(
+    signer: &Signer,
+    method: *const c_char,
+    params: *const lbc_param,
+    n_params: usize,
+    out: Out<*mut c_char>,
+) -> Result<(), Error> {
+    // SAFETY: the caller promises NULL or a NUL-terminated string.
+    let method: Method = unsafe { arg_str(method, "method") }?.parse()?;
+    // SAFETY: the caller promises a valid array of `n_params` parameters.
+    let params = unsafe { read_params(params, n_params) }?;
+    out.required("out_hex")?;
+    let signature = c_string(&signer.sign(method, &params)?, "out_hex")?;
+    out.write(|| signature.into_raw());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+    use std::ptr;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn a_signer_is_thread_safe_and_signs_as_lbc_sign() {
+        assert_send_sync::<lbc_signer>();
+        let params = [
+            lbc_param {
+                name: c"call-api-id".as_ptr(),
+                value: c"id".as_ptr(),
+            },
+            lbc_param {
+                name: c"nonce".as_ptr(),
+                value: c"n".as_ptr(),
+            },
+            lbc_param {
+                name: c"timestamp".as_ptr(),
+                value: c"1".as_ptr(),
+            },
+        ];
+        let mut signer: *mut lbc_signer = ptr::null_mut();
+        let (mut one, mut two): (*mut c_char, *mut c_char) = (ptr::null_mut(), ptr::null_mut());
+        // SAFETY: locals valid for writes, literal C strings, a live signer freed once.
+        unsafe {
+            let status = lbc_signer_new(c"key".as_ptr(), &mut signer, ptr::null_mut());
+            assert_eq!(status, lbc_status::LBC_OK);
+            let by_signer = lbc_signer_sign(
+                signer,
+                c"balance".as_ptr(),
+                params.as_ptr(),
+                params.len(),
+                &mut one,
+                ptr::null_mut(),
+            );
+            let by_key = lbc_sign(
+                c"key".as_ptr(),
+                c"balance".as_ptr(),
+                params.as_ptr(),
+                params.len(),
+                &mut two,
+                ptr::null_mut(),
+            );
+            assert_eq!(
+                (by_signer, by_key),
+                (lbc_status::LBC_OK, lbc_status::LBC_OK)
+            );
+            assert_eq!(CStr::from_ptr(one), CStr::from_ptr(two));
+            assert_eq!(CStr::from_ptr(one).to_bytes().len(), 128);
+            crate::strings::free(one);
+            crate::strings::free(two);
+            let null_signer = lbc_signer_sign(
+                ptr::null(),
+                c"balance".as_ptr(),
+                ptr::null(),
+                0,
+                &mut one,
+                ptr::null_mut(),
+            );
+            assert_eq!(null_signer, lbc_status::LBC_INVALID_INPUT);
+            lbc_signer_free(signer);
+            lbc_signer_free(ptr::null_mut());
+        }
+    }
 }

@@ -5,8 +5,11 @@ use lbc_core::ErrorKind;
 /// What a fallible function returns: `LBC_OK` (0) or the kind of failure; the details are in the
 /// `lbc_error` written to `*err`.
 ///
-/// The numbers are stable: a value is never renumbered or reused (a retired one stays reserved).
-#[repr(C)]
+/// A 32-bit signed integer in C (`typedef int32_t lbc_status`), not a C enum whose size the
+/// compiler chooses, so that ctypes and PHP's FFI read it without guessing; the names below are
+/// still enum constants, which those FFIs see. The numbers are stable: a value is never renumbered
+/// or reused (a retired one stays reserved).
+#[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum lbc_status {
     /// Success.
@@ -18,9 +21,10 @@ pub enum lbc_status {
     /// The service (or a proxy) answered with an HTTP status other than 200 (see
     /// `lbc_error_http_status`).
     LBC_HTTP_ERROR = 3,
-    /// The request could not be carried: DNS, connection, TLS, I/O.
+    /// The request could not be carried: DNS, connection, TLS, I/O (see
+    /// `lbc_error_transport_kind`).
     LBC_TRANSPORT_ERROR = 4,
-    /// No complete answer within the configured timeout.
+    /// No complete answer within the configured timeout or deadline.
     LBC_TIMEOUT = 5,
     /// The answer was not what the protocol promises.
     LBC_DECODE_ERROR = 6,
@@ -40,6 +44,9 @@ impl From<ErrorKind> for lbc_status {
             ErrorKind::Timeout => lbc_status::LBC_TIMEOUT,
             ErrorKind::Decode => lbc_status::LBC_DECODE_ERROR,
             ErrorKind::Internal => lbc_status::LBC_INTERNAL_ERROR,
+            // A kind lbc-core adds later is a failure all the same; `every_kind_has_its_status`
+            // fails until it gets a number of its own.
+            _ => lbc_status::LBC_INTERNAL_ERROR,
         }
     }
 }
@@ -64,6 +71,17 @@ mod tests {
         for (status, number) in expected {
             assert_eq!(status as i32, number, "{status:?}");
         }
-        assert_eq!(lbc_status::from(ErrorKind::Api), lbc_status::LBC_API_ERROR);
+        assert_eq!(size_of::<lbc_status>(), 4);
+    }
+
+    #[test]
+    fn every_kind_has_its_status() {
+        let statuses: std::collections::HashSet<_> = ErrorKind::ALL
+            .iter()
+            .map(|kind| lbc_status::from(*kind))
+            .collect();
+        assert_eq!(statuses.len(), ErrorKind::ALL.len());
+        assert!(!statuses.contains(&lbc_status::LBC_OK));
+        assert!(!statuses.contains(&lbc_status::LBC_PANIC));
     }
 }

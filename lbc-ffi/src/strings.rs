@@ -1,4 +1,8 @@
 //! C strings in (checked: not NULL, UTF-8) and out (owned by the caller, freed by `lbc_string_free`).
+//!
+//! A C string ends at its first NUL, so a text holding one cannot be handed out whole: it is refused
+//! (NULL from a getter, an error from a fallible function), never cut short. lbc-core already refuses
+//! answers holding a NUL; this is the backstop.
 
 use std::ffi::{CStr, CString, c_char};
 use std::ptr;
@@ -32,12 +36,17 @@ pub(crate) unsafe fn opt_str<'a>(ptr: *const c_char, name: &str) -> Result<Optio
         .map_err(|_| Error::invalid_input(name, "is not valid UTF-8"))
 }
 
-/// A new C string for the caller (freed with `lbc_string_free`).
-///
-/// A Rust string may hold NUL bytes, a C string cannot: the copy ends at the first NUL.
+/// A C copy of `text` for a fallible function's out-parameter `field`; a text holding a NUL is a
+/// decode error naming `field` (it can only have come from an answer). Hand it out with
+/// `CString::into_raw` (freed by `lbc_string_free`).
+pub(crate) fn c_string(text: &str, field: &str) -> Result<CString, Error> {
+    CString::new(text)
+        .map_err(|_| Error::decode_field(field, "holds a NUL byte, which a C string cannot carry"))
+}
+
+/// A new C string for a getter's caller (freed with `lbc_string_free`); NULL when `text` holds a NUL.
 pub(crate) fn owned(text: &str) -> *mut c_char {
-    let end = text.find('\0').unwrap_or(text.len());
-    CString::new(&text[..end]).unwrap_or_default().into_raw()
+    CString::new(text).map_or(ptr::null_mut(), CString::into_raw)
 }
 
 /// [`owned`], or NULL for `None`.
@@ -45,11 +54,11 @@ pub(crate) fn owned_opt(text: Option<&str>) -> *mut c_char {
     text.map_or(ptr::null_mut(), owned)
 }
 
-/// Frees what [`owned`] made; NULL is a no-op.
+/// Frees what [`owned`] or [`c_string`] made; NULL is a no-op.
 ///
 /// # Safety
 ///
-/// `ptr` must be NULL or come from [`owned`], not freed yet.
+/// `ptr` must be NULL or come from `CString::into_raw`, not freed yet.
 pub(crate) unsafe fn free(ptr: *mut c_char) {
     if !ptr.is_null() {
         // SAFETY: the caller promises `ptr` came from CString::into_raw and is freed once.
@@ -75,13 +84,19 @@ mod tests {
     }
 
     #[test]
-    fn strings_out_stop_at_nul() {
-        let s = owned("ab\0cd");
+    fn strings_out_with_a_nul_are_refused_not_cut() {
+        assert!(owned("ab\0cd").is_null());
+        assert!(owned_opt(Some("\0")).is_null());
+        let err = c_string("ab\0cd", "call_api_id").unwrap_err();
+        assert_eq!(err.kind(), lbc_core::ErrorKind::Decode);
+        assert_eq!(err.field(), Some("call_api_id"));
+        let s = owned("abc");
         // SAFETY: `s` is a fresh C string, freed once below.
         unsafe {
-            assert_eq!(CStr::from_ptr(s).to_str().unwrap(), "ab");
+            assert_eq!(CStr::from_ptr(s).to_str().unwrap(), "abc");
             free(s);
             free(ptr::null_mut());
         }
+        assert_eq!(c_string("", "x").unwrap().as_bytes(), b"");
     }
 }

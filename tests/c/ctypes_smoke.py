@@ -2,7 +2,8 @@
 """Python's ctypes uses libloginbycall as it is: pointers and scalars only.
 
 Usage: ctypes_smoke.py LIBRARY SIGNATURES_JSON
-Signs the first vector, reads an error through its getters, frees everything the library returned.
+Signs the first vector with lbc_sign and with an lbc_signer, reads an error through its getters,
+frees everything the library returned. lbc_status is an int32_t in the header: ctypes.c_int32.
 """
 import ctypes
 import json
@@ -20,12 +21,21 @@ def main():
     lib.lbc_version.restype = ctypes.c_char_p
     lib.lbc_sign.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(Param), ctypes.c_size_t,
                              ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p)]
-    lib.lbc_sign.restype = ctypes.c_int
+    lib.lbc_sign.restype = ctypes.c_int32
+    lib.lbc_signer_new.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
+                                   ctypes.POINTER(ctypes.c_void_p)]
+    lib.lbc_signer_new.restype = ctypes.c_int32
+    lib.lbc_signer_sign.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(Param),
+                                    ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p),
+                                    ctypes.POINTER(ctypes.c_void_p)]
+    lib.lbc_signer_sign.restype = ctypes.c_int32
+    lib.lbc_signer_free.argtypes = [ctypes.c_void_p]
     lib.lbc_string_free.argtypes = [ctypes.c_void_p]
-    for getter in ("lbc_error_field", "lbc_error_message"):
+    for getter in ("lbc_error_field", "lbc_error_message", "lbc_error_kind_name"):
         getattr(lib, getter).argtypes = [ctypes.c_void_p]
         getattr(lib, getter).restype = ctypes.c_void_p
     lib.lbc_error_status.argtypes = [ctypes.c_void_p]
+    lib.lbc_error_status.restype = ctypes.c_int32
     lib.lbc_error_free.argtypes = [ctypes.c_void_p]
 
     def take(pointer):
@@ -40,12 +50,20 @@ def main():
                           ctypes.byref(out), ctypes.byref(err))
     assert status == 0 and take(out) == vector["signature"], status
 
+    signer = ctypes.c_void_p()
+    assert lib.lbc_signer_new(vector["key"].encode(), ctypes.byref(signer), None) == 0
+    status = lib.lbc_signer_sign(signer, vector["method"].encode(), params, len(params),
+                                 ctypes.byref(out), None)
+    assert status == 0 and take(out) == vector["signature"], status
+    lib.lbc_signer_free(signer)
+
     status = lib.lbc_sign(None, b"call", params, len(params), ctypes.byref(out), ctypes.byref(err))
     assert status == 1 and lib.lbc_error_status(err) == 1, status
     assert take(lib.lbc_error_field(err)) == "api_key"
+    assert take(lib.lbc_error_kind_name(err)) == "invalid_input"
     message = take(lib.lbc_error_message(err))
     lib.lbc_error_free(err)
-    print("ctypes: libloginbycall %s signs; a NULL key is refused: %s"
+    print("ctypes: libloginbycall %s signs (by key and by signer); a NULL key is refused: %s"
           % (lib.lbc_version().decode(), message))
 
 

@@ -3,8 +3,9 @@
 #
 #  1. installs the library into a temporary prefix with `make install` and checks it: only lbc_*
 #     symbols exported, the SONAME, the symlinks, pkg-config's answers, a Python ctypes smoke test;
-#  2. compiles the C tests and both examples against the installed copy through pkg-config, linked
-#     to the shared library and fully static (`pkg-config --static`, `cc -static`);
+#  2. compiles the C tests, the C++ test of loginbycall.hpp and both examples against the installed
+#     copy through pkg-config, linked to the shared library and fully static (`pkg-config --static`,
+#     `cc -static`);
 #  3. starts `lbc sandbox --listen 127.0.0.1:0` (built with `cargo build -p lbc-cli`), reads its
 #     ready line, and stops it at the end, failure or not;
 #  4. runs the shared-library programs under valgrind memcheck, and the static ones without it
@@ -15,9 +16,9 @@
 # handle, ureq's resolver setup); memcheck reports them as "possibly lost" / "still reachable",
 # which are not leaks of the library and are not counted. No suppression file is needed.
 #
-# The thread test (8 threads x 200 call-status on one client) runs under valgrind as well: it takes a
-# few seconds. It is not run under helgrind/DRD, which do not understand the futex-based locks of
-# the Rust standard library and report false races.
+# The thread test (8 threads x 200 call-status on one client, 8 threads signing on shared signers)
+# runs under valgrind as well: it takes a few seconds. It is not run under helgrind/DRD, which do
+# not understand the futex-based locks of the Rust standard library and report false races.
 #
 # Needs: cc, c++, make, pkg-config, valgrind, python3, php-cli (FFI), nm and readelf (binutils), cargo.
 set -uo pipefail
@@ -133,6 +134,14 @@ for t in test_sign test_api test_threads; do
     step "cc -static $t" "$CC" -static "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" \
         tests/c/support.c "${pc_static[@]}" -o "$build/$t-static"
 done
+# The C++ test shares support.c (compiled as C) with the C tests.
+read -r -a pc_cflags <<<"$(pkg-config --cflags loginbycall)"
+step "cc -c support.c (for the C++ test)" "$CC" "${CFLAGS[@]}" -pthread "${pc_cflags[@]}" \
+    -c tests/c/support.c -o "$build/support.o"
+step "c++ test_cpp (shared)" "$CXX" "${CXXFLAGS[@]}" -pthread -I"$build" tests/c/test_cpp.cpp \
+    "$build/support.o" "${pc_shared[@]}" "${rpath[@]}" -o "$build/test_cpp"
+step "c++ -static test_cpp" "$CXX" -static "${CXXFLAGS[@]}" -pthread -I"$build" \
+    tests/c/test_cpp.cpp "$build/support.o" "${pc_static[@]}" -o "$build/test_cpp-static"
 step "cc examples/c/login.c (shared)" "$CC" "${CFLAGS[@]}" examples/c/login.c "${pc_shared[@]}" \
     "${rpath[@]}" -o "$build/login-c"
 step "cc -static examples/c/login.c" "$CC" -static "${CFLAGS[@]}" examples/c/login.c \
@@ -184,9 +193,11 @@ export LBC_USER_IP=203.0.113.9
 run_test "test_sign (valgrind)" "${VALGRIND[@]}" "$build/test_sign"
 run_test "test_api (valgrind)" "${VALGRIND[@]}" "$build/test_api"
 run_test "test_threads (valgrind)" "${VALGRIND[@]}" "$build/test_threads"
+run_test "test_cpp (valgrind)" "${VALGRIND[@]}" "$build/test_cpp"
 run_test "test_sign (static)" "$build/test_sign-static"
 run_test "test_api (static)" "$build/test_api-static"
 run_test "test_threads (static)" "$build/test_threads-static"
+run_test "test_cpp (static)" "$build/test_cpp-static"
 run_test "PHP FFI: the installed header and library as they are" php tests/php/ffi_smoke.php \
     "$libdir/libloginbycall.so" "$prefix/include/loginbycall.h" tests/vectors/signatures.json \
     "$version" "$LBC_BASE_URL"

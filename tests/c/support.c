@@ -2,11 +2,15 @@
 
 #include "support.h"
 
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -212,6 +216,146 @@ done:
     free(request);
     free(response);
     return result;
+}
+
+/* --- Scripted servers ------------------------------------------------------------------------ */
+
+struct test_server {
+    int fd;
+    const char *answer;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    int requests;
+};
+
+/* A socket listening on 127.0.0.1 on a port the kernel picks; writes the port. */
+static int listen_loopback(int *port) {
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 16) != 0
+        || getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        fprintf(stderr, "cannot open a listening socket\n");
+        exit(2);
+    }
+    *port = ntohs(addr.sin_port);
+    return fd;
+}
+
+/* Reads one request whole: its headers, then as many body bytes as Content-Length says (so that
+ * closing the connection afterwards sends a FIN, not a reset). Returns 0 when the peer went away. */
+static int read_request(int fd) {
+    char buf[65536];
+    size_t used = 0;
+    char *end = NULL;
+    long body = 0;
+    while (end == NULL) {
+        ssize_t n;
+        if (used == sizeof buf - 1) {
+            return 0;
+        }
+        n = recv(fd, buf + used, sizeof buf - 1 - used, 0);
+        if (n <= 0) {
+            return 0;
+        }
+        used += (size_t)n;
+        buf[used] = '\0';
+        end = strstr(buf, "\r\n\r\n");
+    }
+    {
+        const char *p = buf;
+        while ((p = strchr(p, '\n')) != NULL && p < end) {
+            p++;
+            if (strncasecmp(p, "content-length:", 15) == 0) {
+                body = strtol(p + 15, NULL, 10);
+            }
+        }
+    }
+    body -= (long)(used - (size_t)(end + 4 - buf));
+    while (body > 0) {
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+            return 0;
+        }
+        body -= (long)n;
+    }
+    return 1;
+}
+
+static void *serve(void *arg) {
+    test_server *server = arg;
+    for (;;) {
+        int client = accept(server->fd, NULL, NULL);
+        if (client < 0) {
+            break; /* test_server_stop shut the socket down */
+        }
+        if (read_request(client)) {
+            size_t sent = 0, total = strlen(server->answer);
+            /* Counted before answering: a client that has its answer finds its request counted. */
+            pthread_mutex_lock(&server->lock);
+            server->requests++;
+            pthread_mutex_unlock(&server->lock);
+            while (sent < total) {
+                ssize_t n = send(client, server->answer + sent, total - sent, MSG_NOSIGNAL);
+                if (n <= 0) {
+                    break;
+                }
+                sent += (size_t)n;
+            }
+        }
+        shutdown(client, SHUT_WR);
+        close(client);
+    }
+    return NULL;
+}
+
+test_server *test_server_start(const char *answer, char *url, size_t size) {
+    test_server *server = calloc(1, sizeof *server);
+    int port;
+    if (server == NULL) {
+        exit(2);
+    }
+    server->fd = listen_loopback(&port);
+    server->answer = answer;
+    pthread_mutex_init(&server->lock, NULL);
+    if (pthread_create(&server->thread, NULL, serve, server) != 0) {
+        fprintf(stderr, "cannot start a server thread\n");
+        exit(2);
+    }
+    snprintf(url, size, "http://127.0.0.1:%d/callapi/v2.0/", port);
+    return server;
+}
+
+int test_server_requests(test_server *server) {
+    int n;
+    pthread_mutex_lock(&server->lock);
+    n = server->requests;
+    pthread_mutex_unlock(&server->lock);
+    return n;
+}
+
+void test_server_stop(test_server *server) {
+    shutdown(server->fd, SHUT_RDWR);
+    pthread_join(server->thread, NULL);
+    close(server->fd);
+    pthread_mutex_destroy(&server->lock);
+    free(server);
+}
+
+int test_silent_server(char *url, size_t size) {
+    int port;
+    int fd = listen_loopback(&port);
+    snprintf(url, size, "http://127.0.0.1:%d/callapi/v2.0/", port);
+    return fd;
+}
+
+void test_refused_url(char *url, size_t size) {
+    int port;
+    close(listen_loopback(&port));
+    snprintf(url, size, "http://127.0.0.1:%d/callapi/v2.0/", port);
 }
 
 /* --- JSON ------------------------------------------------------------------------------------ */

@@ -1,11 +1,16 @@
-/* Test support for the C tests of libloginbycall: a tiny assert macro with counters, an HTTP/1.1
- * client over a POSIX socket (for the sandbox's /_sandbox/ endpoints), and a minimal JSON reader. */
+/* Test support for the C and C++ tests of libloginbycall: a tiny assert macro with counters, an
+ * HTTP/1.1 client over a POSIX socket (for the sandbox's /_sandbox/ endpoints), scripted local
+ * servers (a fixed answer, silence, a refused port), and a minimal JSON reader. */
 #ifndef LBC_TEST_SUPPORT_H
 #define LBC_TEST_SUPPORT_H
 
 #include <stddef.h>
 
 #include <loginbycall.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 extern int test_passed;
 extern int test_failed;
@@ -55,6 +60,24 @@ int test_take_eq(char *s, const char *expected);
  * absolute). Returns the body (malloc'd) of a 200 answer, or NULL. `body` may be NULL. */
 char *http_request(const char *base_url, const char *method, const char *path, const char *body);
 
+/* A server on 127.0.0.1:0 that reads each request whole (headers and Content-Length body) and
+ * answers it with the raw bytes `answer` (status line, headers, body), then closes the connection;
+ * it serves on a thread of its own until test_server_stop. Writes its API base URL
+ * (http://127.0.0.1:PORT/callapi/v2.0/) to `url`. Exits the test when it cannot start. */
+typedef struct test_server test_server;
+test_server *test_server_start(const char *answer, char *url, size_t size);
+/* How many whole requests the server has read so far (each is counted before it is answered). */
+int test_server_requests(test_server *server);
+/* Stops the server, waits for its thread, frees it. */
+void test_server_stop(test_server *server);
+
+/* A listening socket that never accepts: the kernel completes the handshake, the request is sent,
+ * and no answer ever comes. Returns the socket (close it) and writes its base URL. */
+int test_silent_server(char *url, size_t size);
+
+/* The base URL of a loopback port nobody listens on (bound, then closed): connecting is refused. */
+void test_refused_url(char *url, size_t size);
+
 /* Minimal JSON. */
 typedef enum { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT } json_type;
 
@@ -72,5 +95,9 @@ json_value *json_parse(const char *text); /* NULL when malformed */
 void json_free(json_value *value);
 const json_value *json_get(const json_value *object, const char *key); /* NULL when absent */
 const char *json_string(const json_value *object, const char *key);    /* NULL unless a string */
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,16 +1,16 @@
 /* C tests of libloginbycall against a running `lbc sandbox` (LBC_BASE_URL): every API method, error
- * details, the JSON escape hatch, the login helper with its state round trip through JSON.
+ * details, the JSON escape hatch, the login helper with its state round trip through JSON; and
+ * against scripted local servers: HTTP error statuses, answers holding a NUL, silence, a refused
+ * port.
  *
  * Each run makes its own sandbox accounts (POST /_sandbox/accounts), so runs do not meet each
  * other's repeat timeouts or retired keys. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -246,7 +246,9 @@ static void test_calls_and_errors(const lbc_client *client) {
     CHECK(text != NULL && strstr(text, "CALL_REPEAT_TIMEOUT") != NULL);
     lbc_string_free(text);
     CHECK(lbc_error_field(err) == NULL);
-    CHECK(!lbc_error_may_have_reached_server(err));
+    CHECK(!lbc_error_may_have_reached_server(err)); /* the service refused it: nothing placed */
+    CHECK(test_take_eq(lbc_error_kind_name(err), "api_error"));
+    CHECK(lbc_error_transport_kind(err) == NULL);
     lbc_error_free(err);
     err = NULL;
 
@@ -267,11 +269,21 @@ static void test_calls_and_errors(const lbc_client *client) {
     CHECK(lbc_error_delay(err) < 0.0);
     lbc_error_free(err);
 
-    /* Arguments refused before anything is sent. */
-    FAILS(lbc_client_call(client, "not a phone", NULL, &again, &ERR), LBC_INVALID_INPUT, "msisdn");
+    /* Arguments refused before anything is sent (and so never placed). */
+    status = lbc_client_call(client, "not a phone", NULL, &again, &err);
+    CHECK(status == LBC_INVALID_INPUT && again == sentinel);
+    CHECK(test_take_eq(lbc_error_field(err), "msisdn"));
+    CHECK(test_take_eq(lbc_error_kind_name(err), "invalid_input"));
+    CHECK(!lbc_error_may_have_reached_server(err));
+    lbc_error_free(err);
+    err = NULL;
+    /* A number libphonenumber knows for no region (the API docs' example) is refused too. */
+    FAILS(lbc_client_call(client, "70000000000", NULL, &again, &ERR), LBC_INVALID_INPUT, "msisdn");
     FAILS(lbc_client_call(client, INVALID_UTF8, NULL, &again, &ERR), LBC_INVALID_INPUT, "msisdn");
     FAILS(lbc_client_call(client, NULL, NULL, &again, &ERR), LBC_INVALID_INPUT, "msisdn");
     FAILS(lbc_client_call(client, "79001110001", "not-an-ip", &again, &ERR), LBC_INVALID_INPUT,
+          "ip_address");
+    FAILS(lbc_client_call(client, "79001110001", INVALID_UTF8, &again, &ERR), LBC_INVALID_INPUT,
           "ip_address");
     FAILS(lbc_client_call(client, "79001110001", NULL, NULL, &ERR), LBC_INVALID_INPUT,
           "out_started");
@@ -322,7 +334,15 @@ static void test_login_round_trip(const lbc_client *client) {
     char *json = NULL, *prompt, *code, *call, *wrong;
     size_t i;
 
+    time_t before = time(NULL), after;
     OK(lbc_client_start_login(client, "+7 900 111-02-00", USER_IP, &login, &ERR));
+    after = time(NULL);
+    /* The code is accepted for the policy's 300 s from the call's start, by the system clock. */
+    CHECKF(lbc_login_expires_at(login) >= (uint64_t)before + 300
+               && lbc_login_expires_at(login) <= (uint64_t)after + 300,
+           "expires_at %llu, started between %lld and %lld",
+           (unsigned long long)lbc_login_expires_at(login), (long long)before, (long long)after);
+    CHECK(lbc_login_attempts(login) == 0 && lbc_login_attempts_left(login) == 3);
     prompt = lbc_login_prompt(login);
     call = lbc_login_call(login);
     CHECK(prompt != NULL && *prompt != '\0' && call != NULL);
@@ -362,14 +382,25 @@ static void test_login_round_trip(const lbc_client *client) {
     }
     OK(lbc_login_check(login, wrong, &verdict, &left, &ERR));
     CHECK(verdict == LBC_VERDICT_REJECTED && left == 2);
-    OK(lbc_login_to_json(login, &json, &ERR));
-    lbc_login_free(login);
-    login = NULL;
-    OK(lbc_login_from_json(json, &login, &ERR));
-    lbc_string_free(json);
+    {
+        uint64_t expires_at = lbc_login_expires_at(login);
+        OK(lbc_login_to_json(login, &json, &ERR));
+        lbc_login_free(login);
+        login = NULL;
+        OK(lbc_login_from_json(json, &login, &ERR));
+        lbc_string_free(json);
+        CHECK(lbc_login_expires_at(login) == expires_at);
+        CHECK(lbc_login_attempts(login) == 1 && lbc_login_attempts_left(login) == 2);
+    }
 
-    OK(lbc_login_check(login, code, &verdict, &left, &ERR));
+    /* The code as fgets reads it, line break included: surrounding whitespace is trimmed. */
+    {
+        char typed[64];
+        snprintf(typed, sizeof typed, "%s\n", code);
+        OK(lbc_login_check(login, typed, &verdict, &left, &ERR));
+    }
     CHECK(verdict == LBC_VERDICT_ACCEPTED && left == 0);
+    CHECK(lbc_login_attempts(login) == 2 && lbc_login_attempts_left(login) == 0);
     OK(lbc_login_check(login, code, &verdict, &left, &ERR));
     CHECK(verdict == LBC_VERDICT_LOCKED); /* a code is accepted once */
 
@@ -470,7 +501,7 @@ static void test_transport_errors(void) {
     const char *base = base_url();
     const char *api = strstr(base, "/callapi/");
 
-    /* The sandbox's root is not the API: HTTP 404. */
+    /* The sandbox's root is not the API: HTTP 404, which came from a server that got the request. */
     if (CHECK(api != NULL && (size_t)(api - base) + 16 < sizeof url)) {
         memcpy(url, base, (size_t)(api - base));
         strcpy(url + (api - base), "/not-the-api/");
@@ -481,41 +512,126 @@ static void test_transport_errors(void) {
         CHECK(lbc_error_status(err) == LBC_HTTP_ERROR);
         CHECK(lbc_error_http_status(err) == 404);
         CHECK(lbc_error_code(err) == NULL);
+        CHECK(lbc_error_may_have_reached_server(err));
+        CHECK(test_take_eq(lbc_error_kind_name(err), "http_error"));
         lbc_error_free(err);
         err = NULL;
         lbc_client_free(client);
         client = NULL;
     }
 
-    /* Nobody listens on port 9 (discard) here: a transport error that never reached a server. */
-    OK(lbc_config_set_base_url(config, "http://127.0.0.1:9/callapi/v2.0/", &ERR));
+    /* A port nobody listens on: a transport error, refused before a byte was written. */
+    test_refused_url(url, sizeof url);
+    OK(lbc_config_set_base_url(config, url, &ERR));
     OK(lbc_config_set_connect_timeout_ms(config, 2000, &ERR));
     OK(lbc_client_new(config, &client, &ERR));
     CHECK(lbc_client_server_status(client, &server, &err) == LBC_TRANSPORT_ERROR);
     CHECK(lbc_error_status(err) == LBC_TRANSPORT_ERROR);
     CHECK(!lbc_error_may_have_reached_server(err));
+    CHECK(test_take_eq(lbc_error_kind_name(err), "transport_error"));
+    CHECK(test_take_eq(lbc_error_transport_kind(err), "refused"));
+    CHECK(lbc_error_http_status(err) == 0);
     CHECK(server == NULL);
     lbc_error_free(err);
     lbc_client_free(client);
     lbc_config_free(config);
 }
 
-/* A listening socket that never accepts: the kernel completes the handshake, the request is sent,
- * and no answer ever comes. Returns the socket (close it) and writes its base URL. */
-static int silent_server(char *url, size_t size) {
-    struct sockaddr_in addr;
-    socklen_t len = sizeof addr;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 8) != 0 ||
-        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
-        fprintf(stderr, "cannot open a listening socket\n");
-        exit(2);
+/* A client of the scripted server at `url`, without retries. */
+static lbc_client *scripted_client(const char *url) {
+    lbc_config *config = lbc_config_new();
+    lbc_client *client = NULL;
+    OK(lbc_config_set_base_url(config, url, &ERR));
+    OK(lbc_config_set_call_api_id(config, "scripted", &ERR));
+    OK(lbc_config_set_api_key(config, "scripted-key", &ERR));
+    OK(lbc_config_set_max_retries(config, 0, &ERR));
+    OK(lbc_config_set_timeout_ms(config, 5000, &ERR));
+    OK(lbc_client_new(config, &client, &ERR));
+    lbc_config_free(config);
+    return client;
+}
+
+/* After an HTTP 502 or 503 the service did receive the call: it may have been placed. */
+static void test_http_error_statuses(void) {
+    static const char *const answers[] = {
+        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nX-Request-Id: req-502\r\n"
+        "Content-Length: 24\r\nConnection: close\r\n\r\n<html>bad gateway</html>",
+        "HTTP/1.1 503 Service Unavailable\r\nX-Request-Id: req-503\r\nContent-Length: 0\r\n"
+        "Connection: close\r\n\r\n",
+    };
+    static const unsigned statuses[] = {502, 503};
+    static const char *const ids[] = {"req-502", "req-503"};
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        char url[64];
+        test_server *server = test_server_start(answers[i], url, sizeof url);
+        lbc_client *client = scripted_client(url);
+        lbc_call_started *started = NULL;
+        lbc_error *err = NULL;
+        char *message;
+        CHECK(lbc_client_call(client, "+7 925 688-06-36", USER_IP, &started, &err)
+              == LBC_HTTP_ERROR);
+        CHECK(started == NULL);
+        CHECK(lbc_error_status(err) == LBC_HTTP_ERROR);
+        CHECKF(lbc_error_http_status(err) == statuses[i], "HTTP status %u",
+               (unsigned)lbc_error_http_status(err));
+        CHECK(lbc_error_may_have_reached_server(err));
+        CHECK(test_take_eq(lbc_error_request_id(err), ids[i]));
+        CHECK(test_take_eq(lbc_error_kind_name(err), "http_error"));
+        CHECK(lbc_error_code(err) == NULL && lbc_error_field(err) == NULL);
+        message = lbc_error_message(err);
+        CHECK(message != NULL && strstr(message, i == 0 ? "502" : "503") != NULL);
+        lbc_string_free(message);
+        lbc_error_free(err);
+        /* `call` costs money: it was sent once, never again by the library. */
+        CHECKF(test_server_requests(server) == 1, "%d requests", test_server_requests(server));
+        lbc_client_free(client);
+        test_server_stop(server);
     }
-    snprintf(url, size, "http://127.0.0.1:%d/callapi/v2.0/", ntohs(addr.sin_port));
-    return fd;
+}
+
+/* An answer holding a NUL is refused whole (lbc-core's rule), and nothing is ever cut at the NUL. */
+static void test_answers_with_nul(void) {
+    static const char call_answer[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 72\r\n"
+        "Connection: close\r\n\r\n"
+        "{\"call\":\"c\\u0000x\",\"mask\":\"79256880636\",\"codelen\":4,\"repeat_timeout\":30}";
+    static const char member_answer[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20\r\n"
+        "Connection: close\r\n\r\n"
+        "{\"a\\u0000b\":\"value\"}";
+    char url[64];
+    test_server *server = test_server_start(call_answer, url, sizeof url);
+    lbc_client *client = scripted_client(url);
+    lbc_call_started *started = NULL;
+    char *answer = NULL, *field, *message;
+    lbc_error *err = NULL;
+
+    CHECK(lbc_client_call(client, "79256880636", USER_IP, &started, &err) == LBC_DECODE_ERROR);
+    CHECK(started == NULL);
+    CHECK(test_take_eq(lbc_error_field(err), "call"));
+    CHECK(test_take_eq(lbc_error_kind_name(err), "decode_error"));
+    CHECK(lbc_error_may_have_reached_server(err)); /* an unreadable answer to a call sent */
+    lbc_error_free(err);
+    err = NULL;
+    lbc_client_free(client);
+    test_server_stop(server);
+
+    /* The NUL is in a member's name, so in the field the error names: that field is not handed
+     * out as the "a" before the NUL, and the message shows the NUL escaped. */
+    server = test_server_start(member_answer, url, sizeof url);
+    client = scripted_client(url);
+    CHECK(lbc_client_request(client, "balance", NULL, &answer, &err) == LBC_DECODE_ERROR);
+    CHECK(answer == NULL);
+    field = lbc_error_field(err);
+    CHECKF(field == NULL || strcmp(field, "a") != 0, "field cut at the NUL: \"%s\"", field);
+    lbc_string_free(field);
+    message = lbc_error_message(err);
+    CHECKF(message != NULL && strstr(message, "a\\0b") != NULL, "message: %s", message);
+    lbc_string_free(message);
+    lbc_error_free(err);
+    lbc_client_free(client);
+    test_server_stop(server);
 }
 
 /* A server that never answers: LBC_TIMEOUT, and a `call` says it may have been placed. */
@@ -527,7 +643,7 @@ static void test_timeouts(void) {
     lbc_error *err = NULL;
     char url[64];
     char *message;
-    int fd = silent_server(url, sizeof url);
+    int fd = test_silent_server(url, sizeof url);
 
     OK(lbc_config_set_base_url(config, url, &ERR));
     OK(lbc_config_set_call_api_id(config, "timeout-test", &ERR));
@@ -540,6 +656,7 @@ static void test_timeouts(void) {
     CHECK(started == NULL);
     CHECK(lbc_error_status(err) == LBC_TIMEOUT);
     CHECK(lbc_error_may_have_reached_server(err));
+    CHECK(test_take_eq(lbc_error_kind_name(err), "timeout"));
     message = lbc_error_message(err);
     CHECK(message != NULL && strstr(message, "may have been placed") != NULL);
     lbc_string_free(message);
@@ -568,6 +685,8 @@ int main(void) {
     test_encodings(id, key);
     test_credentials();
     test_transport_errors();
+    test_http_error_statuses();
+    test_answers_with_nul();
     test_timeouts();
     lbc_client_free(client);
     free(id);

@@ -1,6 +1,6 @@
-/* C tests of libloginbycall that need no service: the 90 signature vectors through lbc_sign in
- * several parameter orders, argument checks (NULL, invalid UTF-8, unknown method), the version,
- * configs, NULL objects given to getters and frees. */
+/* C tests of libloginbycall that need no service: the 90 signature vectors through lbc_sign and
+ * an lbc_signer in several parameter orders, argument checks (NULL, invalid UTF-8, unknown method),
+ * the version, configs, NULL objects given to getters and frees, a saved login checked offline. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
@@ -24,12 +24,14 @@ struct sign_vector {
 
 static const char INVALID_UTF8[] = {'\xff', '\xfe', 'a', '\0'};
 
-/* Signs `params` and compares with `expected`; frees the signature. */
-static int signs_to(const char *key, const char *method, const lbc_param *params, size_t n,
-                    const char *expected) {
+/* Signs `params` (with `signer` when not NULL, else lbc_sign with `key`) and compares with
+ * `expected`; frees the signature. */
+static int signs_to(const lbc_signer *signer, const char *key, const char *method,
+                    const lbc_param *params, size_t n, const char *expected) {
     char *hex = NULL;
     lbc_error *err = NULL;
-    lbc_status status = lbc_sign(key, method, params, n, &hex, &err);
+    lbc_status status = signer != NULL ? lbc_signer_sign(signer, method, params, n, &hex, &err)
+                                       : lbc_sign(key, method, params, n, &hex, &err);
     int ok = status == LBC_OK && err == NULL && hex != NULL && strcmp(hex, expected) == 0;
     if (!ok) {
         char *message = lbc_error_message(err);
@@ -42,9 +44,13 @@ static int signs_to(const char *key, const char *method, const lbc_param *params
     return ok;
 }
 
-static void test_vectors(void) {
+/* Every vector in several orders, through lbc_sign or (with_signer) an lbc_signer made once per
+ * vector key. */
+static void test_vectors(int with_signer) {
     size_t i, j;
     lbc_param shuffled[MAX_PARAMS];
+    lbc_signer *signer = NULL;
+    const char *signer_key = NULL;
     CHECK(VECTOR_COUNT == 90);
     for (i = 0; i < VECTOR_COUNT; i++) {
         const struct sign_vector *v = &vectors[i];
@@ -52,13 +58,19 @@ static void test_vectors(void) {
         if (!CHECK(n <= MAX_PARAMS)) {
             continue;
         }
+        if (with_signer && (signer_key == NULL || strcmp(signer_key, v->key) != 0)) {
+            lbc_signer_free(signer);
+            signer = NULL;
+            OK(lbc_signer_new(v->key, &signer, &ERR));
+            signer_key = v->key;
+        }
         /* As listed. */
-        CHECKF(signs_to(v->key, v->method, v->params, n, v->signature), "vector %zu", i);
+        CHECKF(signs_to(signer, v->key, v->method, v->params, n, v->signature), "vector %zu", i);
         /* Reversed. */
         for (j = 0; j < n; j++) {
             shuffled[j] = v->params[n - 1 - j];
         }
-        CHECKF(signs_to(v->key, v->method, shuffled, n, v->signature), "vector %zu reversed", i);
+        CHECKF(signs_to(signer, v->key, v->method, shuffled, n, v->signature), "vector %zu reversed", i);
         /* Rotated by i, odd positions first: another order again. */
         {
             size_t k = 0;
@@ -69,25 +81,81 @@ static void test_vectors(void) {
                 shuffled[k++] = v->params[(j + i) % n];
             }
         }
-        CHECKF(signs_to(v->key, v->method, shuffled, n, v->signature), "vector %zu shuffled", i);
+        CHECKF(signs_to(signer, v->key, v->method, shuffled, n, v->signature), "vector %zu shuffled", i);
         /* An empty value is left out: a NULL value or no parameter at all sign the same. */
         for (j = 0; j < n; j++) {
             if (v->params[j].value[0] == '\0') {
                 size_t k, m = 0;
                 memcpy(shuffled, v->params, n * sizeof *shuffled);
                 shuffled[j].value = NULL;
-                CHECKF(signs_to(v->key, v->method, shuffled, n, v->signature),
+                CHECKF(signs_to(signer, v->key, v->method, shuffled, n, v->signature),
                        "vector %zu, NULL value", i);
                 for (k = 0; k < n; k++) {
                     if (k != j) {
                         shuffled[m++] = v->params[k];
                     }
                 }
-                CHECKF(signs_to(v->key, v->method, shuffled, m, v->signature),
+                CHECKF(signs_to(signer, v->key, v->method, shuffled, m, v->signature),
                        "vector %zu, parameter left out", i);
             }
         }
     }
+    lbc_signer_free(signer);
+}
+
+static void test_signer_arguments(void) {
+    const lbc_param params[] = {{"call-api-id", "id"}, {"timestamp", "1"}, {"nonce", "n"}};
+    lbc_signer *const sentinel_signer = (lbc_signer *)&params;
+    lbc_signer *signer = sentinel_signer;
+    char *const untouched = (char *)"untouched";
+    char *hex = untouched, *by_key = NULL;
+    lbc_param bad[3];
+
+    FAILS(lbc_signer_new(NULL, &signer, &ERR), LBC_INVALID_INPUT, "api_key");
+    FAILS(lbc_signer_new(INVALID_UTF8, &signer, &ERR), LBC_INVALID_INPUT, "api_key");
+    FAILS(lbc_signer_new("key", NULL, &ERR), LBC_INVALID_INPUT, "out_signer");
+    CHECK(signer == sentinel_signer);
+    OK(lbc_signer_new("key", &signer, &ERR));
+    CHECK(signer != sentinel_signer && signer != NULL);
+
+    /* The same signature as lbc_sign with the same key, many times over from one signer. */
+    OK(lbc_sign("key", "balance", params, 3, &by_key, &ERR));
+    {
+        int i, same = 1;
+        for (i = 0; i < 100; i++) {
+            char *again = NULL;
+            OK(lbc_signer_sign(signer, "balance", params, 3, &again, &ERR));
+            same = same && again != NULL && by_key != NULL && strcmp(again, by_key) == 0;
+            lbc_string_free(again);
+        }
+        CHECK(same);
+    }
+    lbc_string_free(by_key);
+
+    FAILS(lbc_signer_sign(NULL, "balance", params, 3, &hex, &ERR), LBC_INVALID_INPUT, "signer");
+    FAILS(lbc_signer_sign(signer, NULL, params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
+    FAILS(lbc_signer_sign(signer, "no-such-method", params, 3, &hex, &ERR), LBC_INVALID_INPUT,
+          "method");
+    FAILS(lbc_signer_sign(signer, "server-status", params, 3, &hex, &ERR), LBC_INVALID_INPUT,
+          "method");
+    FAILS(lbc_signer_sign(signer, INVALID_UTF8, params, 3, &hex, &ERR), LBC_INVALID_INPUT,
+          "method");
+    FAILS(lbc_signer_sign(signer, "balance", NULL, 3, &hex, &ERR), LBC_INVALID_INPUT, "params");
+    memcpy(bad, params, sizeof bad);
+    bad[0].name = INVALID_UTF8;
+    FAILS(lbc_signer_sign(signer, "balance", bad, 3, &hex, &ERR), LBC_INVALID_INPUT,
+          "params[0].name");
+    memcpy(bad, params, sizeof bad);
+    bad[1].value = INVALID_UTF8;
+    FAILS(lbc_signer_sign(signer, "balance", bad, 3, &hex, &ERR), LBC_INVALID_INPUT,
+          "params[1].value");
+    FAILS(lbc_signer_sign(signer, "balance", params, 3, NULL, &ERR), LBC_INVALID_INPUT, "out_hex");
+    CHECK(hex == untouched);
+    CHECK(lbc_signer_sign(signer, NULL, params, 3, &hex, NULL) == LBC_INVALID_INPUT);
+    OK(lbc_signer_sign(signer, "balance", NULL, 0, &hex, &ERR));
+    CHECK(hex != untouched && strlen(hex) == 128 && strspn(hex, "0123456789abcdef") == 128);
+    lbc_string_free(hex);
+    lbc_signer_free(signer);
 }
 
 static void test_sign_arguments(void) {
@@ -205,6 +273,7 @@ static void test_null_objects(void) {
     lbc_payment_free(NULL);
     lbc_call_started_free(NULL);
     lbc_call_state_free(NULL);
+    lbc_signer_free(NULL);
 
     /* Getters of NULL objects give NULL, 0 or their documented fallback. */
     CHECK(lbc_error_status(NULL) == LBC_OK);
@@ -212,6 +281,10 @@ static void test_null_objects(void) {
     CHECK(lbc_error_code(NULL) == NULL);
     CHECK(lbc_error_delay(NULL) < 0.0);
     CHECK(lbc_error_http_status(NULL) == 0);
+    CHECK(lbc_error_kind_name(NULL) == NULL);
+    CHECK(lbc_error_transport_kind(NULL) == NULL);
+    CHECK(lbc_error_field(NULL) == NULL);
+    CHECK(!lbc_error_may_have_reached_server(NULL));
     CHECK(lbc_call_started_call(NULL) == NULL);
     CHECK(lbc_call_started_codelen(NULL) == 0);
     CHECK(lbc_call_state_status(NULL) == 0);
@@ -220,12 +293,15 @@ static void test_null_objects(void) {
     CHECK(lbc_payment_field_name(NULL, 0) == NULL);
     CHECK(lbc_login_prompt(NULL) == NULL);
     CHECK(lbc_login_codelen(NULL) == 0);
+    CHECK(lbc_login_attempts(NULL) == 0);
+    CHECK(lbc_login_attempts_left(NULL) == 0);
+    CHECK(lbc_login_expires_at(NULL) == 0);
 
     /* Functions taking objects refuse NULL with a message naming the argument. */
     FAILS(lbc_client_status(NULL, NULL, &ERR), LBC_INVALID_INPUT, "client");
-    FAILS(lbc_client_call(NULL, "79000000000", NULL, NULL, &ERR), LBC_INVALID_INPUT, "client");
+    FAILS(lbc_client_call(NULL, "79256880636", NULL, NULL, &ERR), LBC_INVALID_INPUT, "client");
     FAILS(lbc_client_request(NULL, "status", NULL, &json, &ERR), LBC_INVALID_INPUT, "client");
-    FAILS(lbc_client_start_login(NULL, "79000000000", NULL, &login, &ERR), LBC_INVALID_INPUT,
+    FAILS(lbc_client_start_login(NULL, "79256880636", NULL, &login, &ERR), LBC_INVALID_INPUT,
           "client");
     FAILS(lbc_login_check(NULL, "1234", &verdict, NULL, &ERR), LBC_INVALID_INPUT, "login");
     FAILS(lbc_login_to_json(NULL, &json, &ERR), LBC_INVALID_INPUT, "login");
@@ -243,7 +319,7 @@ static void test_null_objects(void) {
 static void test_login_offline(void) {
     /* A saved login (as lbc_login_to_json writes it) checked without any service. */
     static const char saved[] =
-        "{\"call\":\"c1\",\"msisdn\":\"79000000000\",\"ip_address\":null,\"mask\":\"79256880636\","
+        "{\"call\":\"c1\",\"msisdn\":\"79256880636\",\"ip_address\":null,\"mask\":\"79256880636\","
         "\"codelen\":4,\"repeat_timeout\":30,\"started_at\":%lu,\"attempts\":0,"
         "\"accepted\":false,\"policy\":{\"max_attempts\":3,\"ttl_secs\":300}}";
     char json[512];
@@ -251,14 +327,19 @@ static void test_login_offline(void) {
     lbc_verdict verdict = LBC_VERDICT_ACCEPTED;
     uint32_t left = 99;
     char *again = NULL;
+    unsigned long started_at = (unsigned long)time(NULL);
 
-    snprintf(json, sizeof json, saved, (unsigned long)time(NULL));
+    snprintf(json, sizeof json, saved, started_at);
     OK(lbc_login_from_json(json, &login, &ERR));
     CHECK(test_take_eq(lbc_login_prompt(login), "7925688"));
     CHECK(test_take_eq(lbc_login_call(login), "c1"));
     CHECK(lbc_login_codelen(login) == 4);
+    CHECK(lbc_login_expires_at(login) == (uint64_t)started_at + 300);
+    CHECK(lbc_login_attempts(login) == 0 && lbc_login_attempts_left(login) == 3);
+    /* "636" is not "0636": a rejection that costs an attempt. */
     OK(lbc_login_check(login, "636", &verdict, &left, &ERR));
     CHECK(verdict == LBC_VERDICT_REJECTED && left == 2);
+    CHECK(lbc_login_attempts(login) == 1 && lbc_login_attempts_left(login) == 2);
     FAILS(lbc_login_check(login, INVALID_UTF8, &verdict, &left, &ERR), LBC_INVALID_INPUT,
           "digits");
     FAILS(lbc_login_check(login, "0636", NULL, &left, &ERR), LBC_INVALID_INPUT, "out_verdict");
@@ -268,16 +349,52 @@ static void test_login_offline(void) {
     login = NULL;
     OK(lbc_login_from_json(again, &login, &ERR));
     lbc_string_free(again);
-    OK(lbc_login_check(login, "0636", &verdict, NULL, &ERR));
+    CHECK(lbc_login_attempts(login) == 1 && lbc_login_attempts_left(login) == 2);
+    CHECK(lbc_login_expires_at(login) == (uint64_t)started_at + 300);
+    /* Surrounding whitespace (a tab, the line break fgets keeps) is trimmed before the check. */
+    OK(lbc_login_check(login, "\t0636\r\n", &verdict, NULL, &ERR));
     CHECK(verdict == LBC_VERDICT_ACCEPTED);
+    CHECK(lbc_login_attempts(login) == 2 && lbc_login_attempts_left(login) == 0);
     OK(lbc_login_check(login, "0636", &verdict, &left, &ERR));
     CHECK(verdict == LBC_VERDICT_LOCKED && left == 0);
     lbc_login_free(login);
+
+    /* Whitespace inside the digits is not trimmed: a rejection. */
+    OK(lbc_login_from_json(json, &login, &ERR));
+    OK(lbc_login_check(login, "06 36", &verdict, &left, &ERR));
+    CHECK(verdict == LBC_VERDICT_REJECTED && left == 2);
+    lbc_login_free(login);
+
+    /* An expired login: the verdict says so, and the check costs no attempt. */
+    snprintf(json, sizeof json, saved, started_at - 301);
+    OK(lbc_login_from_json(json, &login, &ERR));
+    CHECK(lbc_login_expires_at(login) == (uint64_t)started_at - 1);
+    OK(lbc_login_check(login, "0636", &verdict, &left, &ERR));
+    CHECK(verdict == LBC_VERDICT_EXPIRED && left == 0);
+    CHECK(lbc_login_attempts(login) == 0);
+    lbc_login_free(login);
+}
+
+/* The enums are 32-bit integers in C, whatever the compiler would pick for an enum. */
+static void test_integer_types(void) {
+    CHECK(sizeof(lbc_status) == 4 && sizeof(lbc_verdict) == 4);
+    CHECK(sizeof(lbc_call_status) == 4 && sizeof(lbc_payment_shape) == 4);
+    CHECK(LBC_OK == 0 && LBC_INVALID_INPUT == 1 && LBC_API_ERROR == 2 && LBC_HTTP_ERROR == 3);
+    CHECK(LBC_TRANSPORT_ERROR == 4 && LBC_TIMEOUT == 5 && LBC_DECODE_ERROR == 6);
+    CHECK(LBC_INTERNAL_ERROR == 7 && LBC_PANIC == 8);
+    CHECK(LBC_VERDICT_ACCEPTED == 1 && LBC_VERDICT_REJECTED == 2 && LBC_VERDICT_LOCKED == 3
+          && LBC_VERDICT_EXPIRED == 4);
+    CHECK(LBC_PAYMENT_NONE == 0 && LBC_PAYMENT_FORM == 1 && LBC_PAYMENT_HTML == 2);
+    CHECK(LBC_CALL_QUEUED == 1 && LBC_CALL_DIALING == 2 && LBC_CALL_ANSWERED == 4
+          && LBC_CALL_BUSY == 8 && LBC_CALL_NOT_ANSWERED == 16 && LBC_CALL_FAILED == 32);
 }
 
 int main(void) {
-    test_vectors();
+    test_vectors(0);
+    test_vectors(1);
     test_sign_arguments();
+    test_signer_arguments();
+    test_integer_types();
     test_version();
     test_config();
     test_null_objects();

@@ -1,7 +1,8 @@
 <?php
 // PHP's FFI uses libloginbycall as it is: the declarations come from include/loginbycall.h itself
-// (only its preprocessor lines are dropped, which PHP's C parser does not take), and every call
-// passes pointers and scalars only.
+// (its preprocessor lines resolved as a C99 compiler would and then dropped, since PHP's C parser
+// takes none), and every call passes pointers and scalars only. lbc_status and the other enums are
+// int32_t there, so PHP reads them as plain integers, whatever size a C enum would have.
 //
 // Usage: php ffi_smoke.php LIBRARY HEADER SIGNATURES_JSON VERSION [BASE_URL]
 // With BASE_URL (a running `lbc sandbox`), it also places calls and reads a typed API error.
@@ -25,20 +26,56 @@ function check(bool $ok, string $what): void
     }
 }
 
-/** The header without preprocessor lines and without its C++-only `extern "C"` guard. */
+/**
+ * The header's declarations as a C99 compiler sees them (not C++, before C23), without the
+ * preprocessor lines PHP's C parser does not take. Only the conditionals the header is known to
+ * use are evaluated; any other is an error, so that a new one is looked at rather than guessed.
+ */
 function declarations(string $header): string
 {
+    $known = [
+        '#ifndef LOGINBYCALL_H' => true,
+        '#ifdef __cplusplus' => false,
+        '#ifndef __cplusplus' => true,
+        '#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L' => false,
+        '#if __STDC_VERSION__ >= 202311L' => false,
+    ];
     $kept = [];
-    $inCplusplus = false;
-    foreach (file($header) as $line) {
+    $stack = []; // for each open conditional: [whether its parent is active, its condition]
+    $active = true;
+    $continued = false; // inside a directive continued with a backslash
+    foreach (file($header) as $number => $line) {
         $trimmed = trim($line);
-        if (str_starts_with($trimmed, '#ifdef __cplusplus')) {
-            $inCplusplus = true;
-        } elseif ($inCplusplus && str_starts_with($trimmed, '#endif')) {
-            $inCplusplus = false;
-        } elseif (!$inCplusplus && !str_starts_with($trimmed, '#')) {
-            $kept[] = $line;
+        if ($continued) {
+            $continued = str_ends_with($trimmed, '\\');
+            continue;
         }
+        if (!str_starts_with($trimmed, '#')) {
+            if ($active) {
+                $kept[] = $line;
+            }
+            continue;
+        }
+        $continued = str_ends_with($trimmed, '\\');
+        $directive = trim(preg_replace(['#//.*$#', '#/\*.*?\*/#'], '', $trimmed));
+        if (preg_match('/^#\s*(if|ifdef|ifndef)\b/', $directive)) {
+            if (!array_key_exists($directive, $known)) {
+                throw new RuntimeException('line ' . ($number + 1) . ": unknown conditional `$directive`");
+            }
+            $stack[] = [$active, $known[$directive]];
+            $active = $active && $known[$directive];
+        } elseif ($directive === '#else') {
+            [$parent, $condition] = array_pop($stack);
+            $stack[] = [$parent, !$condition];
+            $active = $parent && !$condition;
+        } elseif ($directive === '#endif') {
+            [$parent] = array_pop($stack);
+            $active = $parent;
+        }
+        // #define, #include: nothing PHP needs (the constants it uses are enum constants).
+    }
+    if ($stack !== []) {
+        throw new RuntimeException('unbalanced conditionals in the header');
     }
     return implode('', $kept);
 }
@@ -67,26 +104,53 @@ function c_string(string $text): FFI\CData
 // The version the library reports is the one in Cargo.toml.
 check($ffi->lbc_version() === $version, "lbc_version() is $version");
 
-// All 90 vectors through lbc_sign, parameters in reversed order.
-$vectors = json_decode(file_get_contents($vectorsFile), true);
-check(count($vectors) === 90, '90 vectors');
-foreach ($vectors as $i => $vector) {
-    $pairs = array_reverse($vector['params'], true);
-    $params = $ffi->new('lbc_param[' . count($pairs) . ']');
+// The status and the other enums are 32-bit integers, and their names are constants PHP sees.
+foreach (['lbc_status', 'lbc_verdict', 'lbc_call_status', 'lbc_payment_shape'] as $type) {
+    check(FFI::sizeof($ffi->type($type)) === 4, "$type is 4 bytes");
+}
+check([$ffi->LBC_OK, $ffi->LBC_INVALID_INPUT, $ffi->LBC_API_ERROR, $ffi->LBC_PANIC] === [0, 1, 2, 8], 'status numbers');
+check([$ffi->LBC_VERDICT_ACCEPTED, $ffi->LBC_VERDICT_EXPIRED] === [1, 4], 'verdict numbers');
+
+/** An lbc_param array for $pairs (name => value), with the buffers it points into. */
+function params(FFI $ffi, array $pairs): array
+{
+    $params = $ffi->new('lbc_param[' . max(1, count($pairs)) . ']');
     $keepAlive = [];
     $n = 0;
     foreach ($pairs as $name => $value) {
-        $keepAlive[] = $nameBuffer = c_string($name);
-        $keepAlive[] = $valueBuffer = c_string($value);
+        $keepAlive[] = $nameBuffer = c_string((string) $name);
+        $keepAlive[] = $valueBuffer = c_string((string) $value);
         $params[$n]->name = FFI::cast('char *', FFI::addr($nameBuffer));
         $params[$n]->value = FFI::cast('char *', FFI::addr($valueBuffer));
         $n++;
     }
+    return [$params, $n, $keepAlive];
+}
+
+// All 90 vectors through lbc_sign and through one lbc_signer per key, parameters in reversed order.
+$vectors = json_decode(file_get_contents($vectorsFile), true);
+check(count($vectors) === 90, '90 vectors');
+$signers = [];
+foreach ($vectors as $i => $vector) {
+    [$params, $n, $keepAlive] = params($ffi, array_reverse($vector['params'], true));
     $out = $ffi->new('char *');
     $err = $ffi->new('lbc_error *');
     $status = $ffi->lbc_sign($vector['key'], $vector['method'], $params, $n, FFI::addr($out), FFI::addr($err));
     check($status === $ffi->LBC_OK, "vector $i signs");
     check($status === $ffi->LBC_OK && take($ffi, $out) === $vector['signature'], "vector $i signature");
+
+    if (!isset($signers[$vector['key']])) {
+        $signer = $ffi->new('lbc_signer *');
+        check($ffi->lbc_signer_new($vector['key'], FFI::addr($signer), null) === $ffi->LBC_OK, "a signer for vector $i");
+        $signers[$vector['key']] = $signer;
+    }
+    $out = $ffi->new('char *');
+    $status = $ffi->lbc_signer_sign($signers[$vector['key']], $vector['method'], $params, $n, FFI::addr($out), null);
+    check($status === $ffi->LBC_OK && take($ffi, $out) === $vector['signature'], "vector $i by its signer");
+}
+check(count($signers) === 3, 'three keys, three signers');
+foreach ($signers as $signer) {
+    $ffi->lbc_signer_free($signer);
 }
 
 // A NULL argument is a typed error naming it, never a crash.
@@ -99,6 +163,13 @@ $ffi->lbc_error_free($err);
 
 $status = $ffi->lbc_sign('key', 'no-such-method', null, 0, FFI::addr($out), null);
 check($status === $ffi->LBC_INVALID_INPUT, 'an unknown method is LBC_INVALID_INPUT (err may be NULL)');
+
+$err = $ffi->new('lbc_error *');
+$status = $ffi->lbc_signer_sign(null, 'balance', null, 0, FFI::addr($out), FFI::addr($err));
+check($status === $ffi->LBC_INVALID_INPUT, 'a NULL signer is LBC_INVALID_INPUT');
+check(take($ffi, $ffi->lbc_error_field($err)) === 'signer', 'the error names the signer');
+check(take($ffi, $ffi->lbc_error_kind_name($err)) === 'invalid_input', 'its kind is invalid_input');
+$ffi->lbc_error_free($err);
 
 if ($baseUrl !== null) {
     // A fresh sandbox account, made through the sandbox's control endpoint.
@@ -134,7 +205,24 @@ if ($baseUrl !== null) {
     check(take($ffi, $ffi->lbc_error_code($err)) === 'CALL_REPEAT_TIMEOUT', 'its code is CALL_REPEAT_TIMEOUT');
     check($ffi->lbc_error_delay($err) > 0.0, 'it carries a delay');
     check(!str_contains((string) take($ffi, $ffi->lbc_error_message($err)), $account['api_key']), 'no key in the message');
+    check(take($ffi, $ffi->lbc_error_kind_name($err)) === 'api_error', 'its kind is api_error');
+    check(!$ffi->lbc_error_may_have_reached_server($err), 'a refused call was not placed');
     $ffi->lbc_error_free($err);
+
+    // A login, read through its getters.
+    $login = $ffi->new('lbc_login *');
+    $before = time();
+    $status = $ffi->lbc_client_start_login($client, '+7 900 114-00-00', '203.0.113.9', FFI::addr($login), null);
+    check($status === $ffi->LBC_OK, 'start_login');
+    $expiresAt = $ffi->lbc_login_expires_at($login);
+    check($expiresAt >= $before + 300 && $expiresAt <= time() + 300, 'the login expires 300 s after the call');
+    check($ffi->lbc_login_attempts_left($login) === 3 && $ffi->lbc_login_attempts($login) === 0, 'three attempts left');
+    $verdict = $ffi->new('lbc_verdict');
+    $left = $ffi->new('uint32_t');
+    $status = $ffi->lbc_login_check($login, "0000000\n", FFI::addr($verdict), FFI::addr($left), null);
+    check($status === $ffi->LBC_OK && $verdict->cdata === $ffi->LBC_VERDICT_REJECTED && $left->cdata === 2, 'a wrong code is rejected');
+    check($ffi->lbc_login_attempts_left($login) === 2, 'two attempts left');
+    $ffi->lbc_login_free($login);
     $ffi->lbc_client_free($client);
 }
 
