@@ -98,7 +98,7 @@ pub(crate) fn http_error(status: StatusCode, code: &str, reason: &str) -> Respon
     json_response(status, &json!({"error": code, "reason": reason}))
 }
 
-/// An HTML page (the sandbox's payment page).
+/// An HTML page (the payment page, the dashboard).
 pub(crate) fn html(status: StatusCode, page: String) -> Response<Body> {
     let mut response = Response::new(Body::from(page));
     *response.status_mut() = status;
@@ -107,6 +107,22 @@ pub(crate) fn html(status: StatusCode, page: String) -> Response<Body> {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     response
+}
+
+/// Text made safe for HTML content and quoted attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -131,6 +147,10 @@ mod tests {
                 .starts_with("CALL_REPEAT_TIMEOUT\nError: You can call back in 24 seconds\n")
         );
         let plain = Failure::invalid_args("x").to_json();
+        assert_eq!(
+            escape_html(r#"<a href='x'>"&"</a>"#),
+            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;"
+        );
         assert_eq!(plain["clazz"], "GENERIC");
         assert!(plain.get("additional").is_none());
     }

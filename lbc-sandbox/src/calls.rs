@@ -178,6 +178,19 @@ impl CallBook {
         self.calls.get_mut(id)
     }
 
+    /// The calls of the last day, newest first.
+    pub(crate) fn newest_first(&self) -> impl Iterator<Item = &Call> {
+        self.order
+            .iter()
+            .rev()
+            .filter_map(|(_, id)| self.calls.get(id))
+    }
+
+    /// How many calls are remembered.
+    pub(crate) fn count(&self) -> usize {
+        self.calls.len()
+    }
+
     /// The latest call to `msisdn`.
     pub(crate) fn latest_to(&self, msisdn: &str) -> Option<&Call> {
         self.calls.get(self.latest.get(msisdn)?)
@@ -204,12 +217,6 @@ impl CallBook {
                 .retain(|_, r| now_ms - r.called_ms < keep || now_ms - r.charged_ms < keep);
             self.recent_sweep_at = (self.recent.len() * 2).max(1024);
         }
-    }
-
-    /// How many calls are remembered.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.calls.len()
     }
 }
 
@@ -300,7 +307,11 @@ mod tests {
         let mut book = CallBook::default();
         book.insert(call("a", "7999", 0), true, 0, 30_000);
         book.insert(call("b", "7888", DAY_MS + 1), true, DAY_MS + 1, 30_000);
-        assert_eq!(book.len(), 1);
+        assert_eq!(book.count(), 1);
         assert!(book.get("a").is_none() && book.latest_to("7999").is_none());
+        book.insert(call("c", "7777", DAY_MS + 2), true, DAY_MS + 2, 30_000);
+        let ids: Vec<&str> = book.newest_first().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["c", "b"]);
+        assert_eq!(book.count(), 2);
     }
 }

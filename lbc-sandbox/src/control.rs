@@ -13,10 +13,11 @@ use axum::routing::{get, post};
 use lbc_protocol::excerpt;
 use serde_json::{Map, Value, json};
 
-use crate::answer::{html, http_error, json_response};
+use crate::answer::{escape_html, html, http_error, json_response};
 use crate::body;
+use crate::faults::{Fault, MAX_ARMED};
 use crate::shared::Shared;
-use crate::state::{self, KeyState, NewAccount};
+use crate::state::{self, KeyState, NewAccount, PayShape};
 
 /// The routes under `/_sandbox/`.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
@@ -31,6 +32,14 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             get(show_account).patch(patch_account),
         )
         .route("/_sandbox/pay/{token}", get(pay_page).post(pay_submit))
+        .route(
+            "/_sandbox/faults",
+            get(list_faults).post(arm_fault).delete(clear_faults),
+        )
+        .route(
+            "/_sandbox/server-status",
+            get(show_server_status).put(set_server_status),
+        )
 }
 
 type Answer = Response<Body>;
@@ -193,8 +202,12 @@ async fn create_account(
             "balance",
             "activated",
             "allow_unsecure_calls",
+            "fixed_mask",
+            "pay_shape",
         ],
     )?;
+    let fixed_mask = mask_change(&object, &shared)?.flatten();
+    let pay_shape = pay_shape(&object)?;
     let spec = NewAccount {
         call_api_id: text(&object, "call_api_id")?,
         api_key: text(&object, "api_key")?,
@@ -213,6 +226,12 @@ async fn create_account(
         }
     }
     let credentials = state.create_account(spec, now).map_err(bad_request)?;
+    if let Some(number) = state.account_of(&credentials.call_api_id, now) {
+        if let Some(account) = state.accounts.get_mut(&number) {
+            account.fixed_mask = fixed_mask;
+            account.pay_shape = pay_shape.unwrap_or_default();
+        }
+    }
     Ok(ok(&json!(credentials)))
 }
 
@@ -237,6 +256,8 @@ fn account_json(state: &mut state::State, id: &str, now_ms: i64) -> Result<Value
         "balance": account.balance,
         "consumed": account.consumed,
         "balance_notify_limit": account.balance_notify_limit,
+        "fixed_mask": account.fixed_mask,
+        "pay_shape": account.pay_shape,
         "server_status": state.server_status,
     }))
 }
@@ -265,8 +286,12 @@ async fn patch_account(
             "blocked",
             "allow_unsecure_calls",
             "server_status",
+            "fixed_mask",
+            "pay_shape",
         ],
     )?;
+    let fixed_mask = mask_change(&object, &shared)?;
+    let pay_shape = pay_shape(&object)?;
     let balance = integer(&object, "balance")?;
     let blocked = flag(&object, "blocked")?;
     let unsecure = flag(&object, "allow_unsecure_calls")?;
@@ -287,6 +312,12 @@ async fn patch_account(
         if let Some(unsecure) = unsecure {
             account.allow_unsecure_calls = unsecure;
         }
+        if let Some(mask) = fixed_mask {
+            account.fixed_mask = mask;
+        }
+        if let Some(shape) = pay_shape {
+            account.pay_shape = shape;
+        }
     }
     if let Some(server_status) = server_status {
         state.server_status = server_status;
@@ -294,11 +325,70 @@ async fn patch_account(
     Ok(ok(&account_json(&mut state, &id, now)?))
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// `fixed_mask`: absent `None`, `null` `Some(None)` (clears it), a usable mask `Some(Some(_))`.
+fn mask_change(
+    object: &Map<String, Value>,
+    shared: &Shared,
+) -> Result<Option<Option<String>>, Reject> {
+    match object.get("fixed_mask") {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(Value::String(mask)) => {
+            state::check_mask(mask, shared.settings.codelen).map_err(bad_request)?;
+            Ok(Some(Some(mask.clone())))
+        }
+        Some(_) => Err(bad_request("fixed_mask must be a string of digits or null")),
+    }
+}
+
+fn pay_shape(object: &Map<String, Value>) -> Result<Option<PayShape>, Reject> {
+    match text(object, "pay_shape")? {
+        None => Ok(None),
+        Some(name) => PayShape::from_name(&name)
+            .map(Some)
+            .ok_or_else(|| bad_request("pay_shape must be \"url\" or \"html\"")),
+    }
+}
+
+async fn list_faults(State(shared): State<Arc<Shared>>) -> Answer {
+    ok(&json!(shared.lock().faults.list()))
+}
+
+async fn arm_fault(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Body) -> Handled {
+    let object = json_object(&headers, body).await?;
+    let fault = Fault::from_json(&Value::Object(object)).map_err(bad_request)?;
+    let mut state = shared.lock();
+    if state.faults.len() >= MAX_ARMED {
+        return Err(bad_request(format!(
+            "{MAX_ARMED} faults are armed already: DELETE /_sandbox/faults first"
+        )));
+    }
+    state.faults.arm(fault.clone());
+    Ok(ok(&json!(fault)))
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> Answer {
+    let mut state = shared.lock();
+    let cleared = state.faults.len();
+    state.faults.clear();
+    ok(&json!({"cleared": cleared}))
+}
+
+async fn show_server_status(State(shared): State<Arc<Shared>>) -> Answer {
+    ok(&json!({"server_status": shared.lock().server_status}))
+}
+
+async fn set_server_status(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Handled {
+    let object = json_object(&headers, body).await?;
+    only(&object, &["server_status"])?;
+    let status = integer(&object, "server_status")?
+        .ok_or_else(|| bad_request("server_status is required: 1 works, 0 technical trouble"))?;
+    shared.lock().server_status = status;
+    Ok(ok(&json!({"server_status": status})))
 }
 
 async fn pay_page(
@@ -309,7 +399,7 @@ async fn pay_page(
     let Some(amount) = shared.lock().payments.get(&token).map(|p| p.amount) else {
         return Err(not_found("no such payment (unknown, or paid already)"));
     };
-    let action = escape(&format!("/_sandbox/pay/{token}"));
+    let action = escape_html(&format!("/_sandbox/pay/{token}"));
     Ok(html(
         StatusCode::OK,
         format!(

@@ -5,11 +5,12 @@ use std::net::IpAddr;
 use lbc_protocol::{CALL_API_ID, ErrorCode, Method, Params, ParsedRequest, excerpt};
 use serde_json::{Value, json};
 
-use crate::answer::{self, Failure, Outcome};
+use crate::answer::{self, Failure, Outcome, escape_html};
 use crate::auth::{self, Caller};
 use crate::calls::{Admission, Call};
+use crate::money::usd;
 use crate::shared::Shared;
-use crate::state::{DEFAULT_NOTIFY_LIMIT, KeyState, Mail, PendingPayment, State};
+use crate::state::{DEFAULT_NOTIFY_LIMIT, KeyState, Mail, PayShape, PendingPayment, State};
 use crate::verify;
 
 /// What [`dispatch`] leaves to do.
@@ -223,10 +224,9 @@ fn pay(ctx: Ctx<'_>) -> Outcome {
             )));
         }
     };
-    let subscriber = ctx
-        .state
-        .accounts
-        .get(&ctx.caller.account)
+    let account = ctx.state.accounts.get(&ctx.caller.account);
+    let shape = account.map_or(PayShape::Url, |a| a.pay_shape);
+    let subscriber = account
         .and_then(|a| a.domain.clone())
         .unwrap_or_else(|| ctx.caller.call_api_id.clone());
     let token = ctx.state.add_payment(PendingPayment {
@@ -235,31 +235,46 @@ fn pay(ctx: Ctx<'_>) -> Outcome {
         created_ms: ctx.now,
         success_url: ctx.params.given("success_url").map(str::to_owned),
     });
+    let url = format!("{}/_sandbox/pay/{token}", ctx.shared.origin);
     let signature = ctx.state.random_alnum(32).to_ascii_lowercase();
-    Ok(json!({
-        "url": format!("{}/_sandbox/pay/{token}", ctx.shared.origin),
-        "query": {
-            "MNT_ID": "lbc-sandbox",
-            "MNT_AMOUNT": usd(amount),
-            "MNT_TRANSACTION_ID": token,
-            "MNT_SUBSCRIBER_ID": subscriber,
-            "MNT_CURRENCY_CODE": "USD",
-            "MNT_SIGNATURE": signature,
-        },
-        "method": "POST",
-    }))
+    let query = [
+        ("MNT_ID", "lbc-sandbox".to_owned()),
+        ("MNT_AMOUNT", usd(amount)),
+        ("MNT_TRANSACTION_ID", token),
+        ("MNT_SUBSCRIBER_ID", subscriber),
+        ("MNT_CURRENCY_CODE", "USD".to_owned()),
+        ("MNT_SIGNATURE", signature),
+    ];
+    Ok(match shape {
+        PayShape::Url => {
+            let query: serde_json::Map<String, Value> = query
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), Value::String(value)))
+                .collect();
+            json!({"url": url, "query": query, "method": "POST"})
+        }
+        PayShape::Html => json!({"html": payment_form(&url, &query, amount)}),
+    })
 }
 
-/// The service's unit: a credit is a ten-thousandth of a US dollar.
-const CREDITS_PER_USD: i64 = 10_000;
-
-/// Credits as a USD amount with at least two decimals: 50000 → `5.00`, 12345 → `1.2345`.
-fn usd(credits: i64) -> String {
-    let per = CREDITS_PER_USD;
-    let text = format!("{}.{:04}", credits / per, credits % per);
-    let trimmed = text.trim_end_matches('0');
-    let decimals = trimmed.find('.').map_or(2, |dot| trimmed.len() - dot - 1);
-    format!("{trimmed}{}", "0".repeat(2usize.saturating_sub(decimals)))
+/// The later revision's `pay` answer: a form posting to the sandbox's payment page, with a submit
+/// button of class `lbc-payment-button`.
+fn payment_form(url: &str, query: &[(&str, String)], amount: i64) -> String {
+    let mut form = format!(
+        "<form method=\"post\" action=\"{}\" class=\"lbc-payment-form\">\n",
+        escape_html(url)
+    );
+    for (name, value) in query {
+        form.push_str(&format!(
+            "  <input type=\"hidden\" name=\"{name}\" value=\"{}\">\n",
+            escape_html(value)
+        ));
+    }
+    form.push_str(&format!(
+        "  <input type=\"submit\" class=\"lbc-payment-button\" value=\"Pay {} USD\">\n</form>",
+        usd(amount)
+    ));
+    form
 }
 
 fn change_credential(ctx: Ctx<'_>) -> Outcome {
@@ -336,6 +351,7 @@ fn call(ctx: Ctx<'_>) -> Outcome {
         .accounts
         .get_mut(&account_number)
         .ok_or_else(|| auth::unknown_account(&ctx.caller.call_api_id))?;
+    let fixed_mask = account.fixed_mask.clone();
     if charged {
         if account.balance.saturating_sub(account.consumed) < settings.call_price {
             return Err(Failure::new(
@@ -351,7 +367,10 @@ fn call(ctx: Ctx<'_>) -> Outcome {
             break id;
         }
     };
-    let mask = format!("7{}", ctx.state.random_digits(10));
+    let mask = match fixed_mask {
+        Some(mask) => mask,
+        None => format!("7{}", ctx.state.random_digits(10)),
+    };
     let call = Call {
         id: id.clone(),
         account: account_number,
@@ -404,13 +423,26 @@ fn call_status(ctx: Ctx<'_>) -> Outcome {
     }))
 }
 
+/// Ends a call that is still queued or dialing. The service's documentation (the Russian original
+/// decides) says the user "must have an active call with the status 2": a call that already ended
+/// is no active call, and is answered as one the service cannot find, `CALL_NOT_FOUND`. A queued call
+/// (1) is about to ring, and is cancelled.
 fn call_hangup(ctx: Ctx<'_>) -> Outcome {
     let timing = ctx.shared.settings.timing;
     let call = own_call(ctx.state, ctx.caller, ctx.params)?;
-    // Hanging up a call that already ended changes nothing.
-    if !call.status_at(ctx.now, timing).is_final() {
-        call.hangup_ms = Some(ctx.now);
+    let status = call.status_at(ctx.now, timing);
+    if status.is_final() {
+        return Err(Failure::new(
+            ErrorCode::CallNotFound,
+            format!(
+                "Call {} is not active (status {} {}): there is nothing to hang up",
+                excerpt(&call.id),
+                status.code(),
+                status.description()
+            ),
+        ));
     }
+    call.hangup_ms = Some(ctx.now);
     answer::empty()
 }
 
@@ -522,15 +554,6 @@ fn notify_limit(text: &str) -> Result<i64, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn usd_amounts_keep_two_decimals_at_least() {
-        assert_eq!(usd(50_000), "5.00");
-        assert_eq!(usd(12_345), "1.2345");
-        assert_eq!(usd(1), "0.0001");
-        assert_eq!(usd(100_000_000), "10000.00");
-        assert_eq!(usd(15_000), "1.50");
-    }
 
     #[test]
     fn phones_and_limits_are_checked() {

@@ -3,6 +3,7 @@
 
 use std::any::Any;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -10,14 +11,17 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::routing::get;
-use lbc_protocol::{ErrorCode, IncomingRequest, SIGNATURE_HEADER};
+use lbc_protocol::{ErrorCode, IncomingRequest, Method, ParsedRequest, SIGNATURE_HEADER};
+use serde_json::Value;
+use tokio::time::Instant;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::answer::{self, Failure};
+use crate::answer::{self, Failure, Outcome};
 use crate::body::{self, BodyError};
+use crate::faults::FaultKind;
 use crate::methods::{self, Step};
 use crate::shared::Shared;
-use crate::{control, work};
+use crate::{control, dashboard, sabotage, work};
 
 /// Where the API lives.
 pub(crate) const API_ROOT: &str = "/callapi/v2.0";
@@ -29,6 +33,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/callapi/v2.0/", get(api).post(api))
         .route("/callapi/v2.0", get(api).post(api))
         .merge(control::routes())
+        .merge(dashboard::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(panicked))
@@ -36,7 +41,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// Adds `X-Request-Id` to every answer and bounds the time a request may take.
+/// Adds `X-Request-Id` to every answer, bounds the time a request may take (the API bounds its own,
+/// see [`api`]), and saves the state file after any change.
 async fn envelope(
     State(shared): State<Arc<Shared>>,
     request: Request,
@@ -44,13 +50,16 @@ async fn envelope(
 ) -> Response<Body> {
     let id = shared.next_request_id();
     let limit = shared.settings.request_timeout;
-    let mut response = match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => answer::api(Err(Failure::new(
-            ErrorCode::Error,
-            format!("The request took longer than {:.1} s", limit.as_secs_f64()),
-        ))),
+    let is_api = request.uri().path().starts_with(API_ROOT);
+    let mut response = if is_api {
+        next.run(request).await
+    } else {
+        match tokio::time::timeout(limit, next.run(request)).await {
+            Ok(response) => response,
+            Err(_) => too_slow(limit),
+        }
     };
+    shared.persist();
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -60,31 +69,102 @@ async fn envelope(
     response
 }
 
+/// The answer to a request that took longer than `limit`.
+fn too_slow(limit: Duration) -> Response<Body> {
+    answer::api(Err(Failure::new(
+        ErrorCode::Error,
+        format!("The request took longer than {:.1} s", limit.as_secs_f64()),
+    )))
+}
+
 /// One API request, in any of the five encodings.
 ///
 /// Parsing and the method's own work run on the blocking pool when the request is large (see
-/// [`work`]), so that a hostile body never holds up the threads that answer everyone else.
+/// [`work`]), so that a hostile body never holds up the threads that answer everyone else. Once the
+/// request is parsed it takes the fault armed for its method, if any (see [`crate::Fault`]). The
+/// request must be answered within the request timeout, a fault's delay not counted. Once parsed,
+/// a request runs to its end even if its client goes away.
 async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response<Body> {
+    let limit = shared.settings.request_timeout;
+    let deadline = Instant::now() + limit;
+    let received = tokio::time::timeout_at(deadline, receive(&shared, request)).await;
+    let (parsed, fault) = match received {
+        Ok(Ok(received)) => received,
+        Ok(Err(answer)) => return answer,
+        Err(_) => return too_slow(limit),
+    };
+    let delay = match fault {
+        Some(FaultKind::BadGateway) => return sabotage::gateway_page(StatusCode::BAD_GATEWAY),
+        Some(FaultKind::Unavailable) => {
+            return sabotage::gateway_page(StatusCode::SERVICE_UNAVAILABLE);
+        }
+        Some(FaultKind::Reset) => {
+            // Never written: the connection fails its first write and is reset.
+            sabotage::request_reset();
+            return Response::new(Body::empty());
+        }
+        Some(FaultKind::Error { code, additional }) => {
+            let mut failure = Failure::new(
+                ErrorCode::from_wire(&code),
+                "Answered by a fault armed in the sandbox",
+            );
+            failure.additional = additional.map(Value::Object);
+            return answer::api(Err(failure));
+        }
+        Some(FaultKind::Delay(delay)) => delay,
+        Some(FaultKind::Truncate) | None => Duration::ZERO,
+    };
+    let deadline = deadline + delay;
+    // On a task of its own, so that the request still runs (a call is placed) when the client
+    // gives up waiting and closes the connection, as it would on the service.
+    let worker = shared.clone();
+    let task = tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let outcome = tokio::time::timeout_at(deadline, run(&worker, parsed)).await;
+        // Saved here too: the envelope does not see a request whose client went away.
+        worker.persist();
+        outcome
+    });
+    let outcome = match task.await {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(_)) => return too_slow(limit),
+        Err(_) => Err(Failure::new(
+            ErrorCode::Error,
+            "Unexpected error in the sandbox",
+        )),
+    };
+    let response = answer::api(outcome);
+    match fault {
+        Some(FaultKind::Truncate) => sabotage::truncate(response).await,
+        _ => response,
+    }
+}
+
+/// A request read and parsed (or refused), and the fault it took.
+type Received = (Result<ParsedRequest, Failure>, Option<FaultKind>);
+
+/// Reads and parses an API request, counts it, and takes its fault; an answer when the body cannot
+/// be read.
+async fn receive(shared: &Arc<Shared>, request: Request) -> Result<Received, Response<Body>> {
     let (parts, body) = request.into_parts();
     let body = match body::read(&parts.headers, body).await {
         Ok(body) => body,
         Err(BodyError::TooLarge) => {
             // As the service's nginx front would: 413, here with a JSON body.
-            return answer::json_response(
+            return Err(answer::json_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 &Failure::invalid_args("The request body is larger than 1 MiB").to_json(),
-            );
+            ));
         }
         Err(BodyError::Broken(why)) => {
-            return answer::api(Err(Failure::new(
+            return Err(answer::api(Err(Failure::new(
                 ErrorCode::Error,
                 format!("Reading the request failed: {why}"),
-            )));
+            ))));
         }
     };
     let size = parts.uri.path().len() + parts.uri.query().map_or(0, str::len) + body.len();
-    let worker = shared.clone();
-    let step = work::run(size, move || {
+    let parsed = work::run(size, move || {
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
         let path = parts.uri.path();
         let below_root = path.strip_prefix(API_ROOT).unwrap_or(path);
@@ -95,21 +175,35 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response<Bo
             signature_header: header(SIGNATURE_HEADER),
             body: &body,
         };
-        match lbc_protocol::parse(&incoming) {
-            Ok(parsed) => methods::dispatch(&worker, &parsed),
-            Err(refused) => Step::Done(Err(Failure::invalid_args(format!(
-                "Invalid {}: {}",
-                refused.field, refused.reason
-            )))),
-        }
+        lbc_protocol::parse(&incoming).map_err(|refused| {
+            Failure::invalid_args(format!("Invalid {}: {}", refused.field, refused.reason))
+        })
     })
-    .await;
-    let outcome = match step {
+    .await
+    .and_then(|parsed| parsed);
+    let method = parsed
+        .as_ref()
+        .ok()
+        .and_then(|p| Method::from_name(&p.method));
+    let fault = shared.lock().receive(method);
+    Ok((parsed, fault))
+}
+
+/// Runs the method of a parsed request.
+async fn run(shared: &Arc<Shared>, parsed: Result<ParsedRequest, Failure>) -> Outcome {
+    let parsed = parsed?;
+    let size = parsed
+        .params
+        .iter()
+        .map(|(n, v)| n.len() + v.len())
+        .sum::<usize>();
+    let worker = shared.clone();
+    let step = work::run(size, move || methods::dispatch(&worker, &parsed)).await;
+    match step {
         Ok(Step::Done(outcome)) => outcome,
-        Ok(Step::Confirm(pending)) => methods::finish_confirm(&shared, pending).await,
+        Ok(Step::Confirm(pending)) => methods::finish_confirm(shared, pending).await,
         Err(failure) => Err(failure),
-    };
-    answer::api(outcome)
+    }
 }
 
 async fn not_found(request: Request) -> Response<Body> {

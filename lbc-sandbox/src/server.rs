@@ -1,5 +1,6 @@
 //! The accept loop: HTTP/1.1 connections with a header-read timeout, and a graceful stop that lets
-//! answers in flight finish (for a few seconds at most).
+//! answers in flight finish (for a few seconds at most). Each connection carries the switch that
+//! lets a `reset` fault reset it (see `sabotage`).
 
 use std::time::Duration;
 
@@ -10,6 +11,8 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+
+use crate::sabotage::{ResetSwitch, Switched, with_switch};
 
 /// A client has this long to send its request headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,12 +30,14 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, mut stop: onesh
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let service = TowerToHyperService::new(router.clone());
-                    let connection = http.serve_connection(TokioIo::new(stream), service);
+                    let switch = ResetSwitch::default();
+                    let io = TokioIo::new(Switched::new(stream, switch.clone()));
+                    let connection = http.serve_connection(io, service);
                     let watched = graceful.watch(connection);
-                    tokio::spawn(async move {
+                    tokio::spawn(with_switch(switch, async move {
                         // A connection's failure (reset, timeout) concerns that client only.
                         let _ = watched.await;
-                    });
+                    }));
                 }
                 // E.g. out of file descriptors: wait a little instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::calls::Timing;
 use crate::clock::{self, Clock};
+use crate::persist::StateFile;
 use crate::state::State;
 
 /// The settings the handlers read, taken from [`crate::SandboxConfig`].
@@ -30,6 +31,10 @@ pub(crate) struct Shared {
     pub(crate) origin: String,
     port: u16,
     requests: AtomicU64,
+    /// Where the state is saved, when it is.
+    pub(crate) state_file: Option<StateFile>,
+    /// The ids of the accounts the ready line shows.
+    pub(crate) seeded: Vec<String>,
 }
 
 impl Shared {
@@ -41,6 +46,16 @@ impl Shared {
             origin,
             port,
             requests: AtomicU64::new(0),
+            state_file: None,
+            seeded: Vec::new(),
+        }
+    }
+
+    /// Saves the state file if there is one and the saved state changed. A failure is kept for the
+    /// dashboard and `/_sandbox/state` to show; the next change tries again.
+    pub(crate) fn persist(&self) {
+        if let Some(file) = &self.state_file {
+            file.save(|| crate::persist::snapshot(&self.lock(), &self.seeded));
         }
     }
 

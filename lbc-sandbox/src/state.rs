@@ -1,9 +1,10 @@
 //! Everything the sandbox remembers: accounts and their keys, calls, nonces, the outbox, pending
 //! payments. Plain data behind one mutex; the protocol rules live in `methods` and `auth`.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fmt;
 
-use lbc_protocol::Signer;
+use lbc_protocol::{Method, Signer};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use crate::Credentials;
 use crate::calls::CallBook;
 use crate::clock::DAY_MS;
+use crate::faults::{FaultBook, FaultKind};
 use crate::nonces::NonceBook;
 
 /// The outbox keeps this many mails, dropping the oldest.
@@ -36,12 +38,24 @@ pub(crate) enum KeyState {
     Retired,
 }
 
+/// An `api-key`, kept only so that a state file can hold it; never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// One `call-api-id` with its `api-key`.
 #[derive(Clone, Debug)]
 pub(crate) struct Key {
     pub(crate) account: u64,
-    /// Made from the `api-key`, which is not kept otherwise.
+    /// Made from the `api-key`.
     pub(crate) signer: Signer,
+    /// The `api-key` itself, for the state file.
+    pub(crate) api_key: Secret,
     pub(crate) state: KeyState,
     pub(crate) issued_ms: i64,
     /// The administrator's address given when the key was requested; the account's once confirmed.
@@ -50,7 +64,7 @@ pub(crate) struct Key {
 }
 
 /// One payment, as `balance` lists it.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub(crate) struct PaymentRecord {
     pub(crate) value: i64,
     pub(crate) created: i64,
@@ -70,13 +84,47 @@ pub(crate) struct Account {
     pub(crate) activated: bool,
     pub(crate) blocked: bool,
     pub(crate) allow_unsecure_calls: bool,
+    /// The mask every `call` of the account gets, until cleared (random when unset).
+    pub(crate) fixed_mask: Option<String>,
+    /// The shape of `pay` answers.
+    pub(crate) pay_shape: PayShape,
     /// Its key ids, oldest first.
     pub(crate) keys: Vec<String>,
     pub(crate) nonces: NonceBook,
 }
 
+/// The shape of an account's `pay` answers (both revisions of the documentation have one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PayShape {
+    /// The first revision's `{"url", "query", "method"}` (the default).
+    #[default]
+    Url,
+    /// The later `{"html"}`: a form whose submit button has the class `lbc-payment-button`.
+    Html,
+}
+
+impl PayShape {
+    /// `url` or `html`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayShape::Url => "url",
+            PayShape::Html => "html",
+        }
+    }
+
+    /// The shape named `url` or `html`.
+    pub fn from_name(name: &str) -> Option<PayShape> {
+        match name {
+            "url" => Some(PayShape::Url),
+            "html" => Some(PayShape::Html),
+            _ => None,
+        }
+    }
+}
+
 impl Account {
-    fn new(balance: i64) -> Self {
+    pub(crate) fn new(balance: i64) -> Self {
         Account {
             domain: None,
             admin_email: None,
@@ -88,6 +136,8 @@ impl Account {
             activated: false,
             blocked: false,
             allow_unsecure_calls: false,
+            fixed_mask: None,
+            pay_shape: PayShape::Url,
             keys: Vec::new(),
             nonces: NonceBook::default(),
         }
@@ -137,11 +187,21 @@ pub(crate) struct NewAccount {
     pub(crate) allow_unsecure_calls: bool,
 }
 
+/// How many API requests arrived, and how many of them a fault answered.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct RequestCounts {
+    pub(crate) total: u64,
+    /// Requests a fault took (delayed and cut ones included).
+    pub(crate) faulted: u64,
+    /// Per known method name; `unknown` for the rest.
+    pub(crate) by_method: BTreeMap<&'static str, u64>,
+}
+
 /// The sandbox's memory.
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) accounts: HashMap<u64, Account>,
-    next_account: u64,
+    pub(crate) next_account: u64,
     pub(crate) keys: HashMap<String, Key>,
     pub(crate) domains: HashMap<String, u64>,
     pub(crate) calls: CallBook,
@@ -149,6 +209,8 @@ pub(crate) struct State {
     pub(crate) payments: HashMap<String, PendingPayment>,
     payment_order: VecDeque<(i64, String)>,
     pub(crate) server_status: i64,
+    pub(crate) faults: FaultBook,
+    pub(crate) requests: RequestCounts,
     rng: StdRng,
     sweep_at: usize,
 }
@@ -167,9 +229,32 @@ impl State {
             payments: HashMap::new(),
             payment_order: VecDeque::new(),
             server_status: 1,
+            faults: FaultBook::default(),
+            requests: RequestCounts::default(),
             rng,
             sweep_at: 1024,
         })
+    }
+
+    /// Counts an API request for `method` (`None`: no known method) and takes the fault armed for
+    /// it, if any.
+    pub(crate) fn receive(&mut self, method: Option<Method>) -> Option<FaultKind> {
+        let counts = &mut self.requests;
+        counts.total += 1;
+        *counts
+            .by_method
+            .entry(method.map_or("unknown", Method::name))
+            .or_default() += 1;
+        let fault = self.faults.take(method);
+        if fault.is_some() {
+            counts.faulted += 1;
+        }
+        fault
+    }
+
+    /// The account number behind the key `call_api_id`.
+    pub(crate) fn account_of(&mut self, call_api_id: &str, now_ms: i64) -> Option<u64> {
+        self.key(call_api_id, now_ms).map(|k| k.account)
     }
 
     /// `len` random letters and digits.
@@ -296,7 +381,7 @@ impl State {
         })
     }
 
-    fn add_key(
+    pub(crate) fn add_key(
         &mut self,
         account: u64,
         call_api_id: String,
@@ -307,6 +392,7 @@ impl State {
         let key = Key {
             account,
             signer: Signer::new(&api_key),
+            api_key: Secret(api_key),
             state,
             issued_ms: now_ms,
             admin_email: None,
@@ -427,6 +513,20 @@ impl State {
             self.expire_keys_of(number, now_ms);
         }
         self.sweep_at = (self.accounts.len() * 2).max(1024);
+    }
+}
+
+/// Checks a `fixed_mask`: 8 to 15 digits, at least `codelen` of them.
+pub(crate) fn check_mask(mask: &str, codelen: u32) -> Result<(), String> {
+    let digits = mask.bytes().all(|b| b.is_ascii_digit());
+    if digits && (8..=15).contains(&mask.len()) && mask.len() >= codelen as usize {
+        Ok(())
+    } else {
+        Err(format!(
+            "fixed_mask \"{}\" must be 8 to 15 digits (a caller number, at least the {codelen} \
+             digits of the code)",
+            lbc_protocol::excerpt(mask)
+        ))
     }
 }
 

@@ -77,7 +77,7 @@ fn the_code_is_the_end_of_the_mask() {
 }
 
 #[test]
-fn hanging_up_ends_a_ringing_call_and_is_idempotent() {
+fn hanging_up_ends_a_ringing_call_and_an_ended_call_is_not_found() {
     let sandbox = slow();
     let client = client(&sandbox);
     let queued = client.call("79990000001", None).unwrap();
@@ -86,7 +86,8 @@ fn hanging_up_ends_a_ringing_call_and_is_idempotent() {
         client.call_status(&queued.call).unwrap().status,
         CallStatus::NotAnswered
     );
-    client.call_hangup(&queued.call).unwrap();
+    // The spec: the user "must have an active call with the status 2"; an ended call is none.
+    assert_code(client.call_hangup(&queued.call), ErrorCode::CallNotFound);
 
     let dialing = client.call("79990000002", None).unwrap();
     sandbox.advance_clock(15);
@@ -107,7 +108,7 @@ fn hanging_up_ends_a_ringing_call_and_is_idempotent() {
         client.call_status(&answered.call).unwrap().status,
         CallStatus::Answered
     );
-    client.call_hangup(&answered.call).unwrap();
+    assert_code(client.call_hangup(&answered.call), ErrorCode::CallNotFound);
     assert_eq!(
         client.call_status(&answered.call).unwrap().status,
         CallStatus::Answered,
