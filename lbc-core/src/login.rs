@@ -364,8 +364,15 @@ impl LoginCall {
     }
 
     /// Ends the call if it is still ringing (`call-hangup`), e.g. once the digits were accepted.
+    ///
+    /// A call that already ended is fine: the service answers `CALL_NOT_FOUND` for a call that is
+    /// not ringing any more (it hangs up only "an active call with the status 2"), and since this
+    /// login's call id came from the service, that answer means there is nothing left to end.
     pub fn hangup(&self, client: &Client) -> Result<(), Error> {
-        client.call_hangup(&self.state.call)
+        match client.call_hangup(&self.state.call) {
+            Err(error) if error.code() == Some(&crate::ErrorCode::CallNotFound) => Ok(()),
+            other => other,
+        }
     }
 
     /// The state as JSON, for a server-side session. It holds the code.
