@@ -115,7 +115,12 @@ fn a_server_that_never_answers_times_out_within_one_budget() {
 
     // By default the timeout is also the deadline of the whole operation: no retry fits in it.
     let started = Instant::now();
-    let err = builder.clone().build().unwrap().call_status("c1").unwrap_err();
+    let err = builder
+        .clone()
+        .build()
+        .unwrap()
+        .call_status("c1")
+        .unwrap_err();
     let took = started.elapsed();
     assert!(
         matches!(
@@ -443,4 +448,24 @@ fn the_escape_hatch_signs_unknown_methods_in_the_given_order() {
         ],
     );
     assert_eq!(parsed.signature.as_deref(), Some(expected.as_str()));
+}
+
+#[test]
+fn hanging_up_a_login_whose_call_ended_is_not_an_error() {
+    let server = FakeServer::start(|n| match n {
+        0 => Reply::json(CALL_STARTED),
+        1 => Reply::json(r#"{"clazz":"PROCESS","error":"CALL_NOT_FOUND","reason":"not active"}"#),
+        _ => Reply::json(r#"{"clazz":"GENERIC","error":"INVALID_ARGS","reason":"bad"}"#),
+    });
+    let client = client(&server);
+    let login = client.start_login("+7 925 688-06-36", None).unwrap();
+    login
+        .hangup(&client)
+        .expect("an ended call is nothing to hang up");
+    let err = login.hangup(&client).unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some(&ErrorCode::InvalidArgs),
+        "other errors stay errors"
+    );
 }
