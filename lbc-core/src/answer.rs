@@ -12,9 +12,7 @@ use serde_json::Value;
 use crate::Error;
 
 /// An amount of money in credits: 1 USD = 10 000 credits.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Credits(pub i64);
 

@@ -359,7 +359,10 @@ fn check_header_value(field: &str, value: &str) -> Result<(), Error> {
     if value.len() > 1024 {
         return Err(Error::invalid_input(field, "is longer than 1024 bytes"));
     }
-    if let Some(bad) = value.chars().find(|&c| !(c == ' ' || c == '\t' || c.is_ascii_graphic())) {
+    if let Some(bad) = value
+        .chars()
+        .find(|&c| !(c == ' ' || c == '\t' || c.is_ascii_graphic()))
+    {
         return Err(Error::invalid_input(
             field,
             format!(
@@ -532,7 +535,11 @@ impl Client {
     }
 
     /// Sends `method` with `params` (plus configured id and signature) and reads a typed answer.
-    pub(crate) fn execute<T: FromAnswer>(&self, method: Method, params: Params) -> Result<T, Error> {
+    pub(crate) fn execute<T: FromAnswer>(
+        &self,
+        method: Method,
+        params: Params,
+    ) -> Result<T, Error> {
         self.execute_by(method, params, Instant::now() + self.inner.deadline)
     }
 
@@ -728,7 +735,15 @@ mod tests {
     fn base_urls_are_normalised_and_checked() {
         assert_eq!(normalise_base_url("http://h/x").unwrap(), "http://h/x/");
         assert_eq!(normalise_base_url("https://h/x/").unwrap(), "https://h/x/");
-        for bad in ["ftp://h/", "h/x", "http://h/?a=1", "", "http://h/a b", "http://h/\r\nX: y", "http:///x"] {
+        for bad in [
+            "ftp://h/",
+            "h/x",
+            "http://h/?a=1",
+            "",
+            "http://h/a b",
+            "http://h/\r\nX: y",
+            "http:///x",
+        ] {
             assert!(normalise_base_url(bad).is_err(), "{bad}");
         }
     }

@@ -385,9 +385,8 @@ impl LoginCall {
     /// mask that is not digits, a `codelen` that does not fit it, more attempts than allowed), is an
     /// [`Error::InvalidInput`] on `login_state`.
     pub fn from_json(json: &str) -> Result<LoginCall, Error> {
-        let state: State = serde_json::from_str(json).map_err(|e| {
-            Error::invalid_input("login_state", format!("not a saved login: {e}"))
-        })?;
+        let state: State = serde_json::from_str(json)
+            .map_err(|e| Error::invalid_input("login_state", format!("not a saved login: {e}")))?;
         LoginCall::restore(state)
     }
 
@@ -508,7 +507,10 @@ mod tests {
             tamper("codelen", 40.into()),
             tamper("attempts", 99.into()),
             tamper("call", "".into()),
-            tamper("policy", serde_json::json!({"max_attempts": 0, "ttl_secs": 300})),
+            tamper(
+                "policy",
+                serde_json::json!({"max_attempts": 0, "ttl_secs": 300}),
+            ),
             "{}".into(),
             "[]".into(),
         ] {

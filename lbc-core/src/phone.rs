@@ -79,12 +79,8 @@ const MAX_INPUT_CHARS: usize = 64;
 /// # Ok::<(), lbc_core::Error>(())
 /// ```
 pub fn normalize(input: &str, region: Region) -> Result<String, Error> {
-    let refuse = |why: &str| {
-        Error::invalid_input(
-            "msisdn",
-            format!("`{}` {why}", excerpt(input.trim())),
-        )
-    };
+    let refuse =
+        |why: &str| Error::invalid_input("msisdn", format!("`{}` {why}", excerpt(input.trim())));
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(Error::invalid_input("msisdn", "is empty"));

@@ -304,7 +304,10 @@ fn check(fault: Fault, expect: Expect) {
         result.as_ref().map_err(Error::kind).map(|_| "ok"),
         attempts.len()
     );
-    assert!(took <= DEADLINE + SLACK, "{fault:?}: call-status took {took:?}");
+    assert!(
+        took <= DEADLINE + SLACK,
+        "{fault:?}: call-status took {took:?}"
+    );
     match (&result, expect.kind) {
         (Ok(state), _) => assert!(state.is_final(), "{fault:?}"),
         (Err(e), Some(kind)) if matches!(fault, Fault::Status503Then200) => {
