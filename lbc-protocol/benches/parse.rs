@@ -19,13 +19,20 @@ fn shapes() -> Vec<(&'static str, Option<String>, Vec<u8>)> {
             .trim_end_matches(',')
     );
     let boundary = format!("{}b", "a".repeat(199));
-    let near_miss = format!("--{boundary}\r\n{}", format!("--{}\r\n", "a".repeat(199)).repeat(MIB / 203));
+    let near_miss = format!(
+        "--{boundary}\r\n{}",
+        format!("--{}\r\n", "a".repeat(199)).repeat(MIB / 203)
+    );
     let nested = format!("params={}{}", "%5B".repeat(MIB / 6), "%5D".repeat(MIB / 6));
     let escapes = format!("v={}", "%41".repeat(MIB / 3));
     let ampersands = "&".repeat(MIB);
     vec![
         ("form, 1 name per 6 bytes", None, names.into_bytes()),
-        ("JSON body, 1 key per 9 bytes", Some("application/json".into()), json_keys.into_bytes()),
+        (
+            "JSON body, 1 key per 9 bytes",
+            Some("application/json".into()),
+            json_keys.into_bytes(),
+        ),
         (
             "multipart, near-matching boundaries",
             Some(format!("multipart/form-data; boundary={boundary}")),
@@ -55,7 +62,10 @@ impl<I: Iterator<Item = String>> TakeWhileLen for I {
 }
 
 fn main() {
-    println!("{:<40} {:>10} {:>12}  outcome", "1 MiB request", "bytes", "parse ms");
+    println!(
+        "{:<40} {:>10} {:>12}  outcome",
+        "1 MiB request", "bytes", "parse ms"
+    );
     for (name, content_type, body) in shapes() {
         let mut best = Duration::MAX;
         let mut outcome = String::new();

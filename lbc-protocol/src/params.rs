@@ -299,9 +299,15 @@ mod tests {
         assert_eq!(dup.iter().collect::<Vec<_>>(), vec![("a", "3"), ("b", "2")]);
         let many: String = format!(
             "{{{}}}",
-            (0..300).map(|i| format!("\"n{i}\":1")).collect::<Vec<_>>().join(",")
+            (0..300)
+                .map(|i| format!("\"n{i}\":1"))
+                .collect::<Vec<_>>()
+                .join(",")
         );
-        assert_eq!(Params::from_json(&many, "params").unwrap_err().field, "params");
+        assert_eq!(
+            Params::from_json(&many, "params").unwrap_err().field,
+            "params"
+        );
         for bad in ["[1]", "{\"a\":[1]}", "{", "\"s\"", "{} x", "null", "1.5"] {
             let err = Params::from_json(bad, "params").unwrap_err();
             assert_eq!(err.field.split('.').next(), Some("params"), "{bad}");

@@ -471,8 +471,7 @@ fn parse_query(
         let (name, value) = decode_pair(piece);
         let raw_value = piece.split_once('=').map_or("", |(_, v)| v);
         if let Some((prev_name, prev_value, raw_url)) = &mut pending {
-            let glue = *raw_url
-                && method.is_some_and(|m| !m.accepts(&name) && name != PARAMS_JSON);
+            let glue = *raw_url && method.is_some_and(|m| !m.accepts(&name) && name != PARAMS_JSON);
             if glue {
                 prev_value.push('&');
                 prev_value.push_str(&name);
@@ -569,10 +568,7 @@ fn parse_part(part: &[u8]) -> Result<(String, String), ProtocolError> {
         None => match memchr::memmem::find(part, b"\n\n") {
             Some(i) => (&part[..i], &part[i + 2..]),
             None => {
-                return Err(ProtocolError::new(
-                    "body",
-                    "multipart part without headers",
-                ));
+                return Err(ProtocolError::new("body", "multipart part without headers"));
             }
         },
     };
@@ -791,8 +787,14 @@ mod tests {
     fn names_no_encoding_can_carry_are_refused() {
         for name in ["", "a\"b", "a\\b", "a\nb", "a\0b", "signature", "params"] {
             let params = Params::new().with(name, "v");
-            let err = build("x", &params, None, Encoding::MULTIPART, SignaturePlacement::Param)
-                .unwrap_err();
+            let err = build(
+                "x",
+                &params,
+                None,
+                Encoding::MULTIPART,
+                SignaturePlacement::Param,
+            )
+            .unwrap_err();
             assert!(err.field.starts_with("params"), "{name:?}: {err}");
         }
     }
@@ -805,8 +807,14 @@ mod tests {
             .with("domain", "example.com")
             .with("verify_url", "http://example.com/v?a=1")
             .with("extra", "2");
-        let req = build("register", &params, None, Encoding::QUERY, SignaturePlacement::Param)
-            .unwrap();
+        let req = build(
+            "register",
+            &params,
+            None,
+            Encoding::QUERY,
+            SignaturePlacement::Param,
+        )
+        .unwrap();
         assert_eq!(incoming(&req).params, params);
     }
 
@@ -824,7 +832,10 @@ mod tests {
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
         let json: String = format!(
             "{{{}}}",
-            (0..100_000).map(|i| format!("\"n{i}\":1")).collect::<Vec<_>>().join(",")
+            (0..100_000)
+                .map(|i| format!("\"n{i}\":1"))
+                .collect::<Vec<_>>()
+                .join(",")
         );
         let query = format!("params={}", utf8_percent_encode(&json, SEGMENT));
         let err = parse(&IncomingRequest {

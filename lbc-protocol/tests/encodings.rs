@@ -1,7 +1,7 @@
 //! Every encoding, built then parsed back, with the values that break naive encoders.
 
-use lbc_protocol::{IncomingRequest, SignaturePlacement, build, parse};
 use lbc_protocol::{Encoding, Method, Params, Signer};
+use lbc_protocol::{IncomingRequest, SignaturePlacement, build, parse};
 
 const AWKWARD: [&str; 9] = [
     "Привет, мир",
