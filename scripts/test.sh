@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the project: formatting, lints, the Rust workspace, and the C ABI (header check,
-# C tests and examples against the installed library, under valgrind).
+# Runs every test of the project: formatting, lints, the Rust workspace, the C ABI (header check,
+# C and C++ tests and examples against the installed library, under valgrind), and a short run of
+# every fuzz target.
 # Installs what it needs first, so it works on a fresh Debian machine. `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +29,25 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc (broken links are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
+step "lbc-sandbox links no HTTP client"
+if cargo tree -p lbc-sandbox --locked --prefix none | grep -E '^(ureq|rustls|ring) '; then
+  echo "lbc-sandbox depends on an HTTP client stack" >&2
+  exit 1
+fi
+
 step "cargo test (workspace)"
 cargo test --workspace --locked
 
 step "C ABI: header check, C tests and examples under valgrind, PHP FFI"
 make test-c
+
+step "sandbox dashboard in a real browser (chromium headless)"
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+LBC_SCREENSHOT="$(mktemp -d)/sandbox-dashboard.png" tests/browser/dashboard.sh
+
+step "fuzz targets, a short run each (skipped without a nightly toolchain)"
+scripts/fuzz.sh "${LBC_FUZZ_SECONDS:-15}"
