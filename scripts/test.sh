@@ -23,6 +23,9 @@ fi
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "cargo fmt --check (fuzz/, outside the workspace)"
+(cd fuzz && cargo fmt -- --check)
+
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

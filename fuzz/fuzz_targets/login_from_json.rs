@@ -30,7 +30,10 @@ fuzz_target!(|text: &str| {
     // state.
     let state: serde_json::Value = serde_json::from_str(&saved).expect("to_json gives JSON");
     let mask = state["mask"].as_str().expect("a saved login has a mask");
-    assert!(mask.starts_with(prompt), "{prompt:?} is not a prefix of the mask");
+    assert!(
+        mask.starts_with(prompt),
+        "{prompt:?} is not a prefix of the mask"
+    );
     let code = &mask[prompt.len()..];
     assert_eq!(code.len(), codelen, "{saved}");
 

@@ -188,6 +188,9 @@ pub fn build(
     placement: SignaturePlacement,
 ) -> Result<WireRequest, ProtocolError> {
     check_method_name(method)?;
+    // An empty signature is no signature, as everywhere else: `signature/` would end a REST path
+    // with a name that has no value.
+    let signature = signature.filter(|s| !s.is_empty());
     let mut pairs: Vec<(String, String)> = Vec::with_capacity(params.len() + 1);
     for (name, value) in params.non_empty() {
         check_param_name(name)?;
@@ -780,6 +783,22 @@ mod tests {
         for encoding in Encoding::ALL {
             let req = build("x", &params, None, encoding, SignaturePlacement::Param).unwrap();
             assert_eq!(incoming(&req).params, params, "{encoding}");
+        }
+    }
+
+    #[test]
+    fn an_empty_signature_is_no_signature() {
+        // Found by the request_round_trip fuzz target: REST built `balance/signature/`.
+        for encoding in Encoding::ALL {
+            let req = build(
+                "balance",
+                &Params::new(),
+                Some(""),
+                encoding,
+                SignaturePlacement::Param,
+            )
+            .unwrap();
+            assert_eq!(incoming(&req).signature, None, "{encoding}");
         }
     }
 
