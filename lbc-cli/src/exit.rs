@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use lbc_core::{Error, ErrorKind, TransportKind};
+use lbc_core::{Error, ErrorCode, ErrorKind, TransportKind};
 use lbc_protocol::ProtocolError;
 use serde_json::{Value, json};
 
@@ -12,15 +12,26 @@ use crate::sanitize;
 /// The exit-code table shown at the end of `lbc --help`.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success (for `demo`: the user logged in)
-  1  the service answered with an API error (its code and reason are printed on stderr)
-  2  bad input or usage: refused before anything was sent (clap's own usage errors too)
-  3  no usable answer: transport failure, timeout, HTTP error status, undecodable answer,
-     or a local I/O failure (e.g. the sandbox could not listen)
-  4  `demo` only: the login did not succeed (wrong code too often, code expired, call failed)
+  0    success (for `demo`: the user logged in)
+  1    the service answered with an API error (its code and reason are printed on stderr)
+  2    bad input or usage: refused before anything was sent (clap's own usage errors too)
+  3    no usable answer: transport failure, timeout, HTTP error status, undecodable answer,
+       or a local I/O failure (e.g. the sandbox could not listen)
+  4    `demo` only: the login did not succeed (wrong code too often, code expired, call failed)
+  130  `demo` only: interrupted (Ctrl-C or SIGTERM); a call still ringing was hung up
 
-Environment: LBC_BASE_URL, LBC_CALL_API_ID, LBC_API_KEY, LBC_REGION stand in for the flags of the
-same name.";
+Environment: LBC_PROFILE, LBC_BASE_URL, LBC_CALL_API_ID, LBC_API_KEY, LBC_PROXY, LBC_REGION stand in
+for the flags of the same name and override the profile; profiles are kept in
+$XDG_CONFIG_HOME/loginbycall/profiles.json (or ~/.config/loginbycall/profiles.json).";
+
+/// The hint after `INVALID_SIGNATURE`.
+pub const INVALID_SIGNATURE_HINT: &str = "`lbc sign --canonical METHOD name=value...` prints the \
+    exact string lbc signs for a method's parameters: compare it with the one your code signs (and \
+    check that the key is this call-api-id's)";
+
+/// The hint after `NO_SIGNATURE`.
+pub const NO_SIGNATURE_HINT: &str = "this account is not allowed unsigned calls: give its api-key \
+    (LBC_API_KEY, --api-key or `lbc login`) and leave out --unsigned";
 
 /// The warning printed when a `call` failed in a way that does not prove it was not placed.
 pub const MAY_HAVE_BEEN_PLACED: &str = "the call may have been placed and charged: check \
@@ -40,6 +51,8 @@ pub enum Exit {
     Transport = 3,
     /// 4: the demo login did not succeed.
     LoginFailed = 4,
+    /// 130: the demo was interrupted by a signal.
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -62,6 +75,8 @@ pub enum Failure {
     Io(String, std::io::Error),
     /// The demo's login did not succeed.
     LoginFailed(String),
+    /// The demo was interrupted (Ctrl-C, SIGTERM); what was done about it.
+    Interrupted(String),
 }
 
 impl From<Error> for Failure {
@@ -108,6 +123,7 @@ impl Failure {
             Failure::Usage(_) => Exit::Usage,
             Failure::Io(..) => Exit::Transport,
             Failure::LoginFailed(_) => Exit::LoginFailed,
+            Failure::Interrupted(_) => Exit::Interrupted,
         }
     }
 
@@ -142,6 +158,7 @@ impl Failure {
             Failure::Usage(message) => format!("lbc: {message}"),
             Failure::Io(what, error) => format!("lbc: {what}: {error}"),
             Failure::LoginFailed(message) => format!("lbc: login failed: {message}"),
+            Failure::Interrupted(message) => format!("lbc: interrupted: {message}"),
         }
     }
 
@@ -161,6 +178,9 @@ impl Failure {
             error["field"] = json!(sdk.field());
             error["transport_kind"] = json!(sdk.transport_kind().map(TransportKind::as_str));
             error["may_have_been_placed"] = json!(sdk.may_have_been_placed());
+            if let Some(hint) = hint(sdk) {
+                error["hint"] = json!(hint);
+            }
         }
         if let Some(warning) = self.warning() {
             error["warning"] = json!(warning);
@@ -175,6 +195,7 @@ impl Failure {
             Failure::Usage(_) => "usage",
             Failure::Io(..) => "io",
             Failure::LoginFailed(_) => "login_failed",
+            Failure::Interrupted(_) => "interrupted",
         }
     }
 }
@@ -202,10 +223,22 @@ fn sdk_text(error: &Error) -> String {
     if let Some(delay) = error.delay() {
         text.push_str(&format!("\n  retry in: {:.1} s", delay.as_secs_f64()));
     }
+    if let Some(hint) = hint(error) {
+        text.push_str(&format!("\n  hint: {hint}"));
+    }
     if let Some(id) = error.request_id() {
         text.push_str(&format!("\n  request id: {}", sanitize::line(id)));
     }
     text
+}
+
+/// What to try next, for the errors a user of `lbc` can do something about.
+fn hint(error: &Error) -> Option<&'static str> {
+    match error.code()? {
+        ErrorCode::InvalidSignature => Some(INVALID_SIGNATURE_HINT),
+        ErrorCode::NoSignature => Some(NO_SIGNATURE_HINT),
+        _ => None,
+    }
 }
 
 /// The exit code for a kind of SDK error.
@@ -221,7 +254,7 @@ pub fn exit_for(kind: ErrorKind) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lbc_core::{ApiError, ErrorCode};
+    use lbc_core::ApiError;
 
     fn http_502() -> Error {
         Error::Http {
@@ -279,6 +312,20 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_bad_signature_points_at_lbc_sign_canonical() {
+        let failure = Failure::Sdk(ApiError::new(ErrorCode::InvalidSignature).into());
+        assert!(
+            failure.to_text().contains("hint: `lbc sign --canonical"),
+            "{}",
+            failure.to_text()
+        );
+        assert_eq!(failure.to_json()["error"]["hint"], INVALID_SIGNATURE_HINT);
+        let other = Failure::Sdk(ApiError::new(ErrorCode::CallRepeatTimeout).into());
+        assert!(!other.to_text().contains("hint"));
+        assert!(other.to_json()["error"].get("hint").is_none());
     }
 
     #[test]

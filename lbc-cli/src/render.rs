@@ -9,6 +9,7 @@ use lbc_core::{
 };
 use serde_json::{Value, json};
 
+use crate::money;
 use crate::output::Rendered;
 use crate::sanitize;
 
@@ -89,7 +90,7 @@ pub fn options(limit: i64) -> Rendered {
     } else {
         format!(
             "OK: the administrator is mailed when the balance falls below {}.",
-            Credits(limit)
+            money::amount(Credits(limit))
         )
     };
     Rendered {
@@ -103,13 +104,13 @@ pub fn balance(answer: &Balance) -> Rendered {
     let limit = if answer.balance_notify_limit.0 < 0 {
         "never".to_owned()
     } else {
-        answer.balance_notify_limit.to_string()
+        money::amount(answer.balance_notify_limit)
     };
     let mut human = format!(
         "current balance: {}\npaid in:         {}\nconsumed:        {}\nnotify below:    {limit}\n",
-        answer.current(),
-        answer.balance,
-        answer.consumed,
+        money::amount(answer.current()),
+        money::amount(answer.balance),
+        money::amount(answer.consumed),
     );
     if answer.last_payments.is_empty() {
         human.push_str("last payments:   none\n");
@@ -120,7 +121,7 @@ pub fn balance(answer: &Balance) -> Rendered {
                 human,
                 "  {}  {}",
                 lbc_protocol::UtcDateTime::from_unix(payment.created),
-                payment.value
+                money::amount(payment.value)
             );
         }
     }
@@ -141,9 +142,10 @@ pub fn balance(answer: &Balance) -> Rendered {
     }
 }
 
-/// `pay`: the form, whichever shape the service answered in.
-pub fn payment(answer: &Payment) -> Rendered {
-    let human = match answer {
+/// `pay`: the amount asked for and the form, whichever shape the service answered in.
+pub fn payment(answer: &Payment, amount: i64) -> Rendered {
+    let mut human = format!("Amount: {}\n", money::amount(Credits(amount)));
+    human.push_str(&match answer {
         Payment::Form {
             url,
             method,
@@ -171,9 +173,10 @@ pub fn payment(answer: &Payment) -> Rendered {
             }
             text
         }
-    };
+    });
     let mut json = serde_json::to_value(answer).unwrap_or(Value::Null);
     json["html"] = json!(answer.to_html());
+    json["amount"] = json!(amount);
     Rendered { human, json }
 }
 
@@ -293,9 +296,16 @@ mod tests {
         };
         let rendered = balance(&answer);
         assert!(
-            rendered.human.contains("997500 credits ($99.7500)"),
+            rendered
+                .human
+                .contains("current balance: $99.75 (997500 credits)"),
             "{}",
             rendered.human
+        );
+        assert!(
+            rendered
+                .human
+                .contains("consumed:        $0.25 (2500 credits)")
         );
         assert!(rendered.human.contains("never"));
         assert_eq!(rendered.json["current"], 997_500);

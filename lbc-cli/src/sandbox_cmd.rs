@@ -12,16 +12,33 @@ use crate::args::SandboxArgs;
 use crate::exit::Failure;
 use crate::output;
 
-/// The sandbox settings for the arguments (unset delays keep the sandbox's defaults).
-pub fn config(args: &SandboxArgs) -> SandboxConfig {
+/// The sandbox settings for the arguments (what is not given keeps the sandbox's default).
+// `..defaults` also covers settings the sandbox gains later, until they get a flag here.
+#[allow(clippy::needless_update)]
+pub fn config(args: &SandboxArgs) -> Result<SandboxConfig, Failure> {
     let defaults = SandboxConfig::default();
-    SandboxConfig {
+    let credits = |value: Option<u64>, default: i64, flag: &str| match value {
+        None => Ok(default),
+        Some(n) => i64::try_from(n)
+            .map_err(|_| Failure::usage(format!("{flag} {n} is more credits than there are"))),
+    };
+    Ok(SandboxConfig {
         listen: args.listen,
         accounts: args.accounts.clone(),
         dial: args.dial_ms.map_or(defaults.dial, Duration::from_millis),
         ring: args.ring_ms.map_or(defaults.ring, Duration::from_millis),
+        repeat_timeout: args
+            .repeat_timeout
+            .map_or(defaults.repeat_timeout, Duration::from_secs),
+        codelen: args.codelen.unwrap_or(defaults.codelen),
+        call_price: credits(args.call_price, defaults.call_price, "--call-price")?,
+        account_balance: credits(args.balance, defaults.account_balance, "--balance")?,
+        request_timeout: args.request_timeout.unwrap_or(defaults.request_timeout),
+        verify_timeout: args.verify_timeout.unwrap_or(defaults.verify_timeout),
+        faults: args.faults.clone(),
+        state_file: args.state.clone(),
         ..defaults
-    }
+    })
 }
 
 /// Starts the sandbox, prints the ready line, serves until a termination signal, shuts down.
@@ -37,7 +54,8 @@ pub fn run(args: &SandboxArgs) -> Result<(), Failure> {
         )
     })?;
 
-    let sandbox = Sandbox::start(config(args)).map_err(Failure::io(format!(
+    let config = config(args)?;
+    let sandbox = Sandbox::start(config).map_err(Failure::io(format!(
         "starting the sandbox on {}",
         args.listen
     )))?;

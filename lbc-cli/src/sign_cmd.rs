@@ -8,6 +8,7 @@ use lbc_protocol::{Method, SignatureRule, Signer, canonical, excerpt};
 use crate::args::SignArgs;
 use crate::exit::Failure;
 use crate::pairs;
+use crate::profile;
 
 /// The line `lbc sign` prints: the lower-case hex signature, or with `--canonical` the signed string
 /// made visible by [`visible`]. Parameters the method does not sign are listed in the second value, so
@@ -25,15 +26,18 @@ pub fn run(args: &SignArgs) -> Result<(String, Vec<String>), Failure> {
     if args.canonical {
         return Ok((visible(&canonical(method, &params)?), ignored));
     }
-    let key = match args.key.as_deref() {
-        Some(key) if !key.is_empty() => key,
-        _ => {
-            return Err(Failure::usage(
-                "no api-key: give --key KEY or set LBC_API_KEY",
-            ));
-        }
+    let key = match args.key.as_deref().filter(|k| !k.is_empty()) {
+        Some(key) => key.to_owned(),
+        None => match profile::select(args.profile.as_deref().filter(|p| !p.is_empty()))? {
+            Some(stored) => stored.api_key,
+            None => {
+                return Err(Failure::usage(
+                    "no api-key: give --key KEY, set LBC_API_KEY, or store it with `lbc login`",
+                ));
+            }
+        },
     };
-    Ok((Signer::new(key).sign(method, &params)?, ignored))
+    Ok((Signer::new(&key).sign(method, &params)?, ignored))
 }
 
 /// The method by wire name, refusing unknown and never-signed methods with the list of signed ones.

@@ -1,23 +1,51 @@
-//! The little terminal UI of `lbc demo`: a spinner, colours, the virtual phone. Plain text, with no
-//! animation and no ANSI codes, when stdout is not a terminal.
+//! The little terminal UI of `lbc demo`: a spinner, colours, the virtual phone. It writes on stdout,
+//! or on stderr when stdout carries JSON; plain text, with no animation and no ANSI codes, when that
+//! stream is not a terminal.
 
 use std::io::{IsTerminal, Write};
 
 /// The spinner's frames.
 const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/// Whether stdout is an interactive terminal.
+/// Where the UI goes, and whether that is an interactive terminal.
 #[derive(Clone, Copy, Debug)]
 pub struct Term {
-    /// stdout is a terminal: animate and colour.
+    /// The stream is a terminal: animate and colour.
     pub tty: bool,
+    /// Write on stderr (stdout is kept for JSON).
+    pub stderr: bool,
 }
 
 impl Term {
-    /// Looks at stdout.
-    pub fn detect() -> Term {
-        Term {
-            tty: std::io::stdout().is_terminal(),
+    /// The UI on stdout, or on stderr when `stderr`; looks at whether that stream is a terminal.
+    pub fn detect(stderr: bool) -> Term {
+        let tty = if stderr {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        };
+        Term { tty, stderr }
+    }
+
+    /// Prints a line (and flushes); a closed stream is ignored, the demo carries on.
+    pub fn say(self, text: &str) {
+        self.write(&format!("{text}\n"));
+    }
+
+    /// Prints `text` without a newline (a question), flushed.
+    pub fn ask(self, text: &str) {
+        self.write(text);
+    }
+
+    fn write(self, text: &str) {
+        if self.stderr {
+            let mut stream = std::io::stderr().lock();
+            let _ = stream.write_all(text.as_bytes());
+            let _ = stream.flush();
+        } else {
+            let mut stream = std::io::stdout().lock();
+            let _ = stream.write_all(text.as_bytes());
+            let _ = stream.flush();
         }
     }
 
@@ -55,7 +83,7 @@ impl Term {
         if self.tty {
             spinner.draw();
         } else {
-            say(text);
+            self.say(text);
         }
         spinner
     }
@@ -84,15 +112,14 @@ impl Spinner {
     /// Stops the animation, leaving the text on its own line.
     pub fn finish(self) {
         if self.term.tty {
-            say(&format!("\r\x1b[2K{}", self.text));
+            self.term.say(&format!("\r\x1b[2K{}", self.text));
         }
     }
 
     /// Redraws the line.
     fn draw(&self) {
-        let mut stdout = std::io::stdout().lock();
-        let _ = write!(stdout, "\r{} {}", FRAMES[self.frame], self.text);
-        let _ = stdout.flush();
+        self.term
+            .ask(&format!("\r{} {}", FRAMES[self.frame], self.text));
     }
 }
 
@@ -116,20 +143,6 @@ fn width(text: &str) -> usize {
         .sum()
 }
 
-/// Prints a line on stdout (and flushes); a closed stdout is ignored, the demo carries on.
-pub fn say(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{text}");
-    let _ = stdout.flush();
-}
-
-/// Prints `text` without a newline (a question), flushed.
-pub fn ask(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = write!(stdout, "{text}");
-    let _ = stdout.flush();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,8 +161,15 @@ mod tests {
 
     #[test]
     fn no_ansi_codes_off_a_terminal() {
-        let plain = Term { tty: false };
+        let plain = Term {
+            tty: false,
+            stderr: false,
+        };
         assert_eq!(plain.good("ok"), "ok");
-        assert!(Term { tty: true }.good("ok").contains('\x1b'));
+        let tty = Term {
+            tty: true,
+            stderr: true,
+        };
+        assert!(tty.good("ok").contains('\x1b'));
     }
 }

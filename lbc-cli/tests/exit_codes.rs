@@ -25,7 +25,7 @@ fn an_api_error_exits_1_with_its_code_on_stderr() {
 fn a_wrong_key_is_an_api_error_and_is_never_printed() {
     let sandbox = SandboxProcess::start(&[]);
     let wrong = "WRONG-KEY-0123456789";
-    let result = sandbox.run(&["--api-key", wrong, "balance"]).expect(1);
+    let result = sandbox.run(&["balance", "--api-key", wrong]).expect(1);
     assert!(result.stderr.contains("INVALID_SIGNATURE"), "{result:?}");
     assert!(!result.stderr.contains(wrong) && !result.stdout.contains(wrong));
 }
@@ -48,15 +48,15 @@ fn bad_input_exits_2_before_anything_is_sent() {
     // A closed port: had anything been sent, this would be a transport error (3).
     let base_url = format!("http://127.0.0.1:{}/callapi/v2.0/", closed_port());
     let with = |args: &[&str]| {
-        let mut all = vec![
+        let mut all = args.to_vec();
+        all.extend_from_slice(&[
             "--base-url",
             base_url.as_str(),
             "--call-api-id",
             "id",
             "--api-key",
             "k",
-        ];
-        all.extend_from_slice(args);
+        ]);
         run(&all)
     };
     let phone = with(&["call", "12"]).expect(2);
@@ -73,13 +73,15 @@ fn bad_input_exits_2_before_anything_is_sent() {
     ])
     .expect(2);
     with(&["change-credential", "--admin-email", "not-an-email"]).expect(2);
-    let no_id = run(&["--base-url", &base_url, "balance"]).expect(2);
+    let no_id = run(&["balance", "--base-url", &base_url]).expect(2);
     assert!(no_id.stderr.contains("call"), "{no_id:?}");
-    run(&["--base-url", "ftp://x/", "server-status"]).expect(2);
-    run(&["--encoding", "carrier-pigeon", "server-status"]).expect(2);
-    run(&["--timeout", "0", "server-status"]).expect(2);
-    run(&["--deadline", "0", "server-status"]).expect(2);
-    run(&["--deadline", "soon", "server-status"]).expect(2);
+    run(&["server-status", "--base-url", "ftp://x/"]).expect(2);
+    run(&["server-status", "--encoding", "carrier-pigeon"]).expect(2);
+    run(&["server-status", "--timeout", "0"]).expect(2);
+    run(&["server-status", "--deadline", "0"]).expect(2);
+    run(&["server-status", "--deadline", "soon"]).expect(2);
+    run(&["server-status", "--retries", "-1"]).expect(2);
+    run(&["server-status", "--connect-timeout", "0"]).expect(2);
     run(&["no-such-subcommand"]).expect(2);
     run(&["demo", "--phone", "12"]).expect(2);
 }
@@ -88,7 +90,7 @@ fn bad_input_exits_2_before_anything_is_sent() {
 fn rejected_input_is_quoted_short() {
     let long = "9".repeat(100_000);
     let pair = run(&["sign", "--key", "k", "balance", &long]).expect(2);
-    let option = run(&["--timeout", &long, "server-status"]).expect(2);
+    let option = run(&["server-status", "--timeout", &long]).expect(2);
     let subcommand = run(&[&long]).expect(2);
     let phone = run(&["call", &long]).expect(2);
     for result in [pair, option, subcommand, phone] {
@@ -99,9 +101,9 @@ fn rejected_input_is_quoted_short() {
 #[test]
 fn no_answer_exits_3() {
     let base_url = format!("http://127.0.0.1:{}/callapi/v2.0/", closed_port());
-    let result = run(&["--base-url", &base_url, "server-status"]).expect(3);
+    let result = run(&["server-status", "--base-url", &base_url]).expect(3);
     assert!(result.stderr.contains("could not reach"), "{result:?}");
-    let json = run(&["--base-url", &base_url, "--json", "server-status"]).expect(3);
+    let json = run(&["--json", "server-status", "--base-url", &base_url]).expect(3);
     let error: serde_json::Value = serde_json::from_str(json.stderr.trim()).expect("JSON error");
     assert_eq!(error["error"]["kind"], "transport_error");
     assert_eq!(error["error"]["transport_kind"], "refused");
@@ -115,7 +117,7 @@ fn a_non_api_http_answer_exits_3() {
     let sandbox = SandboxProcess::start(&[]);
     let root = sandbox.base_url.replace("/callapi/v2.0/", "/not-the-api/");
     let result = sandbox
-        .run(&["--base-url", &root, "server-status"])
+        .run(&["server-status", "--base-url", &root])
         .expect(3);
     assert!(!result.stderr.is_empty());
 }

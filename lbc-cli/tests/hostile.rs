@@ -67,12 +67,14 @@ fn no_warning_when_no_call_can_have_been_placed() {
     // Nothing listens: no byte of the request was written.
     let base_url = format!("http://127.0.0.1:{}/callapi/v2.0/", closed_port());
     let unreachable = run(&[
+        "call",
+        "79256880636",
         "--base-url",
         &base_url,
         "--call-api-id",
         "id",
-        "call",
-        "79256880636",
+        "--api-key",
+        "k",
     ])
     .expect(3);
     assert!(!unreachable.stderr.contains(PLACED), "{unreachable:?}");
@@ -144,7 +146,9 @@ fn answers_and_error_bodies_reach_the_terminal_without_control_characters() {
             result.stdout
         );
         assert!(
-            result.stdout.starts_with("Payment form"),
+            result
+                .stdout
+                .starts_with("Amount: $10.00 (100000 credits)\nPayment form"),
             "{:?}",
             result.stdout
         );
@@ -171,17 +175,17 @@ fn answers_and_error_bodies_reach_the_terminal_without_control_characters() {
 fn the_deadline_bounds_the_whole_operation() {
     let server = ScriptedServer::silent();
     let result = server
-        .run(&["--timeout", "60", "--deadline", "1", "call-status", "c1"])
+        .run(&["call-status", "c1", "--timeout", "60", "--deadline", "1"])
         .expect(3);
     assert!(result.stderr.contains("within 1.0 s"), "{result:?}");
     let json = server
         .run(&[
+            "--json",
+            "server-status",
             "--timeout",
             "60",
             "--deadline",
             "1",
-            "--json",
-            "server-status",
         ])
         .expect(3);
     assert_eq!(stderr_json(&json.stderr)["error"]["kind"], "timeout");
@@ -199,7 +203,7 @@ fn the_region_decides_how_national_numbers_are_read() {
     assert_eq!(server.count("call"), 0);
 
     server
-        .run(&["--region", "US", "call", "(202) 555-0143"])
+        .run(&["call", "(202) 555-0143", "--region", "US"])
         .expect(0);
     run_command(
         server
@@ -216,9 +220,9 @@ fn the_region_decides_how_national_numbers_are_read() {
 
     // In the US, 8 (925) ... is no number; the demo reads it the same way and refuses it at once.
     server
-        .run(&["--region", "US", "call", "8 (925) 688-06-36"])
+        .run(&["call", "8 (925) 688-06-36", "--region", "US"])
         .expect(2);
-    let demo = run(&["--region", "US", "demo", "--phone", "8 (925) 688-06-36"]).expect(2);
+    let demo = run(&["demo", "--region", "US", "--phone", "8 (925) 688-06-36"]).expect(2);
     assert!(demo.stdout.is_empty(), "{demo:?}");
-    run(&["--region", "XX", "status"]).expect(2);
+    run(&["status", "--region", "XX"]).expect(2);
 }

@@ -168,10 +168,11 @@ fn help_shows_exit_codes_and_never_the_key_from_the_environment() {
     }
     let help = run(&["--help"]).expect(0).stdout;
     for line in [
-        "0  success",
-        "1  the service answered",
-        "2  bad input",
-        "3  no usable answer",
+        "0    success",
+        "1    the service answered",
+        "2    bad input",
+        "3    no usable answer",
+        "130  `demo` only: interrupted",
     ] {
         assert!(help.contains(line), "`{line}` missing from --help");
     }

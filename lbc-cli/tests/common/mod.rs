@@ -3,14 +3,16 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use serde_json::Value;
 
-/// `lbc` with the LBC_* variables of the test's environment removed and stdin closed.
+/// `lbc` with the LBC_* variables of the test's environment removed, stdin closed, and a
+/// configuration directory without profiles (so that the user's own profiles play no part).
 pub fn lbc() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lbc"));
     for name in [
@@ -18,11 +20,46 @@ pub fn lbc() -> Command {
         "LBC_CALL_API_ID",
         "LBC_API_KEY",
         "LBC_REGION",
+        "LBC_PROFILE",
+        "LBC_PROXY",
     ] {
         command.env_remove(name);
     }
+    command.env("XDG_CONFIG_HOME", no_config_dir());
     command.stdin(Stdio::null());
     command
+}
+
+/// A configuration directory that holds nothing (it is never created).
+fn no_config_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("lbc-cli-test-no-config-{}", std::process::id()))
+}
+
+/// A fresh directory, removed with everything in it when dropped.
+pub struct TempDir {
+    /// Its path.
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    /// Creates a new empty directory under the system's temporary directory.
+    pub fn new(label: &str) -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "lbc-cli-test-{label}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("creating a temporary directory");
+        TempDir { path }
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }
 
 /// What one run of `lbc` did.
@@ -307,4 +344,31 @@ fn read_request(stream: &mut TcpStream) -> Option<String> {
     reader.read_exact(&mut body).ok()?;
     head.push_str(&String::from_utf8_lossy(&body));
     Some(head)
+}
+
+/// One plain HTTP/1.1 request to `url` (`http://127.0.0.1:PORT/path`); the status code and the body.
+pub fn http(method: &str, url: &str, content_type: &str, body: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").expect("an http:// URL");
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let mut stream = TcpStream::connect(host).expect("connecting");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("sending");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("reading");
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_owned());
+    (status, body)
 }
