@@ -3,9 +3,12 @@
 #   make                      build the library (cargo build --release -p lbc-ffi)
 #   make install PREFIX=...   install lib/, include/ and lib/pkgconfig/loginbycall.pc (DESTDIR honoured)
 #   make uninstall PREFIX=...
-#   make header               regenerate include/loginbycall.h with the pinned cbindgen
+#   make header               regenerate include/loginbycall.h with the pinned cbindgen, then the PHP
+#                             package's FFI header from it (php-header)
+#   make php-header           regenerate bindings/php/resources/loginbycall.ffi.h from include/loginbycall.h
 #   make check-header         fail when the committed header differs from a fresh one; compile it as C99
-#                             and C++17
+#                             and C++17; then check-php-header
+#   make check-php-header     fail when the committed FFI header differs from one made from include/
 #   make test-c               everything above, then the C tests and examples against an installed copy
 #                             and a running `lbc sandbox`, under valgrind
 #
@@ -19,6 +22,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR ?=
 INSTALL ?= install
+PHP ?= php
 
 CBINDGEN_VERSION := 0.29.4
 TOOLS_DIR := $(CURDIR)/.tools
@@ -38,14 +42,14 @@ PC_INCLUDEDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
 LIB_REAL := libloginbycall.so.$(VERSION)
 LIB_SONAME := libloginbycall.so.$(MAJOR)
 
-.PHONY: all lib install uninstall header check-header cbindgen test-c
+.PHONY: all lib install uninstall header check-header cbindgen test-c php-header check-php-header
 
 all: lib
 
 lib:
 	$(CARGO) build --release -p lbc-ffi
 
-install: lib
+install: lib install-cli
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 0755 $(RELEASE_DIR)/libloginbycall.so $(DESTDIR)$(LIBDIR)/$(LIB_REAL)
 	ln -sf $(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
@@ -57,7 +61,7 @@ install: lib
 	    lbc-ffi/loginbycall.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/loginbycall.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/loginbycall.pc
 
-uninstall:
+uninstall: uninstall-cli
 	rm -f $(DESTDIR)$(LIBDIR)/$(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libloginbycall.so $(DESTDIR)$(LIBDIR)/libloginbycall.a \
 	      $(DESTDIR)$(INCLUDEDIR)/loginbycall.h $(DESTDIR)$(INCLUDEDIR)/loginbycall.hpp \
@@ -72,9 +76,37 @@ cbindgen:
 
 header: cbindgen
 	$(CBINDGEN) --quiet --config lbc-ffi/cbindgen.toml --output include/loginbycall.h lbc-ffi
+	$(MAKE) --no-print-directory php-header
 
 check-header: cbindgen
 	CBINDGEN="$(CBINDGEN)" tests/c/check-header.sh
+	$(MAKE) --no-print-directory check-php-header
+
+# The PHP package's FFI header: include/loginbycall.h without preprocessor lines, naming the library by
+# its SONAME (bindings/php/tools/ffi-header.php).
+PHP_FFI_HEADER := bindings/php/resources/loginbycall.ffi.h
+
+php-header:
+	$(PHP) bindings/php/tools/ffi-header.php include/loginbycall.h $(LIB_SONAME) > $(PHP_FFI_HEADER).tmp
+	mv $(PHP_FFI_HEADER).tmp $(PHP_FFI_HEADER)
+
+check-php-header:
+	$(PHP) bindings/php/tools/ffi-header.php include/loginbycall.h $(LIB_SONAME) --check $(PHP_FFI_HEADER)
 
 test-c: lib check-header
 	CARGO="$(CARGO)" TARGET_DIR="$(TARGET_DIR)" tests/c/run.sh
+
+# The `lbc` command (lbc-cli): `make install` puts it in $(BINDIR) beside the library.
+BINDIR ?= $(PREFIX)/bin
+
+.PHONY: cli install-cli uninstall-cli
+
+cli:
+	$(CARGO) build --release -p lbc-cli
+
+install-cli: cli
+	$(INSTALL) -d $(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 0755 $(RELEASE_DIR)/lbc $(DESTDIR)$(BINDIR)/lbc
+
+uninstall-cli:
+	rm -f $(DESTDIR)$(BINDIR)/lbc

@@ -64,6 +64,12 @@
 #define LBC_VERSION_PATCH 0
 
 /**
+ * The length of a signature in hex (HMAC-SHA512: 64 bytes, 128 hex digits); a buffer for
+ * `lbc_signer_sign_packed` needs one byte more, for the NUL.
+ */
+#define LBC_SIGNATURE_HEX_LEN 128
+
+/**
  * What a fallible function returns: `LBC_OK` (0) or the kind of failure; the details are in the
  * `lbc_error` written to `*err`.
  *
@@ -489,6 +495,26 @@ char *lbc_error_kind_name(const struct lbc_error *error);
 char *lbc_error_transport_kind(const struct lbc_error *error);
 
 /**
+ * The `additional` member the service sent with an API error, as a JSON object (e.g.
+ * `{"delay":23.563}` for `CALL_REPEAT_TIMEOUT`); NULL when it sent none or this is not an API
+ * error. A new string: free it with `lbc_string_free`.
+ *
+ * # Safety
+ *
+ * `error` must be NULL or a live `lbc_error`.
+ */
+char *lbc_error_additional_json(const struct lbc_error *error);
+
+/**
+ * Every error code this library knows, as a JSON array of objects `{"code", "class",
+ * "description"}` in the documentation's order (e.g. `{"code":"CALL_REPEAT_TIMEOUT",
+ * "class":"PROCESS","description":"Too early to call this number again."}`): the list bindings
+ * make their exception classes from. A new string: free it with `lbc_string_free`; NULL only if
+ * the library failed internally. Thread-safe.
+ */
+char *lbc_error_codes_json(void);
+
+/**
  * Frees an error. NULL is a no-op.
  *
  * # Safety
@@ -532,6 +558,35 @@ lbc_status lbc_signer_sign(const struct lbc_signer *signer,
                            size_t n_params,
                            char **out_hex,
                            struct lbc_error **err);
+
+/**
+ * Signs like `lbc_signer_sign`, with the parameters packed in one buffer and the signature written
+ * into the caller's: the fast path for FFIs where building an array of C strings costs more than
+ * the signature itself (PHP's, Python's ctypes).
+ *
+ * `packed` holds `packed_len` bytes: each parameter's name and value, every one followed by a NUL
+ * byte (`"call-api-id\0ID\0nonce\0N\0"`), so names and values cannot themselves hold a NUL;
+ * `packed_len` 0 (with `packed` NULL or not) is no parameters. Empty values are left out, as
+ * everywhere. On success `out_hex` receives the lower-case hex signature and a NUL
+ * (`LBC_SIGNATURE_HEX_LEN` + 1 bytes); `out_hex_size` smaller than that is `LBC_INVALID_INPUT`
+ * naming `out_hex`, and so is a buffer that does not split into whole name-value pairs (naming
+ * `packed`).
+ *
+ * Thread-safe: the signer is only read.
+ *
+ * # Safety
+ *
+ * `signer` must be NULL or a live signer; `method` NULL or NUL-terminated; `packed` NULL (only with
+ * `packed_len` 0) or readable for `packed_len` bytes; `out_hex` NULL or writable for
+ * `out_hex_size` bytes; `err` NULL or a valid `lbc_error **`.
+ */
+lbc_status lbc_signer_sign_packed(const struct lbc_signer *signer,
+                                  const char *method,
+                                  const char *packed,
+                                  size_t packed_len,
+                                  char *out_hex,
+                                  size_t out_hex_size,
+                                  struct lbc_error **err);
 
 /**
  * Frees a signer. NULL is a no-op.
@@ -972,6 +1027,42 @@ lbc_status lbc_client_call_hangup(const struct lbc_client *client,
                                   struct lbc_error **err);
 
 /**
+ * Like `lbc_client_new`, but the client comes from a per-process cache: every call with a config
+ * of identical settings (the same setters called with the same values, in any order) gives a
+ * handle to the same client, with the same keep-alive connections. A program that makes a client
+ * for each request it serves (a PHP-FPM worker) thus reuses its connections to the service across
+ * requests.
+ *
+ * `*out_client` is a new handle: free it with `lbc_client_free` as usual (the cached client stays
+ * for the next call). The cache holds at most 32 configurations, dropping the least recently used
+ * one first (handles already given out keep working); it keeps the `api-key` only as the keyed
+ * hash state every client has, and recognises it by a fingerprint (an HMAC keyed with it), never
+ * in clear. A CA bundle file is read when its configuration is first seen. After `fork()`, the
+ * child starts with an empty cache (it never shares its parent's connections).
+ *
+ * Thread-safe.
+ *
+ * # Safety
+ *
+ * `config` must be NULL or a live config no thread is changing; `out_client` NULL or writable;
+ * `err` NULL or a valid `lbc_error **`.
+ */
+lbc_status lbc_client_shared(const struct lbc_config *config,
+                             struct lbc_client **out_client,
+                             struct lbc_error **err);
+
+/**
+ * Empties the cache of `lbc_client_shared` (e.g. after rotating keys, or before a leak check):
+ * later calls make new clients. Handles already given out keep working. Thread-safe.
+ */
+void lbc_client_cache_clear(void);
+
+/**
+ * How many configurations the cache of `lbc_client_shared` holds a client for now. Thread-safe.
+ */
+size_t lbc_client_cache_size(void);
+
+/**
  * The account's (new) `call-api-id`.
  *
  * # Safety
@@ -1341,6 +1432,17 @@ char *lbc_login_prompt(const struct lbc_login *login);
  * `login` must be NULL or a live login not being changed.
  */
 char *lbc_login_call(const struct lbc_login *login);
+
+/**
+ * The number called, normalised to digits with the country code (e.g. `"79256880636"` for
+ * `"8 (925) 688-06-36"`): the user's phone number once the login is accepted. NULL for a NULL
+ * login.
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+char *lbc_login_msisdn(const struct lbc_login *login);
 
 /**
  * How many digits the user types (0 for a NULL login).

@@ -1,10 +1,11 @@
 //! `lbc_config`: the settings a client is built from (wraps `lbc_core::ClientBuilder`).
 
+use std::collections::BTreeMap;
 use std::ffi::c_char;
 use std::ptr;
 use std::time::Duration;
 
-use lbc_core::{ClientBuilder, Encoding, Error, LoginPolicy, SignaturePlacement};
+use lbc_core::{ClientBuilder, Encoding, Error, LoginPolicy, SignaturePlacement, Signer};
 
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg_mut};
@@ -22,6 +23,18 @@ use crate::strings::arg_str;
 /// and not while `lbc_client_new` reads it.
 pub struct lbc_config {
     pub(crate) builder: ClientBuilder,
+    /// What each setter set, by name: the key of the shared-client cache (`lbc_client_shared`). The
+    /// `api-key` is recorded only as a fingerprint (see [`fingerprint`]), never in clear.
+    pub(crate) settings: Settings,
+}
+
+/// The settings a config was given, by setter name, with their values as text.
+pub(crate) type Settings = BTreeMap<&'static str, String>;
+
+/// A fingerprint of an `api-key` for the settings record: HMAC-SHA512 keyed with the key over a fixed
+/// text. It tells two keys apart without keeping either, and gives the key back to no one.
+pub(crate) fn fingerprint(api_key: &str) -> String {
+    Signer::new(api_key).sign_ordered("libloginbycall client cache", [])
 }
 
 /// A new config with every default. Free it with `lbc_config_free`.
@@ -32,6 +45,7 @@ pub extern "C" fn lbc_config_new() -> *mut lbc_config {
     guard::value(ptr::null_mut(), || {
         guard::boxed(lbc_config {
             builder: lbc_core::Client::builder(),
+            settings: Settings::new(),
         })
     })
 }
@@ -50,24 +64,33 @@ pub unsafe extern "C" fn lbc_config_free(config: *mut lbc_config) {
     })
 }
 
-/// Applies `change` to `config` inside the panic boundary; on failure the config is unchanged.
+/// Applies `change` to `config` inside the panic boundary and records the setting `name` as the
+/// text `change` returns with the new builder; on failure the config is unchanged.
 ///
 /// # Safety
 ///
 /// `config` must be NULL or a live config used by no other thread; `err` NULL or writable.
 unsafe fn set(
     config: *mut lbc_config,
+    name: &'static str,
     err: *mut *mut lbc_error,
-    change: impl FnOnce(ClientBuilder) -> Result<ClientBuilder, Error>,
+    change: impl FnOnce(ClientBuilder) -> Result<(ClientBuilder, String), Error>,
 ) -> lbc_status {
     // SAFETY: the caller promises `err` is NULL or writable.
     let err = unsafe { Out::new(err) };
     guard::run(err, || {
         // SAFETY: the caller promises `config` is NULL or live and not shared.
         let config = unsafe { arg_mut(config, "config") }?;
-        config.builder = change(config.builder.clone())?;
+        let (builder, recorded) = change(config.builder.clone())?;
+        config.builder = builder;
+        config.settings.insert(name, recorded);
         Ok(())
     })
+}
+
+/// A setting recorded as its `Debug` text (numbers, booleans).
+fn plain(builder: ClientBuilder, value: impl std::fmt::Debug) -> (ClientBuilder, String) {
+    (builder, format!("{value:?}"))
 }
 
 /// Applies a string setting.
@@ -78,17 +101,22 @@ unsafe fn set(
 unsafe fn set_text(
     config: *mut lbc_config,
     value: *const c_char,
-    name: &str,
+    name: &'static str,
     err: *mut *mut lbc_error,
     change: impl FnOnce(ClientBuilder, &str) -> Result<ClientBuilder, Error>,
 ) -> lbc_status {
     let change = |builder| {
         // SAFETY: the caller promises `value` is NULL or a NUL-terminated string.
         let text = unsafe { arg_str(value, name) }?;
-        change(builder, text)
+        let recorded = if name == "api_key" {
+            fingerprint(text)
+        } else {
+            text.to_owned()
+        };
+        Ok((change(builder, text)?, recorded))
     };
     // SAFETY: forwarded from the caller.
-    unsafe { set(config, err, change) }
+    unsafe { set(config, name, err, change) }
 }
 
 /// Sets the API root, e.g. the `base_url` printed by `lbc sandbox` (checked by `lbc_client_new`).
@@ -184,7 +212,11 @@ pub unsafe extern "C" fn lbc_config_set_signature_in_header(
         SignaturePlacement::Param
     };
     // SAFETY: forwarded from the caller.
-    unsafe { set(config, err, |b| Ok(b.signature_placement(placement))) }
+    unsafe {
+        set(config, "signature_in_header", err, |b| {
+            Ok(plain(b.signature_placement(placement), in_header))
+        })
+    }
 }
 
 /// Sets the time for one attempt of a request, answer included, in milliseconds (default 15000; 0 is
@@ -202,7 +234,11 @@ pub unsafe extern "C" fn lbc_config_set_timeout_ms(
 ) -> lbc_status {
     let timeout = Duration::from_millis(timeout_ms);
     // SAFETY: forwarded from the caller.
-    unsafe { set(config, err, |b| Ok(b.timeout(timeout))) }
+    unsafe {
+        set(config, "timeout", err, |b| {
+            Ok(plain(b.timeout(timeout), timeout))
+        })
+    }
 }
 
 /// Sets the time to establish a connection, in milliseconds (default 5000).
@@ -219,7 +255,11 @@ pub unsafe extern "C" fn lbc_config_set_connect_timeout_ms(
 ) -> lbc_status {
     let timeout = Duration::from_millis(timeout_ms);
     // SAFETY: forwarded from the caller.
-    unsafe { set(config, err, |b| Ok(b.connect_timeout(timeout))) }
+    unsafe {
+        set(config, "connect_timeout", err, |b| {
+            Ok(plain(b.connect_timeout(timeout), timeout))
+        })
+    }
 }
 
 /// Sets how many extra attempts retry-safe methods (`status`, `server-status`, `balance`,
@@ -236,7 +276,11 @@ pub unsafe extern "C" fn lbc_config_set_max_retries(
     err: *mut *mut lbc_error,
 ) -> lbc_status {
     // SAFETY: forwarded from the caller.
-    unsafe { set(config, err, |b| Ok(b.max_retries(max_retries))) }
+    unsafe {
+        set(config, "max_retries", err, |b| {
+            Ok(plain(b.max_retries(max_retries), max_retries))
+        })
+    }
 }
 
 /// Sets the first backoff before a retry, in milliseconds; it doubles each time, with jitter
@@ -254,7 +298,11 @@ pub unsafe extern "C" fn lbc_config_set_retry_base_delay_ms(
 ) -> lbc_status {
     let delay = Duration::from_millis(delay_ms);
     // SAFETY: forwarded from the caller.
-    unsafe { set(config, err, |b| Ok(b.retry_base_delay(delay))) }
+    unsafe {
+        set(config, "retry_base_delay", err, |b| {
+            Ok(plain(b.retry_base_delay(delay), delay))
+        })
+    }
 }
 
 /// Sets the largest answer accepted, in bytes (default 1 MiB; 0 is refused by `lbc_client_new`).
@@ -270,7 +318,11 @@ pub unsafe extern "C" fn lbc_config_set_max_response_bytes(
     err: *mut *mut lbc_error,
 ) -> lbc_status {
     // SAFETY: forwarded from the caller.
-    unsafe { set(config, err, |b| Ok(b.max_response_bytes(max_bytes))) }
+    unsafe {
+        set(config, "max_response_bytes", err, |b| {
+            Ok(plain(b.max_response_bytes(max_bytes), max_bytes))
+        })
+    }
 }
 
 /// Trusts only the CA certificates in this PEM file (a UTF-8 path) instead of the bundled Mozilla
@@ -346,5 +398,9 @@ pub unsafe extern "C" fn lbc_config_set_login_policy(
         ttl_secs,
     };
     // SAFETY: forwarded from the caller.
-    unsafe { set(config, err, |b| Ok(b.login_policy(policy))) }
+    unsafe {
+        set(config, "login_policy", err, |b| {
+            Ok(plain(b.login_policy(policy), (max_attempts, ttl_secs)))
+        })
+    }
 }

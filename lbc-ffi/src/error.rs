@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use lbc_core::Error;
+use lbc_core::{Error, ErrorCode};
 
 use crate::guard;
 use crate::status::lbc_status;
@@ -250,6 +250,50 @@ pub unsafe extern "C" fn lbc_error_transport_kind(error: *const lbc_error) -> *m
     })
 }
 
+/// The `additional` member the service sent with an API error, as a JSON object (e.g.
+/// `{"delay":23.563}` for `CALL_REPEAT_TIMEOUT`); NULL when it sent none or this is not an API
+/// error. A new string: free it with `lbc_string_free`.
+///
+/// # Safety
+///
+/// `error` must be NULL or a live `lbc_error`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_error_additional_json(error: *const lbc_error) -> *mut c_char {
+    guard::value(ptr::null_mut(), || {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            with(error, ptr::null_mut(), |e| {
+                match e.error.api().and_then(|api| api.additional.as_ref()) {
+                    Some(additional) => owned(&additional.to_string()),
+                    None => ptr::null_mut(),
+                }
+            })
+        }
+    })
+}
+
+/// Every error code this library knows, as a JSON array of objects `{"code", "class",
+/// "description"}` in the documentation's order (e.g. `{"code":"CALL_REPEAT_TIMEOUT",
+/// "class":"PROCESS","description":"Too early to call this number again."}`): the list bindings
+/// make their exception classes from. A new string: free it with `lbc_string_free`; NULL only if
+/// the library failed internally. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn lbc_error_codes_json() -> *mut c_char {
+    guard::value(ptr::null_mut(), || {
+        let codes: Vec<serde_json::Value> = ErrorCode::KNOWN
+            .iter()
+            .map(|code| {
+                serde_json::json!({
+                    "code": code.as_str(),
+                    "class": code.class().map(|class| class.as_str()),
+                    "description": code.description(),
+                })
+            })
+            .collect();
+        owned(&serde_json::Value::Array(codes).to_string())
+    })
+}
+
 /// Frees an error. NULL is a no-op.
 ///
 /// # Safety
@@ -329,6 +373,32 @@ mod tests {
 
             assert_eq!(take(lbc_error_kind_name(ptr::null())), None);
             assert!(!lbc_error_may_have_reached_server(ptr::null()));
+        }
+    }
+
+    #[test]
+    fn the_known_codes_and_additional_details_come_from_the_core() {
+        let codes: serde_json::Value =
+            serde_json::from_str(&take(lbc_error_codes_json()).unwrap()).unwrap();
+        let codes = codes.as_array().unwrap();
+        assert_eq!(codes.len(), ErrorCode::KNOWN.len());
+        assert_eq!(codes[0]["code"], "UNEXPECTED");
+        assert!(codes.iter().any(|c| c["code"] == "CALL_REPEAT_TIMEOUT"
+            && c["class"] == "PROCESS"
+            && c["description"].as_str().is_some_and(|d| !d.is_empty())));
+
+        let mut api = lbc_core::ApiError::new(ErrorCode::CallRepeatTimeout);
+        api.additional = Some(serde_json::json!({"delay": 23.5}));
+        let with_details = lbc_error::new(Error::Api(Box::new(api)));
+        let without = lbc_error::new(Error::invalid_input("msisdn", "is empty"));
+        // SAFETY: live locals; NULL is allowed.
+        unsafe {
+            assert_eq!(
+                take(lbc_error_additional_json(&with_details)).as_deref(),
+                Some(r#"{"delay":23.5}"#)
+            );
+            assert_eq!(take(lbc_error_additional_json(&without)), None);
+            assert_eq!(take(lbc_error_additional_json(ptr::null())), None);
         }
     }
 

@@ -32,6 +32,8 @@ mod config;
 
 mod client;
 
+mod cache;
+
 mod answers;
 
 mod login;
@@ -46,7 +48,7 @@ pub use client::lbc_client;
 pub use config::lbc_config;
 pub use error::lbc_error;
 pub use login::{lbc_login, lbc_verdict};
-pub use sign::{lbc_param, lbc_signer};
+pub use sign::{LBC_SIGNATURE_HEX_LEN, lbc_param, lbc_signer};
 pub use status::lbc_status;
 
 use std::ffi::c_char;

@@ -126,6 +126,19 @@ pub unsafe extern "C" fn lbc_login_call(login: *const lbc_login) -> *mut c_char 
     unsafe { get(login, ptr::null_mut(), |l| owned(l.call())) }
 }
 
+/// The number called, normalised to digits with the country code (e.g. `"79256880636"` for
+/// `"8 (925) 688-06-36"`): the user's phone number once the login is accepted. NULL for a NULL
+/// login.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_msisdn(login: *const lbc_login) -> *mut c_char {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, ptr::null_mut(), |l| owned(l.msisdn())) }
+}
+
 /// How many digits the user types (0 for a NULL login).
 ///
 /// # Safety

@@ -128,7 +128,7 @@ python3 tests/c/gen_vectors.py tests/vectors/signatures.json >"$build/vectors.in
 read -r -a pc_shared <<<"$(pkg-config --cflags --libs loginbycall)"
 read -r -a pc_static <<<"$(pkg-config --static --cflags --libs loginbycall)"
 rpath=(-Wl,-rpath,"$libdir")
-for t in test_sign test_api test_threads; do
+for t in test_sign test_api test_threads test_php_abi; do
     step "cc $t (shared)" "$CC" "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" tests/c/support.c \
         "${pc_shared[@]}" "${rpath[@]}" -o "$build/$t"
     step "cc -static $t" "$CC" -static "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" \
@@ -194,10 +194,12 @@ run_test "test_sign (valgrind)" "${VALGRIND[@]}" "$build/test_sign"
 run_test "test_api (valgrind)" "${VALGRIND[@]}" "$build/test_api"
 run_test "test_threads (valgrind)" "${VALGRIND[@]}" "$build/test_threads"
 run_test "test_cpp (valgrind)" "${VALGRIND[@]}" "$build/test_cpp"
+run_test "test_php_abi (valgrind)" "${VALGRIND[@]}" "$build/test_php_abi"
 run_test "test_sign (static)" "$build/test_sign-static"
 run_test "test_api (static)" "$build/test_api-static"
 run_test "test_threads (static)" "$build/test_threads-static"
 run_test "test_cpp (static)" "$build/test_cpp-static"
+run_test "test_php_abi (static)" "$build/test_php_abi-static"
 run_test "PHP FFI: the installed header and library as they are" php tests/php/ffi_smoke.php \
     "$libdir/libloginbycall.so" "$prefix/include/loginbycall.h" tests/vectors/signatures.json \
     "$version" "$LBC_BASE_URL"

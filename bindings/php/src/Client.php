@@ -1,0 +1,439 @@
+<?php
+
+declare(strict_types=1);
+
+namespace LoginByCall;
+
+use FFI;
+use FFI\CData;
+use LoginByCall\Exception\DecodeException;
+use LoginByCall\Exception\InvalidArgumentException;
+use LoginByCall\Exception\LoginByCallException;
+use LoginByCall\Internal\Answers;
+use LoginByCall\Internal\Native;
+
+/**
+ * A LoginByCall client: one method per API method, each throwing a LoginByCallException on failure.
+ *
+ * ```php
+ * $client = new LoginByCall\Client(callApiId: $id, apiKey: $key);
+ * $login = $client->startLogin($_POST['phone'], $_SERVER['REMOTE_ADDR']);
+ * ```
+ *
+ * Retries (of the methods safe to retry; `call` is never sent twice), timeouts, signing and the
+ * service's answers are handled by libloginbycall. By default ($shared) the client comes from the
+ * library's per-process cache: every Client made with the same settings in one process (a PHP-FPM
+ * worker, request after request) uses the same kept-alive connections to the service, so a page pays
+ * no new TCP and TLS handshake.
+ */
+final class Client
+{
+    private readonly FFI $ffi;
+
+    private readonly CData $handle;
+
+    /**
+     * Every argument is optional and named; unset ones keep the library's defaults.
+     *
+     * @param ?string $callApiId the account's call-api-id (not needed for register())
+     * @param ?string $apiKey the account's secret api-key (kept only as the keyed HMAC state)
+     * @param ?string $baseUrl the API root (default the service's; e.g. the base_url of `lbc sandbox`)
+     * @param ?float $timeout seconds for one attempt of a request, answer included (default 15)
+     * @param ?float $connectTimeout seconds to establish a connection (default 5)
+     * @param ?int $maxRetries extra attempts of the retry-safe methods (default 2; 0: none)
+     * @param ?float $retryBaseDelay seconds before the first retry, doubling (default 0.25)
+     * @param ?string $encoding `query`, `form` (default), `rest` or `multipart`, optionally `+json`
+     * @param ?bool $signatureInHeader send the signature in the `Signature` header (default: a parameter)
+     * @param ?int $maxResponseBytes the largest answer accepted (default 1 MiB)
+     * @param ?string $caBundle a PEM file of the only CA certificates to trust
+     * @param ?string $proxy `http://host:port` or `socks5://host:port`
+     * @param ?string $userAgent the User-Agent header (default `loginbycall-php/VERSION`)
+     * @param ?int $maxAttempts checks a login allows (default 3)
+     * @param ?int $loginTtl seconds after the call during which a login's code is accepted (default 300)
+     * @param bool $shared use the per-process client cache (kept-alive connections across requests)
+     *
+     * @throws InvalidArgumentException for a setting the library refuses
+     */
+    public function __construct(
+        ?string $callApiId = null,
+        #[\SensitiveParameter] ?string $apiKey = null,
+        ?string $baseUrl = null,
+        ?float $timeout = null,
+        ?float $connectTimeout = null,
+        ?int $maxRetries = null,
+        ?float $retryBaseDelay = null,
+        ?string $encoding = null,
+        ?bool $signatureInHeader = null,
+        ?int $maxResponseBytes = null,
+        ?string $caBundle = null,
+        ?string $proxy = null,
+        ?string $userAgent = null,
+        ?int $maxAttempts = null,
+        ?int $loginTtl = null,
+        bool $shared = true,
+    ) {
+        $this->ffi = $ffi = Native::ffi();
+        $config = $ffi->lbc_config_new();
+        if ($config === null) {
+            throw new Exception\InternalException('lbc_config_new failed');
+        }
+        try {
+            $text = [
+                'base_url' => [$baseUrl, 'lbc_config_set_base_url'],
+                'call_api_id' => [$callApiId, 'lbc_config_set_call_api_id'],
+                'api_key' => [$apiKey, 'lbc_config_set_api_key'],
+                'encoding' => [$encoding, 'lbc_config_set_encoding'],
+                'ca_bundle' => [$caBundle, 'lbc_config_set_ca_bundle'],
+                'proxy' => [$proxy, 'lbc_config_set_proxy'],
+                'user_agent' => [$userAgent ?? 'loginbycall-php/' . $ffi->lbc_version(), 'lbc_config_set_user_agent'],
+            ];
+            foreach ($text as $name => [$value, $setter]) {
+                if ($value !== null) {
+                    $err = Native::errorSlot($ffi);
+                    Native::check($ffi, $ffi->$setter($config, Native::text($value, $name), FFI::addr($err)), $err);
+                }
+            }
+            $numbers = [
+                'timeout' => [$timeout === null ? null : Native::millis($timeout, 'timeout'), 'lbc_config_set_timeout_ms'],
+                'connect_timeout' => [$connectTimeout === null ? null : Native::millis($connectTimeout, 'connectTimeout'), 'lbc_config_set_connect_timeout_ms'],
+                'max_retries' => [self::unsigned($maxRetries, 'maxRetries', 0xFFFFFFFF), 'lbc_config_set_max_retries'],
+                'retry_base_delay' => [$retryBaseDelay === null ? null : Native::millis($retryBaseDelay, 'retryBaseDelay'), 'lbc_config_set_retry_base_delay_ms'],
+                'max_response_bytes' => [self::unsigned($maxResponseBytes, 'maxResponseBytes', PHP_INT_MAX), 'lbc_config_set_max_response_bytes'],
+            ];
+            foreach ($numbers as [$value, $setter]) {
+                if ($value !== null) {
+                    $err = Native::errorSlot($ffi);
+                    Native::check($ffi, $ffi->$setter($config, $value, FFI::addr($err)), $err);
+                }
+            }
+            if ($signatureInHeader !== null) {
+                $err = Native::errorSlot($ffi);
+                Native::check($ffi, $ffi->lbc_config_set_signature_in_header($config, $signatureInHeader, FFI::addr($err)), $err);
+            }
+            if ($maxAttempts !== null || $loginTtl !== null) {
+                $err = Native::errorSlot($ffi);
+                $status = $ffi->lbc_config_set_login_policy(
+                    $config,
+                    self::unsigned($maxAttempts ?? 3, 'maxAttempts', 0xFFFFFFFF),
+                    self::unsigned($loginTtl ?? 300, 'loginTtl', PHP_INT_MAX),
+                    FFI::addr($err),
+                );
+                Native::check($ffi, $status, $err);
+            }
+            $client = $ffi->new('lbc_client *');
+            $err = Native::errorSlot($ffi);
+            $make = $shared ? 'lbc_client_shared' : 'lbc_client_new';
+            Native::check($ffi, $ffi->$make($config, FFI::addr($client), FFI::addr($err)), $err);
+            $this->handle = $client;
+        } finally {
+            $ffi->lbc_config_free($config);
+        }
+    }
+
+    public function __destruct()
+    {
+        if (isset($this->handle)) {
+            $this->ffi->lbc_client_free($this->handle);
+        }
+    }
+
+    /** A client holds a native handle: it cannot be cloned (use withCredentials() for another). */
+    private function __clone()
+    {
+    }
+
+    /** @return never */
+    public function __serialize(): array
+    {
+        throw new Exception\LogicException('a LoginByCall\Client cannot be serialized: make a new one');
+    }
+
+    private static function unsigned(?int $value, string $name, int $max): ?int
+    {
+        if ($value !== null && ($value < 0 || $value > $max)) {
+            throw new InvalidArgumentException("$name must be between 0 and $max", $name);
+        }
+        return $value;
+    }
+
+    /** @internal the native `lbc_client *`, for Login */
+    public function handle(): CData
+    {
+        return $this->handle;
+    }
+
+    /** A new `T *` out-parameter and an `lbc_error *`. */
+    private function slots(string $type): array
+    {
+        return [$this->ffi->new($type), Native::errorSlot($this->ffi)];
+    }
+
+    /**
+     * `register`: registers $domain (or re-registers it, keeping its balance); the api-key is mailed
+     * to $adminEmail. Needs no credentials.
+     *
+     * @throws LoginByCallException
+     */
+    public function register(
+        string $domain,
+        string $adminEmail,
+        ?string $adminPhone = null,
+        ?string $verifyUrl = null,
+        ?int $balanceNotifyLimit = null,
+    ): Registration {
+        $ffi = $this->ffi;
+        [$out, $err] = $this->slots('lbc_registration *');
+        $limit = null;
+        if ($balanceNotifyLimit !== null) {
+            $limit = $ffi->new('int64_t');
+            $limit->cdata = $balanceNotifyLimit;
+        }
+        $status = $ffi->lbc_client_register(
+            $this->handle,
+            Native::text($domain, 'domain'),
+            Native::text($adminEmail, 'adminEmail'),
+            Native::optText($adminPhone, 'adminPhone'),
+            Native::optText($verifyUrl, 'verifyUrl'),
+            $limit === null ? null : FFI::addr($limit),
+            FFI::addr($out),
+            FFI::addr($err),
+        );
+        Native::check($ffi, $status, $err);
+        return Answers::registration($ffi, $out);
+    }
+
+    /**
+     * `status`: whether the account is activated, blocked, allowed unsigned calls.
+     *
+     * @throws LoginByCallException
+     */
+    public function status(): AccountStatus
+    {
+        [$out, $err] = $this->slots('lbc_account_status *');
+        Native::check($this->ffi, $this->ffi->lbc_client_status($this->handle, FFI::addr($out), FFI::addr($err)), $err);
+        return Answers::accountStatus($this->ffi, $out);
+    }
+
+    /**
+     * `server-status`: whether the service can place calls now.
+     *
+     * @throws LoginByCallException
+     */
+    public function serverStatus(): ServerStatus
+    {
+        [$out, $err] = $this->slots('lbc_server_status *');
+        Native::check($this->ffi, $this->ffi->lbc_client_server_status($this->handle, FFI::addr($out), FFI::addr($err)), $err);
+        return Answers::serverStatus($this->ffi, $out);
+    }
+
+    /**
+     * `options`: sets the balance (credits) below which the administrator is mailed; -1: never.
+     *
+     * @throws LoginByCallException
+     */
+    public function options(int $balanceNotifyLimit): void
+    {
+        $err = Native::errorSlot($this->ffi);
+        Native::check($this->ffi, $this->ffi->lbc_client_options($this->handle, $balanceNotifyLimit, FFI::addr($err)), $err);
+    }
+
+    /**
+     * `balance`: payments, consumption, the notification limit and the last payments.
+     *
+     * @throws LoginByCallException
+     */
+    public function balance(): Balance
+    {
+        [$out, $err] = $this->slots('lbc_balance *');
+        Native::check($this->ffi, $this->ffi->lbc_client_balance($this->handle, FFI::addr($out), FFI::addr($err)), $err);
+        return Answers::balance($this->ffi, $out);
+    }
+
+    /**
+     * `pay`: a payment form refilling the balance by $amount credits (1 USD = 10 000 credits).
+     *
+     * @throws LoginByCallException
+     */
+    public function pay(
+        int $amount,
+        ?string $locale = null,
+        ?string $successUrl = null,
+        ?string $failUrl = null,
+        ?string $returnUrl = null,
+    ): Payment {
+        [$out, $err] = $this->slots('lbc_payment *');
+        $status = $this->ffi->lbc_client_pay(
+            $this->handle,
+            $amount,
+            Native::optText($locale, 'locale'),
+            Native::optText($successUrl, 'successUrl'),
+            Native::optText($failUrl, 'failUrl'),
+            Native::optText($returnUrl, 'returnUrl'),
+            FFI::addr($out),
+            FFI::addr($err),
+        );
+        Native::check($this->ffi, $status, $err);
+        return Answers::payment($this->ffi, $out);
+    }
+
+    /**
+     * `change_credential`: issues a new id and key (mailed to $adminEmail) and returns the new
+     * call-api-id; confirm them with credentialConfirm() on withCredentials($newId, $newKey).
+     *
+     * @throws LoginByCallException
+     */
+    public function changeCredential(string $adminEmail, ?string $adminPhone = null): string
+    {
+        [$out, $err] = $this->slots('char *');
+        $status = $this->ffi->lbc_client_change_credential(
+            $this->handle,
+            Native::text($adminEmail, 'adminEmail'),
+            Native::optText($adminPhone, 'adminPhone'),
+            FFI::addr($out),
+            FFI::addr($err),
+        );
+        Native::check($this->ffi, $status, $err);
+        return Native::take($this->ffi, $out) ?? '';
+    }
+
+    /**
+     * `credential_confirm`: activates this client's (new) id and key; every older key stops working.
+     *
+     * @throws LoginByCallException
+     */
+    public function credentialConfirm(): void
+    {
+        $err = Native::errorSlot($this->ffi);
+        Native::check($this->ffi, $this->ffi->lbc_client_credential_confirm($this->handle, FFI::addr($err)), $err);
+    }
+
+    /**
+     * A client with the same settings and connections but other credentials (e.g. for
+     * credentialConfirm() after changeCredential()).
+     *
+     * @throws LoginByCallException
+     */
+    public function withCredentials(string $callApiId, #[\SensitiveParameter] string $apiKey): self
+    {
+        [$out, $err] = $this->slots('lbc_client *');
+        $status = $this->ffi->lbc_client_with_credentials(
+            $this->handle,
+            Native::text($callApiId, 'callApiId'),
+            Native::text($apiKey, 'apiKey'),
+            FFI::addr($out),
+            FFI::addr($err),
+        );
+        Native::check($this->ffi, $status, $err);
+        // A client the library already made: no config to build it from.
+        $client = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
+        $client->ffi = $this->ffi;
+        $client->handle = $out;
+        return $client;
+    }
+
+    /**
+     * `call`: rings $msisdn (any common notation, e.g. `+7 (925) 688-06-36`) from a random number
+     * whose last codelen digits are the code. $ipAddress is the user's address (recommended).
+     * A call costs money and is never sent twice: after a failure whose mayHaveBeenPlaced() is true,
+     * check with callStatus() before calling again. startLogin() is what a login page wants.
+     *
+     * @throws LoginByCallException
+     */
+    public function call(string $msisdn, ?string $ipAddress = null): CallStarted
+    {
+        [$out, $err] = $this->slots('lbc_call_started *');
+        $status = $this->ffi->lbc_client_call(
+            $this->handle,
+            Native::text($msisdn, 'msisdn'),
+            Native::optText($ipAddress, 'ipAddress'),
+            FFI::addr($out),
+            FFI::addr($err),
+        );
+        Native::check($this->ffi, $status, $err);
+        return Answers::callStarted($this->ffi, $out);
+    }
+
+    /**
+     * `call-status`: where call $call is.
+     *
+     * @throws LoginByCallException
+     */
+    public function callStatus(string $call): CallState
+    {
+        [$out, $err] = $this->slots('lbc_call_state *');
+        $status = $this->ffi->lbc_client_call_status($this->handle, Native::text($call, 'call'), FFI::addr($out), FFI::addr($err));
+        Native::check($this->ffi, $status, $err);
+        return Answers::callState($this->ffi, $out);
+    }
+
+    /**
+     * `call-hangup`: ends call $call if it is still ringing.
+     *
+     * @throws LoginByCallException
+     */
+    public function callHangup(string $call): void
+    {
+        $err = Native::errorSlot($this->ffi);
+        $status = $this->ffi->lbc_client_call_hangup($this->handle, Native::text($call, 'call'), FFI::addr($err));
+        Native::check($this->ffi, $status, $err);
+    }
+
+    /**
+     * Places the call for a login: $msisdn as the user typed it, $ipAddress the user's address.
+     * Keep the Login's toJson() in the session (SessionLogin does), show prompt(), check() the digits.
+     *
+     * @throws LoginByCallException
+     */
+    public function startLogin(string $msisdn, ?string $ipAddress = null): Login
+    {
+        [$out, $err] = $this->slots('lbc_login *');
+        $status = $this->ffi->lbc_client_start_login(
+            $this->handle,
+            Native::text($msisdn, 'msisdn'),
+            Native::optText($ipAddress, 'ipAddress'),
+            FFI::addr($out),
+            FFI::addr($err),
+        );
+        Native::check($this->ffi, $status, $err);
+        return Login::adopt($out, $this);
+    }
+
+    /**
+     * Any API method by its wire name (e.g. `call-status`) with its parameters, the answer as an
+     * array: the escape hatch for methods and fields the typed ones do not have. call-api-id,
+     * timestamp, nonce and the signature are added.
+     *
+     * @param array<string, string|int|float|null> $params (null values are left out)
+     *
+     * @return array<string, mixed>
+     *
+     * @throws LoginByCallException
+     */
+    public function request(string $method, array $params = []): array
+    {
+        $clean = [];
+        foreach ($params as $name => $value) {
+            $name = Native::text((string) $name, 'params name');
+            if ($value === null) {
+                continue;
+            }
+            if (is_string($value)) {
+                $value = Native::text($value, "params[$name]");
+            } elseif (!is_int($value) && !is_float($value)) {
+                throw new \TypeError("params[$name] must be a string, an int, a float or null, " . get_debug_type($value) . ' given');
+            }
+            $clean[$name] = $value;
+        }
+        $json = json_encode((object) $clean, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
+        [$out, $err] = $this->slots('char *');
+        $status = $this->ffi->lbc_client_request($this->handle, Native::text($method, 'method'), $json, FFI::addr($out), FFI::addr($err));
+        Native::check($this->ffi, $status, $err);
+        $answer = Native::take($this->ffi, $out) ?? '{}';
+        try {
+            $decoded = json_decode($answer, true, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING);
+        } catch (\JsonException $e) {
+            throw new DecodeException('the answer is not JSON: ' . $e->getMessage(), null, null, true, $e);
+        }
+        return is_array($decoded) ? $decoded : [];
+    }
+}

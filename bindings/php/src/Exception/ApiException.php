@@ -1,0 +1,80 @@
+<?php
+
+declare(strict_types=1);
+
+namespace LoginByCall\Exception;
+
+/**
+ * The service answered with an error code. Each code the SDK knows has a subclass of its own
+ * (CallRepeatTimeoutException, InvalidSignatureException, ...; the service's catch-all code `Error`
+ * is ServiceErrorException); an unknown code is thrown as ApiException itself, with getErrorCode()
+ * as the service spelled it. The service did not carry the request out: mayHaveBeenPlaced() is false.
+ */
+class ApiException extends \RuntimeException implements LoginByCallException
+{
+    /** The code this class stands for (null for ApiException itself: any code). */
+    public const CODE = null;
+
+    /** The class the documentation puts that code in. */
+    public const ERROR_CLASS = null;
+
+    /**
+     * @param array<string, mixed> $additional
+     */
+    final public function __construct(
+        string $message,
+        private readonly string $errorCode,
+        private readonly ?string $errorClass = null,
+        private readonly ?string $reason = null,
+        private readonly ?string $requestId = null,
+        private readonly array $additional = [],
+        protected readonly ?float $delay = null,
+        ?\Throwable $previous = null,
+    ) {
+        parent::__construct($message, 0, $previous);
+    }
+
+    /** The service's error code, e.g. `CALL_REPEAT_TIMEOUT`. */
+    public function getErrorCode(): string
+    {
+        return $this->errorCode;
+    }
+
+    /** The error class the service sent (`clazz`: `GENERIC` or `PROCESS`), when it sent one. */
+    public function getErrorClass(): ?string
+    {
+        return $this->errorClass;
+    }
+
+    /** The service's human-readable reason, when it sent one. */
+    public function getReason(): ?string
+    {
+        return $this->reason;
+    }
+
+    /** The answer's X-Request-Id, to quote to the service's support. */
+    public function getRequestId(): ?string
+    {
+        return $this->requestId;
+    }
+
+    /**
+     * The `additional` details the service sent for some codes (e.g. `['delay' => 23.563]`).
+     *
+     * @return array<string, mixed>
+     */
+    public function getAdditional(): array
+    {
+        return $this->additional;
+    }
+
+    public function getKind(): string
+    {
+        return 'api_error';
+    }
+
+    public function mayHaveBeenPlaced(): bool
+    {
+        return false;
+    }
+}

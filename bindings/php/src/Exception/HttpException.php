@@ -1,0 +1,44 @@
+<?php
+
+declare(strict_types=1);
+
+namespace LoginByCall\Exception;
+
+/**
+ * The service (or a proxy in front of it) answered with an HTTP status other than 200, e.g. 502.
+ * The request may have been carried out: mayHaveBeenPlaced() is true.
+ */
+final class HttpException extends \RuntimeException implements LoginByCallException
+{
+    public function __construct(
+        string $message,
+        private readonly int $statusCode,
+        private readonly ?string $requestId = null,
+        private readonly bool $placed = true,
+        ?\Throwable $previous = null,
+    ) {
+        parent::__construct($message, 0, $previous);
+    }
+
+    /** The HTTP status, e.g. 502. */
+    public function getStatusCode(): int
+    {
+        return $this->statusCode;
+    }
+
+    /** The answer's X-Request-Id, when it had one. */
+    public function getRequestId(): ?string
+    {
+        return $this->requestId;
+    }
+
+    public function getKind(): string
+    {
+        return 'http_error';
+    }
+
+    public function mayHaveBeenPlaced(): bool
+    {
+        return $this->placed;
+    }
+}

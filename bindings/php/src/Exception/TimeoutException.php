@@ -1,0 +1,30 @@
+<?php
+
+declare(strict_types=1);
+
+namespace LoginByCall\Exception;
+
+/**
+ * No complete answer within the client's timeout or deadline. After a timed-out call() the call
+ * may have been placed (mayHaveBeenPlaced()): check with callStatus() before calling again.
+ */
+final class TimeoutException extends \RuntimeException implements LoginByCallException
+{
+    public function __construct(
+        string $message,
+        private readonly bool $placed = true,
+        ?\Throwable $previous = null,
+    ) {
+        parent::__construct($message, 0, $previous);
+    }
+
+    public function getKind(): string
+    {
+        return 'timeout';
+    }
+
+    public function mayHaveBeenPlaced(): bool
+    {
+        return $this->placed;
+    }
+}

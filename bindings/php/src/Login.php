@@ -1,0 +1,180 @@
+<?php
+
+declare(strict_types=1);
+
+namespace LoginByCall;
+
+use FFI;
+use FFI\CData;
+use LoginByCall\Exception\LogicException;
+use LoginByCall\Exception\LoginByCallException;
+use LoginByCall\Internal\Native;
+
+/**
+ * One login in progress: the call placed for it (Client::startLogin()) and the checks made so far.
+ *
+ * Show prompt() while the phone rings (`+7925688` then $codelen empty boxes), check() the digits the
+ * user types: the verdict says whether to log them in. Between requests keep toJson() in the
+ * session (it holds the code: server-side storage only) and restore it with Login::fromJson(), or let
+ * SessionLogin do both.
+ */
+final class Login
+{
+    /** The id of the login's call. */
+    public readonly string $call;
+
+    /** How many digits the user types. */
+    public readonly int $codelen;
+
+    /** The number called, as digits with the country code (e.g. `79256880636`). */
+    public readonly string $msisdn;
+
+    /** When the code stops being accepted, as UNIX seconds. */
+    public readonly int $expiresAt;
+
+    private readonly FFI $ffi;
+
+    private CData $handle;
+
+    private function __construct(CData $handle, private ?Client $client)
+    {
+        $this->ffi = $ffi = Native::ffi();
+        $this->handle = $handle;
+        $this->call = Native::take($ffi, $ffi->lbc_login_call($handle)) ?? '';
+        $this->codelen = (int) $ffi->lbc_login_codelen($handle);
+        $this->msisdn = Native::take($ffi, $ffi->lbc_login_msisdn($handle)) ?? '';
+        $this->expiresAt = (int) $ffi->lbc_login_expires_at($handle);
+    }
+
+    /** @internal wraps a native `lbc_login *`, which the Login then owns */
+    public static function adopt(CData $handle, ?Client $client): self
+    {
+        return new self($handle, $client);
+    }
+
+    public function __destruct()
+    {
+        $this->ffi->lbc_login_free($this->handle);
+    }
+
+    /** A login holds a native handle: clone it through toJson()/fromJson(). */
+    private function __clone()
+    {
+    }
+
+    /** @return never */
+    public function __serialize(): array
+    {
+        throw new LogicException('serialize a LoginByCall\Login with toJson(), restore it with Login::fromJson()');
+    }
+
+    /**
+     * A login back from toJson()'s text; $client is the one waitFinal(), hangup() and status() use.
+     *
+     * @throws Exception\InvalidArgumentException when $json is not a saved login
+     */
+    public static function fromJson(string $json, ?Client $client = null): self
+    {
+        $ffi = Native::ffi();
+        $out = $ffi->new('lbc_login *');
+        $err = Native::errorSlot($ffi);
+        Native::check($ffi, $ffi->lbc_login_from_json(Native::text($json, 'json'), FFI::addr($out), FFI::addr($err)), $err);
+        return new self($out, $client);
+    }
+
+    /** The login's state as JSON, for the session (it holds the code: keep it server-side). */
+    public function toJson(): string
+    {
+        $out = $this->ffi->new('char *');
+        $err = Native::errorSlot($this->ffi);
+        Native::check($this->ffi, $this->ffi->lbc_login_to_json($this->handle, FFI::addr($out), FFI::addr($err)), $err);
+        return Native::take($this->ffi, $out) ?? '';
+    }
+
+    /** What may be shown while the phone rings: the caller's number without its last $codelen digits. */
+    public function prompt(): string
+    {
+        return Native::take($this->ffi, $this->ffi->lbc_login_prompt($this->handle)) ?? '';
+    }
+
+    /** The checks made so far, right or wrong. */
+    public function attempts(): int
+    {
+        return (int) $this->ffi->lbc_login_attempts($this->handle);
+    }
+
+    /** The checks left before the login locks (0 once the code was accepted). */
+    public function attemptsLeft(): int
+    {
+        return (int) $this->ffi->lbc_login_attempts_left($this->handle);
+    }
+
+    /**
+     * Checks the digits the user typed (surrounding whitespace is trimmed; exactly $codelen digits,
+     * compared in constant time: `636` is not `0636`). Every check of a live login counts as an
+     * attempt; a check after expiry costs none. A wrong code is a verdict, not an exception.
+     *
+     * @throws Exception\InvalidArgumentException for a NUL byte or invalid UTF-8
+     */
+    public function check(string $digits): Verdict
+    {
+        $ffi = $this->ffi;
+        $verdict = $ffi->new('lbc_verdict');
+        $left = $ffi->new('uint32_t');
+        $err = Native::errorSlot($ffi);
+        $status = $ffi->lbc_login_check($this->handle, Native::text($digits, 'digits'), FFI::addr($verdict), FFI::addr($left), FFI::addr($err));
+        Native::check($ffi, $status, $err);
+        $name = match ($verdict->cdata) {
+            $ffi->LBC_VERDICT_ACCEPTED => Verdict::ACCEPTED,
+            $ffi->LBC_VERDICT_REJECTED => Verdict::REJECTED,
+            $ffi->LBC_VERDICT_LOCKED => Verdict::LOCKED,
+            default => Verdict::EXPIRED,
+        };
+        return new Verdict($name, (int) $left->cdata);
+    }
+
+    /**
+     * The call's status now (`call-status`).
+     *
+     * @throws LoginByCallException
+     */
+    public function status(?Client $client = null): CallState
+    {
+        return $this->client($client)->callStatus($this->call);
+    }
+
+    /**
+     * Polls `call-status` (backing off from 0.5 s to 3 s) until the call's status is final or
+     * $timeout seconds pass; returns the last status seen (not final if the time ran out). Blocks.
+     *
+     * @throws LoginByCallException
+     */
+    public function waitFinal(float $timeout = 60.0, ?Client $client = null): CallState
+    {
+        $client = $this->client($client);
+        $out = $this->ffi->new('lbc_call_state *');
+        $err = Native::errorSlot($this->ffi);
+        $status = $this->ffi->lbc_login_wait_final($this->handle, $client->handle(), Native::millis($timeout, 'timeout'), FFI::addr($out), FFI::addr($err));
+        Native::check($this->ffi, $status, $err);
+        return Internal\Answers::callState($this->ffi, $out);
+    }
+
+    /**
+     * Ends the login's call if it is still ringing (`call-hangup`), e.g. once the digits were accepted.
+     *
+     * @throws LoginByCallException
+     */
+    public function hangup(?Client $client = null): void
+    {
+        $client = $this->client($client);
+        $err = Native::errorSlot($this->ffi);
+        Native::check($this->ffi, $this->ffi->lbc_login_hangup($this->handle, $client->handle(), FFI::addr($err)), $err);
+    }
+
+    private function client(?Client $client): Client
+    {
+        return $client ?? $this->client ?? throw new LogicException(
+            'this login was restored without a client: pass one to Login::fromJson() or to this method'
+        );
+    }
+}

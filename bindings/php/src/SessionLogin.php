@@ -1,0 +1,143 @@
+<?php
+
+declare(strict_types=1);
+
+namespace LoginByCall;
+
+use LoginByCall\Exception\LoginByCallException;
+use LoginByCall\Exception\LogicException;
+
+/**
+ * The login flow of a site with PHP sessions, its state kept in `$_SESSION[$key]`:
+ *
+ * ```php
+ * session_start();
+ * $auth = new LoginByCall\SessionLogin($client);
+ * $auth->start($_POST['phone'], $_SERVER['REMOTE_ADDR']);   // phone form
+ * $auth->pending()?->prompt();                               // code page: "+7925688____"
+ * $verdict = $auth->check($_POST['digits']);                 // digits form
+ * if ($verdict->isAccepted()) { ... $auth->user() ... }      // logged in as this number
+ * $auth->logout();
+ * ```
+ *
+ * The session ID is regenerated when the code is accepted (against session fixation).
+ */
+final class SessionLogin
+{
+    public function __construct(
+        private readonly Client $client,
+        private readonly string $key = 'loginbycall',
+    ) {
+    }
+
+    /**
+     * Places the call for a new login (replacing any in progress) and keeps it in the session.
+     *
+     * @throws LoginByCallException
+     */
+    public function start(string $msisdn, ?string $ipAddress = null): Login
+    {
+        $login = $this->client->startLogin($msisdn, $ipAddress);
+        $this->write(['login' => $login->toJson(), 'user' => null]);
+        return $login;
+    }
+
+    /** The login in progress, or null when there is none. */
+    public function pending(): ?Login
+    {
+        $json = $this->read()['login'] ?? null;
+        if (!is_string($json)) {
+            return null;
+        }
+        try {
+            return Login::fromJson($json, $this->client);
+        } catch (Exception\InvalidArgumentException) {
+            $this->write(['login' => null] + $this->read());
+            return null;
+        }
+    }
+
+    /**
+     * The pending login's call status now (null when there is no login in progress).
+     *
+     * @throws LoginByCallException
+     */
+    public function status(): ?CallState
+    {
+        return $this->pending()?->status();
+    }
+
+    /**
+     * Checks the digits against the pending login and saves the attempt. Accepted: the user is
+     * logged in (user()), the call hung up and the login forgotten; locked or expired: the login is
+     * forgotten (start a new one). Without a login in progress the verdict is `locked`.
+     *
+     * @throws LoginByCallException for a NUL byte or invalid UTF-8 in $digits
+     */
+    public function check(string $digits): Verdict
+    {
+        $login = $this->pending();
+        if ($login === null) {
+            return new Verdict(Verdict::LOCKED);
+        }
+        $verdict = $login->check($digits);
+        if ($verdict->isAccepted()) {
+            if (session_status() === PHP_SESSION_ACTIVE && !headers_sent()) {
+                session_regenerate_id(true);
+            }
+            $this->write(['login' => null, 'user' => $login->msisdn]);
+            try {
+                $login->hangup();
+            } catch (LoginByCallException) {
+                // The user is in; a call still ringing ends by itself.
+            }
+        } elseif ($verdict->isRejected()) {
+            $this->write(['login' => $login->toJson()] + $this->read());
+        } else {
+            $this->write(['login' => null] + $this->read());
+        }
+        return $verdict;
+    }
+
+    /** The logged-in user's number (digits with the country code), or null. */
+    public function user(): ?string
+    {
+        $user = $this->read()['user'] ?? null;
+        return is_string($user) ? $user : null;
+    }
+
+    /** Whether a user is logged in. */
+    public function isLoggedIn(): bool
+    {
+        return $this->user() !== null;
+    }
+
+    /** Forgets the user and any login in progress. */
+    public function logout(): void
+    {
+        $this->session();
+        unset($_SESSION[$this->key]);
+    }
+
+    /** @return array<string, mixed> */
+    private function read(): array
+    {
+        $this->session();
+        $state = $_SESSION[$this->key] ?? [];
+        return is_array($state) ? $state : [];
+    }
+
+    /** @param array<string, mixed> $state */
+    private function write(array $state): void
+    {
+        $this->session();
+        $_SESSION[$this->key] = $state;
+    }
+
+    private function session(): void
+    {
+        if (session_status() !== PHP_SESSION_ACTIVE && !isset($_SESSION)) {
+            throw new LogicException('SessionLogin needs a session: call session_start() first');
+        }
+    }
+}

@@ -1,0 +1,212 @@
+<?php
+
+declare(strict_types=1);
+
+namespace LoginByCall\Tests;
+
+use LoginByCall\AccountStatus;
+use LoginByCall\Balance;
+use LoginByCall\CallState;
+use LoginByCall\Client;
+use LoginByCall\Exception\InvalidArgumentException;
+use LoginByCall\Exception\InvalidSignatureException;
+use LoginByCall\Payment;
+use LoginByCall\Tests\Support\Servers;
+use LoginByCall\Tests\Support\TestCase;
+
+/** Every API method against `lbc sandbox`, and the client's settings. */
+final class ClientTest extends TestCase
+{
+    public function testServerStatusStatusAndOptions(): void
+    {
+        $client = $this->client();
+        $server = $client->serverStatus();
+        self::assertSame(1, $server->value);
+        self::assertTrue($server->isWorking);
+
+        $status = $client->status();
+        self::assertInstanceOf(AccountStatus::class, $status);
+        self::assertTrue($status->activated);
+        self::assertFalse($status->blocked);
+        self::assertFalse($status->allowUnsecureCalls);
+
+        $client->options(12345);
+        self::assertSame(12345, $client->balance()->notifyLimit);
+        $client->options(-1);
+        self::assertSame(-1, $client->balance()->notifyLimit);
+    }
+
+    public function testBalanceAndPay(): void
+    {
+        $client = $this->client();
+        $balance = $client->balance();
+        self::assertInstanceOf(Balance::class, $balance);
+        self::assertSame(1_000_000, $balance->balance);
+        self::assertSame($balance->balance - $balance->consumed, $balance->current);
+        self::assertSame([], $balance->payments);
+
+        $payment = $client->pay(50_000, locale: 'en', successUrl: 'http://127.0.0.1/ok');
+        self::assertSame(Payment::SHAPE_FORM, $payment->shape);
+        self::assertStringContainsString('lbc-payment-button', $payment->html);
+        self::assertNotNull($payment->url);
+        self::assertContains($payment->method, ['GET', 'POST']);
+        self::assertIsArray($payment->fields);
+
+        // Pay through the sandbox's own page, and the balance lists the payment.
+        $context = stream_context_create(['http' => ['method' => 'POST', 'header' => "Content-Type: application/x-www-form-urlencoded\r\n", 'content' => http_build_query($payment->fields), 'ignore_errors' => true, 'follow_location' => 0]]);
+        file_get_contents((string) $payment->url, false, $context);
+        $after = $client->balance();
+        self::assertSame(1_050_000, $after->balance);
+        self::assertCount(1, $after->payments);
+        self::assertSame(50_000, $after->payments[0]->value);
+        self::assertGreaterThan(1_600_000_000, $after->payments[0]->created);
+    }
+
+    public function testCallCallStatusAndHangup(): void
+    {
+        $client = $this->client();
+        $phone = self::phone();
+        $started = $client->call('+' . $phone, '203.0.113.9');
+        self::assertNotSame('', $started->call);
+        self::assertMatchesRegularExpression('/^\d{11}$/', $started->mask);
+        self::assertSame(4, $started->codelen);
+        self::assertSame(30, $started->repeatTimeout);
+        self::assertSame(substr($started->mask, -4), Servers::code($phone));
+
+        $state = $client->callStatus($started->call);
+        self::assertContains($state->status, [CallState::QUEUED, CallState::DIALING]);
+        self::assertFalse($state->isFinal);
+        $client->callHangup($started->call);
+        $state = $client->callStatus($started->call);
+        self::assertSame(CallState::NOT_ANSWERED, $state->status);
+        self::assertSame('notanswered', $state->statusDesc);
+        self::assertTrue($state->isFinal);
+        self::assertNull($state->lastError);
+    }
+
+    public function testRequestIsTheEscapeHatch(): void
+    {
+        $client = $this->client();
+        self::assertSame(['server_status' => 1], $client->request('server-status'));
+        $answer = $client->request('balance', ['unused' => null]);
+        self::assertSame(1_000_000, $answer['balance']);
+        $started = $client->request('call', ['msisdn' => self::phone(), 'ip_address' => '203.0.113.9']);
+        self::assertArrayHasKey('call', $started);
+        $state = $client->request('call-status', ['call' => $started['call']]);
+        self::assertSame('queued', $state['status_desc']);
+        self::assertSame([], $client->request('call-hangup', ['call' => $started['call']]));
+    }
+
+    public function testRegisterConfirmChangeCredentialAndConfirmAgain(): void
+    {
+        // The scripted server is the registered site: it serves /lbc-ID.html holding ID.
+        $domain = parse_url(Servers::$scripted, PHP_URL_HOST) . ':' . parse_url(Servers::$scripted, PHP_URL_PORT);
+        $anonymous = new Client(baseUrl: Servers::$baseUrl);
+        $registration = $anonymous->register($domain, 'admin@example.com', adminPhone: '79001234567', balanceNotifyLimit: 100);
+        self::assertNotSame('', $registration->callApiId);
+        self::assertSame("http://$domain/lbc-{$registration->callApiId}.html", $registration->verifyUrl);
+
+        $key = self::mailedKey($registration->callApiId);
+        $client = new Client(callApiId: $registration->callApiId, apiKey: $key, baseUrl: Servers::$baseUrl);
+        self::assertFalse($client->status()->activated);
+        $client->credentialConfirm();
+        self::assertTrue($client->status()->activated);
+        self::assertSame(100, $client->balance()->notifyLimit);
+
+        $newId = $client->changeCredential('admin@example.com', '79001234567');
+        self::assertNotSame($registration->callApiId, $newId);
+        $confirming = $client->withCredentials($newId, self::mailedKey($newId));
+        self::assertFalse($confirming->status()->activated);
+        $confirming->credentialConfirm();
+        self::assertTrue($confirming->status()->activated);
+        self::assertTrue($client->status()->blocked, 'the old key is retired');
+        try {
+            $client->balance();
+            self::fail('a retired key still works');
+        } catch (\LoginByCall\Exception\AccountBlockedException $e) {
+            self::assertSame('ACCOUNT_BLOCKED', $e->getErrorCode());
+        }
+    }
+
+    /** The api-key the sandbox mailed with $callApiId. */
+    private static function mailedKey(string $callApiId): string
+    {
+        foreach (array_reverse(Servers::control('GET', '/_sandbox/outbox')) as $mail) {
+            if (($mail['call_api_id'] ?? null) === $callApiId && isset($mail['api_key'])) {
+                return (string) $mail['api_key'];
+            }
+        }
+        self::fail("no mail for $callApiId");
+    }
+
+    public function testWrongKeysAndSettings(): void
+    {
+        $client = new Client(callApiId: $this->account['call_api_id'], apiKey: 'not the key', baseUrl: Servers::$baseUrl);
+        $this->expectException(InvalidSignatureException::class);
+        $client->balance();
+    }
+
+    /** @return iterable<string, array{0: array<string, mixed>, 1: string}> */
+    public static function badSettings(): iterable
+    {
+        yield 'a base URL that is not one' => [['baseUrl' => 'not a url'], 'base_url'];
+        yield 'an unknown encoding' => [['encoding' => 'xml'], 'encoding'];
+        yield 'a negative timeout' => [['timeout' => -1.0], 'timeout'];
+        yield 'a zero timeout' => [['timeout' => 0.0], 'timeout'];
+        yield 'a user agent with a line break' => [['userAgent' => "a\r\nX-Evil: 1"], 'user_agent'];
+        yield 'a NUL in the key' => [['apiKey' => "key\0"], 'api_key'];
+        yield 'invalid UTF-8 in the id' => [['callApiId' => "\xc3\x28"], 'call_api_id'];
+        yield 'negative retries' => [['maxRetries' => -1], 'maxRetries'];
+        yield 'a proxy that is not one' => [['proxy' => 'ftp://nowhere'], 'proxy'];
+        yield 'a missing CA bundle' => [['caBundle' => '/nonexistent/ca.pem'], 'ca_bundle'];
+    }
+
+    /** @dataProvider badSettings */
+    public function testBadSettingsAreRefused(array $settings, string $field): void
+    {
+        try {
+            $this->client(...$settings);
+            self::fail('accepted');
+        } catch (InvalidArgumentException $e) {
+            self::assertSame($field, $e->getField(), $e->getMessage());
+        }
+    }
+
+    /** @return iterable<string, array{0: array<string, mixed>}> */
+    public static function goodSettings(): iterable
+    {
+        yield 'query' => [['encoding' => 'query']];
+        yield 'rest+json, signature in a header' => [['encoding' => 'rest+json', 'signatureInHeader' => true]];
+        yield 'multipart, no retries, short timeouts' => [['encoding' => 'multipart', 'maxRetries' => 0, 'timeout' => 2.5, 'connectTimeout' => 1.0, 'retryBaseDelay' => 0.1]];
+        yield 'a user agent and a response limit' => [['userAgent' => 'my-site/1.0', 'maxResponseBytes' => 65536]];
+        yield 'a private pool' => [['shared' => false]];
+        yield 'a login policy' => [['maxAttempts' => 5, 'loginTtl' => 60]];
+    }
+
+    /** @dataProvider goodSettings */
+    public function testSettingsThatWork(array $settings): void
+    {
+        $client = $this->client(...$settings);
+        self::assertSame(1_000_000, $client->balance()->balance);
+        $login = $client->startLogin(self::phone(), '203.0.113.9');
+        self::assertSame(($settings['maxAttempts'] ?? 3), $login->attemptsLeft());
+    }
+
+    public function testAClientCannotBeClonedOrSerialized(): void
+    {
+        $client = $this->client();
+        try {
+            serialize($client);
+            self::fail('serialized');
+        } catch (\LoginByCall\Exception\LogicException) {
+        }
+        $this->expectException(\Error::class);
+        $copy = clone $client;
+    }
+
+    public function testWrongTypesAreTypeErrors(): void
+    {
+        $this->expectException(\TypeError::class);
+        $this->client()->call(79256880636);
+    }
+}

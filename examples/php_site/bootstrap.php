@@ -1,0 +1,72 @@
+<?php
+// Shared by every page: the package, the client, the session, and small helpers.
+//
+// The client is made anew on every request, as PHP does; LoginByCall\Client takes it from
+// libloginbycall's per-process cache, so a PHP-FPM worker keeps one kept-alive connection to the
+// service across all the requests it serves.
+
+declare(strict_types=1);
+
+require_once getenv('LOGINBYCALL_PHP') ?: __DIR__ . '/../../bindings/php/autoload.php';
+
+use LoginByCall\Client;
+use LoginByCall\SessionLogin;
+
+session_start(['cookie_httponly' => true, 'cookie_samesite' => 'Lax', 'use_strict_mode' => true]);
+
+/** The login flow of this session. */
+function auth(): SessionLogin
+{
+    static $auth = null;
+    return $auth ??= new SessionLogin(new Client(
+        callApiId: (string) getenv('LBC_CALL_API_ID'),
+        apiKey: (string) getenv('LBC_API_KEY'),
+        baseUrl: getenv('LBC_BASE_URL') ?: null,
+        timeout: 10.0,
+    ));
+}
+
+/** Text for HTML. */
+function e(string $text): string
+{
+    return htmlspecialchars($text, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
+}
+
+/** The session's form token (against cross-site form posts). */
+function csrf_token(): string
+{
+    return $_SESSION['csrf'] ??= bin2hex(random_bytes(16));
+}
+
+/** Ends a POST whose token is not the session's. */
+function require_post(): void
+{
+    if (($_SERVER['REQUEST_METHOD'] ?? '') !== 'POST' || !hash_equals(csrf_token(), (string) ($_POST['csrf'] ?? ''))) {
+        http_response_code(400);
+        exit('Bad request');
+    }
+}
+
+function redirect(string $path, ?string $flash = null): never
+{
+    if ($flash !== null) {
+        $_SESSION['flash'] = $flash;
+    }
+    header('Location: ' . $path, true, 303);
+    exit;
+}
+
+/** The page around $body. */
+function page(string $title, string $body): void
+{
+    $flash = $_SESSION['flash'] ?? null;
+    unset($_SESSION['flash']);
+    header('Content-Type: text/html; charset=utf-8');
+    echo '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>', e($title), '</title>',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}',
+        'input,button{font-size:1.2rem;padding:.4rem}.flash{background:#fee;padding:.5rem}.code{font-size:2rem;letter-spacing:.2rem}</style>',
+        '</head><body><h1>', e($title), '</h1>',
+        $flash === null ? '' : '<p class="flash">' . e((string) $flash) . '</p>',
+        $body, '</body></html>';
+}

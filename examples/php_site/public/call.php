@@ -1,0 +1,25 @@
+<?php
+// Places the call and sends the user to the code page.
+
+declare(strict_types=1);
+
+require __DIR__ . '/../bootstrap.php';
+
+use LoginByCall\Exception\CallRepeatTimeoutException;
+use LoginByCall\Exception\InvalidArgumentException;
+use LoginByCall\Exception\LoginByCallException;
+
+require_post();
+try {
+    auth()->start((string) ($_POST['phone'] ?? ''), $_SERVER['REMOTE_ADDR'] ?? null);
+} catch (InvalidArgumentException) {
+    redirect('/', 'That is not a phone number we can call.');
+} catch (CallRepeatTimeoutException $e) {
+    redirect('/', sprintf('We called this number a moment ago: try again in %d seconds.', (int) ceil($e->getDelay())));
+} catch (LoginByCallException $e) {
+    error_log('loginbycall: ' . $e->getMessage());
+    redirect('/', $e->mayHaveBeenPlaced()
+        ? 'We could not tell whether the call went out: wait a minute before trying again.'
+        : 'We cannot call right now: please try again later.');
+}
+redirect('/code.php');

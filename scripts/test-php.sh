@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# The PHP package's tests (issue 10): the example site under PHP-FPM behind nginx, then PHPUnit.
+#
+#  1. installs what it needs from Debian when missing (php-cli with FFI, php-fpm, nginx, phpunit,
+#     curl, valgrind, python3) — on CI (CI=true) or wherever they are missing;
+#  2. builds and installs libloginbycall into a temporary prefix (`make install PREFIX=<tmp>`) and
+#     builds `lbc` (`cargo build -p lbc-cli`) for its sandbox;
+#  3. deploys examples/php_site and bindings/php into a temporary web root and runs them as a site
+#     is run: PHP-FPM (a static pool of $WORKERS workers as www-data, PHP's default
+#     ffi.enable=preload, ffi.preload, opcache.preload=bindings/php/preload.php, opcache.preload_user)
+#     behind nginx on 127.0.0.1, with `lbc sandbox` behind a connection-counting proxy;
+#  4. with curl and a cookie jar: one whole login, then 200 logins from 20 concurrent clients. It
+#     fails on any failed login, a worker crash or fatal error in the FPM log, more connections to
+#     the sandbox than there are workers, or a worker whose memory grew (by more than 1 MiB between
+#     the first 40 logins and the end);
+#  5. PHPUnit (Debian's phpunit, `php -d ffi.enable=1`), whose bootstrap starts its own sandbox.
+#
+# Prints PHPUnit's summary line last; exits non-zero on any failure.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO="${CARGO:-cargo}"
+MAKE="${MAKE:-make}"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+WORKERS="${WORKERS:-4}"
+LOGINS="${LOGINS:-200}"
+CLIENTS="${CLIENTS:-20}"
+SITE_USER="${SITE_USER:-www-data}"
+
+failures=0
+fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
+step() { printf '\n==> %s\n' "$*"; }
+
+# 1. What the tests need.
+need=()
+for tool in php:php-cli php-fpm8.2:php-fpm nginx:nginx phpunit:phpunit curl:curl valgrind:valgrind \
+    python3:python3 pkg-config:pkg-config make:make; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || [[ -x "/usr/sbin/${tool%%:*}" ]] || need+=("${tool##*:}")
+done
+if [[ ${#need[@]} -gt 0 ]]; then
+    step "installing ${need[*]}"
+    SUDO=""; [[ "$(id -u)" -eq 0 ]] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null || exit 1
+fi
+FPM="$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.* 2>/dev/null | head -n 1)"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+if ! php -r 'exit(extension_loaded("FFI") && version_compare(PHP_VERSION, "8.2", ">=") ? 0 : 1);'; then
+    echo "test-php: PHP 8.2 or newer with FFI is needed" >&2
+    exit 1
+fi
+
+work="$(mktemp -d)"
+chmod 755 "$work"
+pids=()
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cd "$ROOT" || exit 1
+
+# 2. The library and the sandbox.
+step "make install PREFIX=<tmp>, cargo build -p lbc-cli"
+prefix="$work/prefix"
+"$MAKE" -s install PREFIX="$prefix" CARGO="$CARGO" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+"$CARGO" build --quiet -p lbc-cli 2>"$work/build.log" || { cat "$work/build.log"; exit 1; }
+LBC="$TARGET_DIR/debug/lbc"
+export LOGINBYCALL_LIB="$prefix/lib/libloginbycall.so"
+"$MAKE" -s check-php-header || fail "bindings/php/resources/loginbycall.ffi.h is stale"
+
+# 3. The site, deployed.
+step "the example site under PHP-FPM ($WORKERS workers, preloaded) behind nginx"
+"$LBC" sandbox --listen 127.0.0.1:0 --dial-ms 200 --ring-ms 1000 >"$work/sandbox.out" 2>"$work/sandbox.err" &
+pids+=($!)
+for _ in $(seq 1 100); do [[ -s "$work/sandbox.out" ]] && break; sleep 0.1; done
+ready="$(head -n 1 "$work/sandbox.out")"
+[[ -n "$ready" ]] || { cat "$work/sandbox.err"; echo "test-php: lbc sandbox printed no ready line"; exit 1; }
+read -r SANDBOX CALL_API_ID API_KEY < <(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1]); a = r["accounts"][0]
+print(r["base_url"].rsplit("/callapi/", 1)[0], a["call_api_id"], a["api_key"])' "$ready")
+sandbox_port="${SANDBOX##*:}"
+
+python3 bindings/php/tests/fpm/count_proxy.py "$sandbox_port" "$work/connections" >"$work/proxy.out" &
+pids+=($!)
+for _ in $(seq 1 50); do [[ -s "$work/proxy.out" ]] && break; sleep 0.1; done
+proxy_port="$(head -n 1 "$work/proxy.out")"
+echo 0 >"$work/connections"
+
+www="$work/www"
+mkdir -p "$www/bindings" "$www/examples" "$work/sessions" "$work/nginx-tmp"
+cp -r bindings/php "$www/bindings/php"
+rm -rf "$www/bindings/php/tests" "$www/bindings/php/benches"
+cp -r examples/php_site "$www/examples/php_site"
+php bindings/php/tools/ffi-preload-header.php "$LOGINBYCALL_LIB" >"$work/loginbycall.ffi.h" || exit 1
+chown -R "$SITE_USER" "$work/sessions"
+chmod -R a+rX "$work"
+site_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+SITE="http://127.0.0.1:$site_port"
+render() { # render TEMPLATE: the deploy template with this run's values
+    sed -e "s|@ROOT@|$www|g" -e "s|@WORK@|$work|g" -e "s|@USER@|$SITE_USER|g" \
+        -e "s|@GROUP@|$(id -gn "$SITE_USER")|g" -e "s|@SOCKET@|$work/fpm.sock|g" \
+        -e "s|@WORKERS@|$WORKERS|g" -e "s|@CALL_API_ID@|$CALL_API_ID|g" -e "s|@API_KEY@|$API_KEY|g" \
+        -e "s|@BASE_URL@|http://127.0.0.1:$proxy_port/callapi/v2.0/|g" \
+        -e "s|@FFI_HEADER@|$work/loginbycall.ffi.h|g" -e "s|@SESSIONS@|$work/sessions|g" \
+        -e "s|@LISTEN@|127.0.0.1:$site_port|g" "$1"
+}
+render examples/php_site/deploy/php.ini >"$work/php.ini"
+{
+    printf '[global]\npid = %s/fpm.pid\nerror_log = %s/fpm.log\nlog_level = notice\ndaemonize = no\n\n' "$work" "$work"
+    render examples/php_site/deploy/fpm-pool.conf
+} >"$work/fpm.conf"
+render examples/php_site/deploy/nginx.conf >"$work/nginx.conf"
+
+"$FPM" --nodaemonize --fpm-config "$work/fpm.conf" -c "$work/php.ini" >"$work/fpm.out" 2>&1 &
+fpm_pid=$!
+pids+=($fpm_pid)
+"$NGINX" -c "$work/nginx.conf" -p "$work" -g 'daemon off;' >"$work/nginx.out" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+    [[ -S "$work/fpm.sock" ]] && curl -s -o /dev/null "$SITE/" && break
+    sleep 0.1
+done
+workers() { pgrep -P "$fpm_pid" | sort -n; }
+if [[ "$(workers | wc -l)" -ne "$WORKERS" ]]; then
+    fail "PHP-FPM did not start $WORKERS workers"
+    cat "$work/fpm.out" "$work/fpm.log" 2>/dev/null
+fi
+
+# 4. Logins through the site, as a browser does them (the digits come from the sandbox).
+redirect_of() { # redirect_of JAR CURL_ARGS...: "STATUS LOCATION" of a request
+    local jar="$1"
+    shift
+    curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -c "$jar" -b "$jar" "$@"
+}
+login_once() { # login_once MSISDN JAR: one whole login and logout; prints what went wrong
+    local phone="$1" jar="$2" page token got call mask code
+    page="$(curl -sS -c "$jar" -b "$jar" "$SITE/")" || { echo "GET /"; return 1; }
+    token="$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' <<<"$page" | head -n 1)"
+    [[ -n "$token" ]] || { echo "no form on /"; return 1; }
+    got="$(redirect_of "$jar" --data-urlencode "csrf=$token" --data-urlencode "phone=+$phone" "$SITE/call.php")"
+    [[ "$got" == "303 $SITE/code.php" ]] || { echo "POST /call.php: $got"; return 1; }
+    call="$(curl -sS "$SANDBOX/_sandbox/phones/$phone")"
+    mask="$(sed -n 's/.*"mask":"\([0-9]*\)".*/\1/p' <<<"$call")"
+    code="$(sed -n 's/.*"code":"\([0-9]*\)".*/\1/p' <<<"$call")"
+    [[ -n "$mask" && -n "$code" ]] || { echo "no call to $phone at the sandbox: ${call:0:300}"; return 1; }
+    page="$(curl -sS -c "$jar" -b "$jar" "$SITE/code.php")"
+    grep -q "class=\"code\">+${mask:0:${#mask}-${#code}}<b>____</b>" <<<"$page" || { echo "code page: ${page:0:300}"; return 1; }
+    got="$(curl -sS -b "$jar" "$SITE/status.php")"
+    grep -Eq '"status":\{"code":[0-9]+,"desc":"[a-z]+","final":(true|false)\}' <<<"$got" || { echo "status: ${got:0:300}"; return 1; }
+    got="$(redirect_of "$jar" --data-urlencode "csrf=$token" --data-urlencode "digits=$code" "$SITE/check.php")"
+    [[ "$got" == "303 $SITE/account.php" ]] || { echo "POST /check.php: $got"; return 1; }
+    page="$(curl -sS -c "$jar" -b "$jar" "$SITE/account.php")"
+    grep -q "<strong id=\"user\">+$phone</strong>" <<<"$page" || { echo "account page: ${page:0:300}"; return 1; }
+    got="$(redirect_of "$jar" --data-urlencode "csrf=$token" "$SITE/logout.php")"
+    [[ "$got" == "303 $SITE/" ]] || { echo "POST /logout.php: $got"; return 1; }
+    page="$(curl -sS -c "$jar" -b "$jar" "$SITE/account.php" -o /dev/null -w '%{http_code} %{redirect_url}')"
+    [[ "$page" == "303 $SITE/" ]] || { echo "still logged in after logout: $page"; return 1; }
+}
+rss_of_workers() { # the resident memory (KiB) of each worker, one per line, by pid
+    local pid
+    for pid in $(workers); do
+        echo "$pid $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")"
+    done
+}
+client_loop() { # client_loop N FIRST COUNT: client N's COUNT logins, numbers from FIRST on
+    local n="$1" first="$2" count="$3" i ok=0 why
+    for ((i = 0; i < count; i++)); do
+        if why="$(login_once "$((first + i))" "$work/jar-$n-$i")"; then
+            ok=$((ok + 1))
+        else
+            echo "client $n login $i (+$((first + i))): $why" >>"$work/failed-logins"
+        fi
+    done
+    echo "$ok" >"$work/ok-$n"
+}
+
+if why="$(login_once 79004449900 "$work/jar-single")"; then
+    echo "ok: a whole login through the site: phone form, code page, live status, digits, account, logout"
+else
+    fail "a whole login through the site: $why"
+fi
+
+run_clients() { # run_clients CLIENTS PER_CLIENT BASE: concurrent clients; prints the logins that worked
+    local clients="$1" per="$2" base="$3" n total=0
+    for ((n = 0; n < clients; n++)); do
+        client_loop "$n" "$((base + n * 100))" "$per" &
+    done
+    wait # a command substitution's subshell: its only children are the clients
+    for ((n = 0; n < clients; n++)); do
+        total=$((total + $(cat "$work/ok-$n" 2>/dev/null || echo 0)))
+        rm -f "$work/ok-$n"
+    done
+    echo "$total"
+}
+
+# A warm-up (40 logins), then the measured run; the memory of each worker is read in between.
+: >"$work/failed-logins"
+warm="$(run_clients "$CLIENTS" 2 79005000000)"
+rss_of_workers >"$work/rss-before"
+started=$(date +%s.%N)
+done_logins="$(run_clients "$CLIENTS" $((LOGINS / CLIENTS)) 79006000000)"
+elapsed="$(python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$started" "$(date +%s.%N)")"
+rss_of_workers >"$work/rss-after"
+if [[ "$warm" -eq $((CLIENTS * 2)) && "$done_logins" -eq "$LOGINS" ]]; then
+    echo "ok: $LOGINS logins from $CLIENTS concurrent clients in ${elapsed}s (after $warm to warm up), none failed"
+else
+    fail "logins that worked: $warm of $((CLIENTS * 2)) (warm-up), $done_logins of $LOGINS"
+    head -n 20 "$work/failed-logins"
+fi
+
+if grep -Eq 'exited on signal|exited with code [1-9]|PHP (Fatal|Warning)|segfault' "$work/fpm.log" 2>/dev/null; then
+    fail "the FPM log shows a crash or an error:"
+    grep -E 'exited on signal|exited with code|PHP (Fatal|Warning)|segfault' "$work/fpm.log" | head -n 20
+else
+    echo "ok: no worker crashed or logged an error (FPM log)"
+fi
+if [[ "$(workers | wc -l)" -eq "$WORKERS" ]] && diff -q <(cut -d' ' -f1 "$work/rss-before") <(workers) >/dev/null; then
+    echo "ok: the same $WORKERS workers served every request"
+else
+    fail "the workers changed during the run"
+fi
+
+connections="$(cat "$work/connections")"
+if [[ "$connections" -le "$WORKERS" && "$connections" -ge 1 ]]; then
+    echo "ok: $connections connections opened to the sandbox for $((LOGINS + CLIENTS * 2 + 1)) logins ($WORKERS workers)"
+else
+    fail "$connections connections opened to the sandbox by $WORKERS workers"
+fi
+
+grew=0
+while read -r pid before; do
+    after="$(awk -v p="$pid" '$1 == p {print $2}' "$work/rss-after")"
+    echo "   worker $pid: ${before} KiB after the warm-up, ${after:-?} KiB after $LOGINS more logins"
+    if [[ -z "$after" || $((after - before)) -gt 1024 ]]; then
+        grew=1
+    fi
+done <"$work/rss-before"
+if [[ "$grew" -eq 0 ]]; then
+    echo "ok: worker memory is flat"
+else
+    fail "a worker's memory grew by more than 1 MiB"
+fi
+
+# Stop the site before the unit tests.
+for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+pids=()
+
+# 5. PHPUnit.
+phpunit_status=0
+if [[ "${SKIP_PHPUNIT:-0}" != 1 ]]; then
+    step "PHPUnit (bindings/php/tests)"
+    LBC_BIN="$LBC" php -d ffi.enable=1 "$(command -v phpunit)" -c bindings/php/phpunit.xml.dist
+    phpunit_status=$?
+fi
+if [[ $failures -ne 0 ]]; then
+    echo "test-php: $failures failure(s) in the FPM + nginx test above"
+fi
+[[ $failures -eq 0 && $phpunit_status -eq 0 ]]
