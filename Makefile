@@ -1,7 +1,8 @@
 # libloginbycall: build, install and test the C ABI (lbc-ffi) with its headers.
 #
 #   make                      build the library (cargo build --release -p lbc-ffi)
-#   make install PREFIX=...   install lib/, include/ and lib/pkgconfig/loginbycall.pc (DESTDIR honoured)
+#   make install PREFIX=...   install lib/, include/, lib/pkgconfig/loginbycall.pc and bin/lbc (DESTDIR
+#                             honoured); install-lib / install-cli do one half each
 #   make uninstall PREFIX=...
 #   make header               regenerate include/loginbycall.h with the pinned cbindgen, then the PHP
 #                             package's FFI header from it (php-header)
@@ -42,14 +43,17 @@ PC_INCLUDEDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
 LIB_REAL := libloginbycall.so.$(VERSION)
 LIB_SONAME := libloginbycall.so.$(MAJOR)
 
-.PHONY: all lib install uninstall header check-header cbindgen test-c php-header check-php-header
+.PHONY: all lib install install-lib uninstall uninstall-lib header check-header cbindgen test-c php-header check-php-header
 
 all: lib
 
 lib:
 	$(CARGO) build --release -p lbc-ffi
 
-install: lib install-cli
+install: install-lib install-cli
+
+# The library, headers and pkg-config file alone (what the C and PHP tests install).
+install-lib: lib
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 0755 $(RELEASE_DIR)/libloginbycall.so $(DESTDIR)$(LIBDIR)/$(LIB_REAL)
 	ln -sf $(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
@@ -61,7 +65,9 @@ install: lib install-cli
 	    lbc-ffi/loginbycall.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/loginbycall.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/loginbycall.pc
 
-uninstall: uninstall-cli
+uninstall: uninstall-lib uninstall-cli
+
+uninstall-lib:
 	rm -f $(DESTDIR)$(LIBDIR)/$(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libloginbycall.so $(DESTDIR)$(LIBDIR)/libloginbycall.a \
 	      $(DESTDIR)$(INCLUDEDIR)/loginbycall.h $(DESTDIR)$(INCLUDEDIR)/loginbycall.hpp \

@@ -3,7 +3,7 @@
 #
 #  1. installs what it needs from Debian when missing (php-cli with FFI, php-fpm, nginx, phpunit,
 #     curl, valgrind, python3) — on CI (CI=true) or wherever they are missing;
-#  2. builds and installs libloginbycall into a temporary prefix (`make install PREFIX=<tmp>`) and
+#  2. builds and installs libloginbycall into a temporary prefix (`make install-lib PREFIX=<tmp>`) and
 #     builds `lbc` (`cargo build -p lbc-cli`) for its sandbox;
 #  3. deploys examples/php_site and bindings/php into a temporary web root and runs them as a site
 #     is run: PHP-FPM (a static pool of $WORKERS workers as www-data, PHP's default
@@ -69,9 +69,9 @@ trap 'exit 130' INT TERM
 cd "$ROOT" || exit 1
 
 # 2. The library and the sandbox.
-step "make install PREFIX=<tmp>, cargo build -p lbc-cli"
+step "make install-lib PREFIX=<tmp>, cargo build -p lbc-cli"
 prefix="$work/prefix"
-"$MAKE" -s install PREFIX="$prefix" CARGO="$CARGO" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+"$MAKE" -s install-lib PREFIX="$prefix" CARGO="$CARGO" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 "$CARGO" build --quiet -p lbc-cli 2>"$work/build.log" || { cat "$work/build.log"; exit 1; }
 LBC="$TARGET_DIR/debug/lbc"
 export LOGINBYCALL_LIB="$prefix/lib/libloginbycall.so"

@@ -44,6 +44,18 @@ cargo test --workspace --locked
 step "C ABI: header check, C tests and examples under valgrind, PHP FFI"
 make test-c
 
+step "make install puts a working lbc in PREFIX/bin"
+tmp=$(mktemp -d)
+make -s install PREFIX="$tmp" >/dev/null
+"$tmp/bin/lbc" --version
+"$tmp/bin/lbc" --json demo --auto >/dev/null
+make -s uninstall PREFIX="$tmp" >/dev/null
+test ! -e "$tmp/bin/lbc"
+rm -rf "$tmp"
+
+step "PHP: the example site under PHP-FPM + nginx, then PHPUnit"
+scripts/test-php.sh
+
 step "sandbox dashboard in a real browser (chromium headless)"
 if ! command -v chromium >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

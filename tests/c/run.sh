@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The C tests of libloginbycall (run by `make test-c`, after the release build and the header check):
 #
-#  1. installs the library into a temporary prefix with `make install` and checks it: only lbc_*
+#  1. installs the library into a temporary prefix with `make install-lib` and checks it: only lbc_*
 #     symbols exported, the SONAME, the symlinks, pkg-config's answers, a Python ctypes smoke test;
 #  2. compiles the C tests, the C++ test of loginbycall.hpp and both examples against the installed
 #     copy through pkg-config, linked to the shared library and fully static (`pkg-config --static`,
@@ -89,7 +89,7 @@ run_test() { # run_test NAME COMMAND...: runs a C test program, adding its own c
 cd "$ROOT" || exit 1
 
 # 1. Install and check the installed library.
-step "make install PREFIX=<tmp>" "$MAKE" -s install PREFIX="$prefix" CARGO="$CARGO"
+step "make install-lib PREFIX=<tmp>" "$MAKE" -s install-lib PREFIX="$prefix" CARGO="$CARGO"
 libdir="$prefix/lib"
 version="$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml)"
 major="${version%%.*}"
