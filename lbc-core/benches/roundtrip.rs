@@ -79,6 +79,20 @@ fn main() {
     let sdk = measure(|| {
         client.server_status().expect("server-status");
     });
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("{}server-status", sandbox.base_url());
+    let plain_ureq = measure(|| {
+        let mut answer = agent
+            .post(&url)
+            .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+            .send(&[][..])
+            .expect("server-status");
+        let body = answer.body_mut().read_to_vec().expect("body");
+        assert!(body.starts_with(b"{\"server_status\""));
+    });
     let mut kept = BufReader::new(TcpStream::connect(addr).expect("connect"));
     kept.get_ref().set_nodelay(true).expect("nodelay");
     let raw_kept_alive = measure(|| exchange(&mut kept, &request));
@@ -95,6 +109,7 @@ fn main() {
     );
     for (name, (median, p99)) in [
         ("SDK Client (pooled, cached resolver)", sdk),
+        ("ureq Agent alone, same request", plain_ureq),
         ("raw request, kept-alive connection", raw_kept_alive),
         ("raw request, new connection each", raw_new_connection),
     ] {
