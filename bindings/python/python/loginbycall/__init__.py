@@ -1,0 +1,143 @@
+"""LoginByCall: sign users in by a phone call.
+
+The service rings the user's phone from a random number; the user types the last digits of that
+number; the site checks them::
+
+    import loginbycall
+
+    client = loginbycall.Client(CALL_API_ID, API_KEY)
+    login = client.start_login("8 (925) 688-06-36", ip_address=request_ip)
+    session["lbc"] = login.to_json()          # server-side session: it holds the code
+    # ... show f"+{login.prompt}" followed by login.codelen blanks, then, on the next request:
+    login = loginbycall.Login.from_json(session["lbc"])
+    verdict = login.check(typed_digits)
+    session["lbc"] = login.to_json()
+    if verdict.accepted:
+        login.hangup(client)
+
+Everything runs in the Rust core (lbc-core): signing, retries, timeouts, the login rules, phone
+numbers. ``Client`` is safe to share between threads and releases the interpreter while it waits
+on the network. Errors are in :mod:`loginbycall.errors`; :mod:`loginbycall.testing` embeds the
+sandbox emulator for a site's own tests.
+"""
+
+from __future__ import annotations
+
+from . import errors
+from ._native import (
+    DEFAULT_BASE_URL,
+    VERSION,
+    Client,
+    Login,
+    Signer,
+    canonical,
+    normalize_phone,
+    sign,
+)
+from .answers import (
+    CREDITS_PER_USD,
+    AccountStatus,
+    Balance,
+    CallStarted,
+    CallState,
+    CallStatus,
+    CredentialChange,
+    Payment,
+    PaymentRecord,
+    Registration,
+    ServerStatus,
+    Verdict,
+    usd,
+)
+
+#: The SDK's version (lbc-core's, as in Cargo.toml).
+__version__: str = VERSION
+
+__all__ = [
+    "CREDITS_PER_USD",
+    "DEFAULT_BASE_URL",
+    "AccountStatus",
+    "Balance",
+    "CallStarted",
+    "CallState",
+    "CallStatus",
+    "Client",
+    "CredentialChange",
+    "Login",
+    "Payment",
+    "PaymentRecord",
+    "Registration",
+    "ServerStatus",
+    "Signer",
+    "Verdict",
+    "canonical",
+    "errors",
+    "normalize_phone",
+    "sign",
+    "usd",
+]
+# BEGIN GENERATED: the exception tree, written by tools/gen_errors.py.
+from .errors import (
+    AccountAlreadyRegistered,
+    AccountBlocked,
+    AccountBlockedAdmin,
+    AccountInactive,
+    AccountVerifyUrlDomain,
+    AccountVerifyUrlProtocol,
+    ApiError,
+    CallNotFound,
+    CallRejected,
+    CallRepeatTimeout,
+    DecodeError,
+    HttpError,
+    InternalError,
+    InvalidAccount,
+    InvalidAccountVerifyKey,
+    InvalidAccountVerifyResponse,
+    InvalidArgs,
+    InvalidInput,
+    InvalidSignature,
+    InvalidTimestamp,
+    LoginByCallError,
+    NoSignature,
+    NonceAlreadyUsed,
+    NotEnoughCredit,
+    ServiceError,
+    Timeout,
+    TooManyAccountsRegistered,
+    TransportError,
+    Unexpected,
+)
+
+__all__ += [
+    "LoginByCallError",
+    "ApiError",
+    "HttpError",
+    "TransportError",
+    "Timeout",
+    "DecodeError",
+    "InvalidInput",
+    "InternalError",
+    "Unexpected",
+    "InvalidArgs",
+    "NoSignature",
+    "InvalidSignature",
+    "InvalidTimestamp",
+    "NonceAlreadyUsed",
+    "InvalidAccount",
+    "AccountBlocked",
+    "NotEnoughCredit",
+    "CallNotFound",
+    "CallRepeatTimeout",
+    "AccountAlreadyRegistered",
+    "AccountVerifyUrlProtocol",
+    "AccountVerifyUrlDomain",
+    "AccountBlockedAdmin",
+    "AccountInactive",
+    "CallRejected",
+    "TooManyAccountsRegistered",
+    "InvalidAccountVerifyKey",
+    "InvalidAccountVerifyResponse",
+    "ServiceError",
+]
+# END GENERATED

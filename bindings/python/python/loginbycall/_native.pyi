@@ -1,0 +1,196 @@
+"""The native half of the LoginByCall SDK (Rust, pyo3); import ``loginbycall`` instead."""
+
+from collections.abc import Mapping
+from os import PathLike
+from typing import Any, final
+
+from loginbycall.answers import (
+    AccountStatus,
+    Balance,
+    CallStarted,
+    CallState,
+    CredentialChange,
+    Payment,
+    Registration,
+    ServerStatus,
+    Verdict,
+)
+
+__all__ = [
+    "Client",
+    "Login",
+    "SandboxServer",
+    "Signer",
+    "call_status_description",
+    "call_status_is_final",
+    "canonical",
+    "normalize_phone",
+    "sign",
+    "VERSION",
+    "USER_AGENT",
+    "DEFAULT_BASE_URL",
+    "CREDITS_PER_USD",
+    "ERROR_CODES",
+    "ERROR_KINDS",
+    "CLIENT_DEFAULTS",
+]
+
+#: The SDK's version (lbc-core's).
+VERSION: str
+#: The ``User-Agent`` sent unless ``Client(user_agent=...)`` says otherwise.
+USER_AGENT: str
+#: The service's address.
+DEFAULT_BASE_URL: str
+#: Credits per US dollar.
+CREDITS_PER_USD: int
+#: Every error code lbc-core knows: ``(code, class, description)``.
+ERROR_CODES: tuple[tuple[str, str, str], ...]
+#: Every error kind's name (lbc-core's ``ErrorKind::as_str``).
+ERROR_KINDS: tuple[str, ...]
+#: lbc-core's client builder defaults, by ``Client`` keyword.
+CLIENT_DEFAULTS: dict[str, Any]
+
+_Params = Mapping[str, str | int | None]
+
+@final
+class Client:
+    """A LoginByCall client: one per process, safe to share between threads."""
+
+    def __new__(
+        cls,
+        call_api_id: str | None = None,
+        api_key: str | None = None,
+        *,
+        base_url: str = "https://api.loginbycall.ru/callapi/v2.0/",
+        encoding: str = "form",
+        signature_placement: str = "param",
+        timeout: float = 15.0,
+        connect_timeout: float = 5.0,
+        deadline: float | None = None,
+        max_retries: int = 2,
+        proxy: str | None = None,
+        ca_bundle: str | PathLike[str] | None = None,
+        user_agent: str | None = None,
+        default_region: str = "RU",
+        max_response_bytes: int = 1048576,
+        retry_base_delay: float | None = None,
+        login_max_attempts: int = 3,
+        login_ttl: int = 300,
+    ) -> Client: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def call_api_id(self) -> str | None: ...
+    def with_credentials(self, call_api_id: str, api_key: str) -> Client: ...
+    def normalize_phone(self, text: str) -> str: ...
+    def register(
+        self,
+        domain: str,
+        admin_email: str,
+        *,
+        admin_phone: str | None = None,
+        verify_url: str | None = None,
+        balance_notify_limit: int | None = None,
+    ) -> Registration: ...
+    def status(self) -> AccountStatus: ...
+    def server_status(self) -> ServerStatus: ...
+    def options(self, balance_notify_limit: int) -> None: ...
+    def balance(self) -> Balance: ...
+    def pay(
+        self,
+        amount: int,
+        *,
+        locale: str | None = None,
+        success_url: str | None = None,
+        fail_url: str | None = None,
+        return_url: str | None = None,
+    ) -> Payment: ...
+    def change_credential(
+        self, admin_email: str, admin_phone: str | None = None
+    ) -> CredentialChange: ...
+    def credential_confirm(self) -> None: ...
+    def call(self, msisdn: str, ip_address: str | None = None) -> CallStarted: ...
+    def call_status(self, call: str) -> CallState: ...
+    def call_hangup(self, call: str) -> None: ...
+    def request(self, method: str, params: _Params | None = None) -> dict[str, Any]: ...
+    def start_login(self, msisdn: str, ip_address: str | None = None) -> Login: ...
+
+@final
+class Login:
+    """One login in progress; thread-safe. Its JSON state holds the code."""
+
+    @property
+    def call(self) -> str: ...
+    @property
+    def msisdn(self) -> str: ...
+    @property
+    def ip_address(self) -> str | None: ...
+    @property
+    def prompt(self) -> str: ...
+    @property
+    def codelen(self) -> int: ...
+    @property
+    def repeat_timeout(self) -> int: ...
+    @property
+    def started_at(self) -> int: ...
+    @property
+    def expires_at(self) -> int: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def attempts_left(self) -> int: ...
+    @property
+    def max_attempts(self) -> int: ...
+    @property
+    def accepted(self) -> bool: ...
+    def check(self, digits: str) -> Verdict: ...
+    def wait_final(self, client: Client, timeout: float = 30.0) -> CallState: ...
+    def hangup(self, client: Client) -> None: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> Login: ...
+
+@final
+class Signer:
+    """Signs requests with one account's api-key, keyed once; thread-safe."""
+
+    def __new__(cls, api_key: str) -> Signer: ...
+    def sign(self, method: str, params: _Params) -> str: ...
+
+@final
+class SandboxServer:
+    """A running lbc-sandbox; see ``loginbycall.testing.Sandbox``."""
+
+    def __new__(
+        cls,
+        *,
+        accounts: list[tuple[str, str]] | None = None,
+        dial_ms: int | None = None,
+        ring_ms: int | None = None,
+        account_balance: int | None = None,
+        call_price: int | None = None,
+        repeat_timeout: float | None = None,
+        codelen: int | None = None,
+        request_timeout: float | None = None,
+        verify_timeout: float | None = None,
+    ) -> SandboxServer: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def accounts(self) -> list[tuple[str, str]]: ...
+    @property
+    def ready_line(self) -> str: ...
+    @property
+    def running(self) -> bool: ...
+    def call(self, call: str) -> dict[str, Any] | None: ...
+    def latest_call_to(self, msisdn: str) -> dict[str, Any] | None: ...
+    def advance_clock(self, seconds: int) -> None: ...
+    def shutdown(self) -> None: ...
+
+def sign(api_key: str, method: str, params: _Params) -> str: ...
+def canonical(method: str, params: _Params) -> bytes: ...
+def normalize_phone(text: str, region: str = "RU") -> str: ...
+def call_status_is_final(code: int) -> bool: ...
+def call_status_description(code: int) -> str: ...

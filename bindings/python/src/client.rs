@@ -1,0 +1,353 @@
+//! `loginbycall.Client`: lbc-core's `Client`, configured by keyword arguments. Every request runs
+//! with the interpreter released (`py.detach`), so other Python threads run while one waits.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use lbc_core::{Encoding, LoginPolicy, Pay, Region, Register, SignaturePlacement};
+use pyo3::prelude::*;
+
+use crate::login::Login;
+use crate::{answers, args, errors, json};
+
+/// The `User-Agent` the binding sends unless told otherwise.
+pub(crate) const USER_AGENT: &str = concat!("loginbycall-python/", env!("CARGO_PKG_VERSION"));
+
+/// A LoginByCall client: one per process, safe to share between threads.
+///
+/// Settings are keyword-only, with lbc-core's defaults. `timeout` bounds one attempt, `deadline`
+/// (default: `timeout`) a whole method call with its retries; only methods without side effects
+/// are retried. `user_agent` defaults to `loginbycall-python/<version>`. A bad value raises
+/// `InvalidInput` here, naming it.
+#[pyclass(frozen, module = "loginbycall._native", name = "Client")]
+pub(crate) struct Client {
+    pub(crate) inner: lbc_core::Client,
+}
+
+/// Converts a failed core call into its Python exception.
+fn raise<T>(py: Python<'_>, result: Result<T, lbc_core::Error>) -> PyResult<T> {
+    result.map_err(|e| errors::to_py(py, &e))
+}
+
+fn placement(py: Python<'_>, text: &str) -> PyResult<SignaturePlacement> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "param" => Ok(SignaturePlacement::Param),
+        "header" => Ok(SignaturePlacement::Header),
+        _ => Err(args::invalid(
+            py,
+            "signature_placement",
+            format!(
+                "`{}` is not `param` or `header`",
+                lbc_protocol::excerpt(text)
+            ),
+        )),
+    }
+}
+
+fn count(py: Python<'_>, value: i64, name: &str) -> PyResult<u32> {
+    u32::try_from(value).map_err(|_| args::invalid(py, name, "must be 0 or more"))
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(
+        signature = (
+            call_api_id=None, api_key=None, *, base_url=None, encoding=None,
+            signature_placement=None, timeout=None, connect_timeout=None, deadline=None,
+            max_retries=None, proxy=None, ca_bundle=None, user_agent=None, default_region=None,
+            max_response_bytes=None, retry_base_delay=None, login_max_attempts=None,
+            login_ttl=None,
+        ),
+        text_signature = "(call_api_id=None, api_key=None, *, base_url='https://api.loginbycall.ru/callapi/v2.0/', encoding='form', signature_placement='param', timeout=15.0, connect_timeout=5.0, deadline=None, max_retries=2, proxy=None, ca_bundle=None, user_agent=None, default_region='RU', max_response_bytes=1048576, retry_base_delay=None, login_max_attempts=3, login_ttl=300)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        call_api_id: Option<&Bound<'_, PyAny>>,
+        api_key: Option<&Bound<'_, PyAny>>,
+        base_url: Option<&Bound<'_, PyAny>>,
+        encoding: Option<&Bound<'_, PyAny>>,
+        signature_placement: Option<&Bound<'_, PyAny>>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        connect_timeout: Option<&Bound<'_, PyAny>>,
+        deadline: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
+        ca_bundle: Option<&Bound<'_, PyAny>>,
+        user_agent: Option<&Bound<'_, PyAny>>,
+        default_region: Option<&Bound<'_, PyAny>>,
+        max_response_bytes: Option<&Bound<'_, PyAny>>,
+        retry_base_delay: Option<&Bound<'_, PyAny>>,
+        login_max_attempts: Option<&Bound<'_, PyAny>>,
+        login_ttl: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut builder = lbc_core::Client::builder().user_agent(USER_AGENT);
+        if let Some(id) = args::opt_text(call_api_id, "call_api_id")? {
+            builder = builder.call_api_id(id);
+        }
+        if let Some(key) = args::opt_text(api_key, "api_key")? {
+            builder = builder.api_key(key);
+        }
+        if let Some(url) = args::opt_text(base_url, "base_url")? {
+            builder = builder.base_url(url);
+        }
+        if let Some(text) = args::opt_text(encoding, "encoding")? {
+            let parsed = Encoding::parse(&text).map_err(lbc_core::Error::from);
+            builder = builder.encoding(raise(py, parsed)?);
+        }
+        if let Some(text) = args::opt_text(signature_placement, "signature_placement")? {
+            builder = builder.signature_placement(placement(py, &text)?);
+        }
+        if let Some(t) = args::opt_seconds(timeout, "timeout")? {
+            builder = builder.timeout(t);
+        }
+        if let Some(t) = args::opt_seconds(connect_timeout, "connect_timeout")? {
+            builder = builder.connect_timeout(t);
+        }
+        if let Some(t) = args::opt_seconds(deadline, "deadline")? {
+            builder = builder.deadline(t);
+        }
+        if let Some(n) = args::opt_integer(max_retries, "max_retries")? {
+            builder = builder.max_retries(count(py, n, "max_retries")?);
+        }
+        if let Some(url) = args::opt_text(proxy, "proxy")? {
+            builder = builder.proxy(url);
+        }
+        if let Some(path) = ca_bundle.filter(|p| !p.is_none()) {
+            let path: PathBuf = path
+                .extract()
+                .map_err(|_| args::wrong_type(path, "ca_bundle", "str or os.PathLike"))?;
+            builder = builder.ca_bundle(path);
+        }
+        if let Some(agent) = args::opt_text(user_agent, "user_agent")? {
+            builder = builder.user_agent(agent);
+        }
+        if let Some(code) = args::opt_text(default_region, "default_region")? {
+            builder = builder.default_region(raise(py, Region::from_str(&code))?);
+        }
+        if let Some(n) = args::opt_integer(max_response_bytes, "max_response_bytes")? {
+            let bytes = u64::try_from(n)
+                .map_err(|_| args::invalid(py, "max_response_bytes", "must be more than zero"))?;
+            builder = builder.max_response_bytes(bytes);
+        }
+        if let Some(t) = args::opt_seconds(retry_base_delay, "retry_base_delay")? {
+            builder = builder.retry_base_delay(t);
+        }
+        let mut policy = LoginPolicy::default();
+        if let Some(n) = args::opt_integer(login_max_attempts, "login_max_attempts")? {
+            policy.max_attempts = u32::try_from(n)
+                .map_err(|_| args::invalid(py, "login_max_attempts", "must be 1 to 100"))?;
+        }
+        if let Some(n) = args::opt_integer(login_ttl, "login_ttl")? {
+            policy.ttl_secs = u64::try_from(n)
+                .map_err(|_| args::invalid(py, "login_ttl", "must be 1 to 86400"))?;
+        }
+        builder = builder.login_policy(policy);
+        Ok(Client {
+            inner: raise(py, builder.build())?,
+        })
+    }
+
+    /// The API root requests go to (always ending in `/`).
+    #[getter]
+    fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The configured `call-api-id`, if any.
+    #[getter]
+    fn call_api_id(&self) -> Option<&str> {
+        self.inner.call_api_id()
+    }
+
+    /// A client with the same settings and connection pool but other credentials (e.g. to
+    /// `credential_confirm` the keys `register` or `change_credential` mailed).
+    fn with_credentials(
+        &self,
+        py: Python<'_>,
+        call_api_id: &Bound<'_, PyAny>,
+        api_key: &Bound<'_, PyAny>,
+    ) -> PyResult<Client> {
+        let id = args::text(call_api_id, "call_api_id")?;
+        let key = args::text(api_key, "api_key")?;
+        Ok(Client {
+            inner: raise(py, self.inner.with_credentials(id, key))?,
+        })
+    }
+
+    /// `text` as E.164 digits (`8 (925) 688-06-36` -> `79256880636`), national forms read in the
+    /// client's `default_region`.
+    fn normalize_phone(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<String> {
+        let text = args::text(text, "msisdn")?;
+        raise(py, self.inner.normalize_phone(&text))
+    }
+
+    /// `register`: registers `domain` (the api-key is mailed to `admin_email`). Needs no
+    /// credentials.
+    #[pyo3(signature = (domain, admin_email, *, admin_phone=None, verify_url=None, balance_notify_limit=None))]
+    fn register<'py>(
+        &self,
+        py: Python<'py>,
+        domain: &Bound<'py, PyAny>,
+        admin_email: &Bound<'py, PyAny>,
+        admin_phone: Option<&Bound<'py, PyAny>>,
+        verify_url: Option<&Bound<'py, PyAny>>,
+        balance_notify_limit: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = Register {
+            domain: args::text(domain, "domain")?,
+            admin_email: args::text(admin_email, "admin_email")?,
+            admin_phone: args::opt_text(admin_phone, "admin_phone")?,
+            verify_url: args::opt_text(verify_url, "verify_url")?,
+            balance_notify_limit: args::opt_integer(balance_notify_limit, "balance_notify_limit")?,
+        };
+        let answer = raise(py, py.detach(|| self.inner.register(&request)))?;
+        answers::registration(py, &answer)
+    }
+
+    /// `status`: whether the account is activated, blocked, allowed unsigned calls.
+    fn status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let answer = raise(py, py.detach(|| self.inner.status()))?;
+        answers::account_status(py, &answer)
+    }
+
+    /// `server-status`: whether the service can place calls now.
+    fn server_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let answer = raise(py, py.detach(|| self.inner.server_status()))?;
+        answers::server_status(py, &answer)
+    }
+
+    /// `options`: the balance (credits) below which the administrator is mailed; `-1`: never.
+    fn options(&self, py: Python<'_>, balance_notify_limit: &Bound<'_, PyAny>) -> PyResult<()> {
+        let limit = args::integer(balance_notify_limit, "balance_notify_limit")?;
+        raise(py, py.detach(|| self.inner.options(limit)))
+    }
+
+    /// `balance`: payments, consumption, the notification limit and the last payments.
+    fn balance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let answer = raise(py, py.detach(|| self.inner.balance()))?;
+        answers::balance(py, &answer)
+    }
+
+    /// `pay`: a payment form for `amount` credits.
+    #[pyo3(signature = (amount, *, locale=None, success_url=None, fail_url=None, return_url=None))]
+    fn pay<'py>(
+        &self,
+        py: Python<'py>,
+        amount: &Bound<'py, PyAny>,
+        locale: Option<&Bound<'py, PyAny>>,
+        success_url: Option<&Bound<'py, PyAny>>,
+        fail_url: Option<&Bound<'py, PyAny>>,
+        return_url: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = Pay {
+            amount: args::integer(amount, "amount")?,
+            locale: args::opt_text(locale, "locale")?,
+            success_url: args::opt_text(success_url, "success_url")?,
+            fail_url: args::opt_text(fail_url, "fail_url")?,
+            return_url: args::opt_text(return_url, "return_url")?,
+        };
+        let answer = raise(py, py.detach(|| self.inner.pay(&request)))?;
+        answers::payment(py, &answer)
+    }
+
+    /// `change_credential`: issues a new id and key, mailed to `admin_email`.
+    #[pyo3(signature = (admin_email, admin_phone=None))]
+    fn change_credential<'py>(
+        &self,
+        py: Python<'py>,
+        admin_email: &Bound<'py, PyAny>,
+        admin_phone: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let email = args::text(admin_email, "admin_email")?;
+        let phone = args::opt_text(admin_phone, "admin_phone")?;
+        let answer = raise(
+            py,
+            py.detach(|| self.inner.change_credential(&email, phone.as_deref())),
+        )?;
+        answers::credential_change(py, &answer)
+    }
+
+    /// `credential_confirm`: activates this client's id and key; older keys stop working.
+    fn credential_confirm(&self, py: Python<'_>) -> PyResult<()> {
+        raise(py, py.detach(|| self.inner.credential_confirm()))
+    }
+
+    /// `call`: rings `msisdn` (any common notation) from a random number. Costs money and is
+    /// never sent twice by the SDK: after a `Timeout`, check `may_have_been_placed`.
+    #[pyo3(signature = (msisdn, ip_address=None))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        msisdn: &Bound<'py, PyAny>,
+        ip_address: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let msisdn = args::text(msisdn, "msisdn")?;
+        let ip = args::opt_text(ip_address, "ip_address")?;
+        let answer = raise(py, py.detach(|| self.inner.call(&msisdn, ip.as_deref())))?;
+        answers::call_started(py, &answer)
+    }
+
+    /// `call-status`: where the call is.
+    fn call_status<'py>(
+        &self,
+        py: Python<'py>,
+        call: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let call = args::text(call, "call")?;
+        let answer = raise(py, py.detach(|| self.inner.call_status(&call)))?;
+        answers::call_state(py, &answer)
+    }
+
+    /// `call-hangup`: ends a call that is still ringing.
+    fn call_hangup(&self, py: Python<'_>, call: &Bound<'_, PyAny>) -> PyResult<()> {
+        let call = args::text(call, "call")?;
+        raise(py, py.detach(|| self.inner.call_hangup(&call)))
+    }
+
+    /// Any method by its wire name (`call-status`, ...) with raw parameters (`str` or `int`
+    /// values); returns the JSON answer. `call-api-id` and the signature are added as for the
+    /// typed methods.
+    #[pyo3(signature = (method, params=None))]
+    fn request<'py>(
+        &self,
+        py: Python<'py>,
+        method: &Bound<'py, PyAny>,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let method = args::text(method, "method")?;
+        let params = match params {
+            Some(p) if !p.is_none() => args::params(p, "params")?,
+            _ => lbc_core::Params::new(),
+        };
+        let answer = raise(py, py.detach(|| self.inner.request(&method, &params)))?;
+        // lbc-core reads only JSON objects as answers, so this is a `dict`.
+        json::to_py(py, &answer)
+    }
+
+    /// Places the call for a login (`call`) and returns the `Login` to check the digits with.
+    #[pyo3(signature = (msisdn, ip_address=None))]
+    fn start_login(
+        &self,
+        py: Python<'_>,
+        msisdn: &Bound<'_, PyAny>,
+        ip_address: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Login> {
+        let msisdn = args::text(msisdn, "msisdn")?;
+        let ip = args::opt_text(ip_address, "ip_address")?;
+        let login = raise(
+            py,
+            py.detach(|| self.inner.start_login(&msisdn, ip.as_deref())),
+        )?;
+        Ok(Login::new(login))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "Client(call_api_id={}, base_url={})",
+            args::repr(py, self.inner.call_api_id()),
+            args::repr(py, Some(self.inner.base_url())),
+        )
+    }
+}
