@@ -41,6 +41,9 @@ fi
 step "cargo test (workspace)"
 cargo test --workspace --locked
 
+step "Python binding: the wheel once, pytest on two Python versions, mypy --strict, stubtest"
+scripts/test-python.sh
+
 step "C ABI: header check, C tests and examples under valgrind, PHP FFI"
 make test-c
 
