@@ -87,7 +87,10 @@ fn main() {
     let plain_ureq = measure(|| {
         let mut answer = agent
             .post(&url)
-            .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+            .header(
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=UTF-8",
+            )
             .send(&[][..])
             .expect("server-status");
         let body = answer.body_mut().read_to_vec().expect("body");
