@@ -384,9 +384,9 @@ pub struct SandboxArgs {
     /// Seconds `credential_confirm` waits for the verify_url [default: 3]
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub verify_timeout: Option<Duration>,
-    /// Arm a fault, as METHOD:KIND[:COUNT] (repeatable). METHOD is an API method or `*`; KIND is
-    /// 502, 503, delay=MS, reset, truncate, error=CODE or error=CODE,additional=JSON; COUNT is how
-    /// many requests it hits [default: every one]
+    /// Arm a fault, as METHOD:KIND:COUNT or METHOD:KIND (repeatable). METHOD is an API method or
+    /// `*`; KIND is 502, 503, delay=MS, reset, truncate, error=CODE or error=CODE,additional=JSON;
+    /// COUNT is how many requests it hits (default: every one until cleared)
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<Fault>,
     /// Keep accounts and balances in FILE across restarts (read at start, written as they change)

@@ -27,7 +27,7 @@ pub fn line(text: &str) -> String {
         .collect()
 }
 
-/// `value` with every string in it (keys included) passed through [`line`], for printing a raw
+/// `value` with every string in it (keys included) passed through [`line()`], for printing a raw
 /// answer to people.
 pub fn value(value: Value) -> Value {
     match value {

@@ -95,7 +95,7 @@ error_codes! {
     NotEnoughCredit = "NOT_ENOUGH_CREDIT", Process, "Not enough credit: refill the balance.";
     /// No such call.
     CallNotFound = "CALL_NOT_FOUND", Process, "The call is not found.";
-    /// Too early to call the same number again; see [`ApiError::delay`].
+    /// Too early to call the same number again; `additional.delay` says how long to wait.
     CallRepeatTimeout = "CALL_REPEAT_TIMEOUT", Process, "Too early to call this number again.";
     /// The domain is registered already.
     AccountAlreadyRegistered = "ACCOUNT_ALREADY_REGISTERED", Process, "The domain is already registered.";
