@@ -1,0 +1,123 @@
+"""The app's settings: the ``LOGINBYCALL`` dict of the site's settings, read on every use.
+
+Reading on every use keeps ``override_settings`` working in tests; the values are small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings as django_settings
+
+__all__ = ["DEFAULT_RATE_LIMITS", "KNOWN_KEYS", "AppSettings", "app_settings", "raw_settings"]
+
+#: allauth-style rates, per action: ``AMOUNT/DURATION/PER`` joined by commas, ``PER`` one of
+#: ``ip``, ``key`` (the phone number) or ``user``; a duration is a number (default 1) and a unit
+#: ``s``, ``m``, ``h`` or ``d``. A site's ``RATE_LIMITS`` replaces single actions; ``None`` or
+#: ``""`` turns an action's limit off.
+DEFAULT_RATE_LIMITS: dict[str, str] = {
+    # Calls placed: each one rings someone's phone and costs the site money.
+    "call": "5/m/ip,20/h/ip,3/10m/key,10/d/key",
+    # Wrong digits, across calls: a guesser gets a few calls' attempts, not thousands.
+    "check_failed": "6/h/key,20/d/key",
+    # The status endpoint the code page's script polls (with backoff: about 45 polls a login).
+    "status": "120/m/ip",
+}
+
+#: Every key ``LOGINBYCALL`` may hold; others are reported by ``manage.py check`` (typos).
+KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "CALL_API_ID",
+        "API_KEY",
+        "BASE_URL",
+        "SANDBOX",
+        "SIGNUP",
+        "CLIENT_OPTIONS",
+        "CREATE_USER",
+        "FORMS",
+        "OTHER_LOGIN_URL",
+        "RATE_LIMITS",
+        "TRUSTED_PROXY_HEADER",
+        "TRUSTED_PROXY_COUNT",
+        "CACHE",
+        "MAX_ATTEMPTS",
+        "LOGIN_TTL",
+        "SERVER_STATUS_CACHE_SECONDS",
+        "SANDBOX_OPTIONS",
+    }
+)
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """``LOGINBYCALL`` with its defaults filled in."""
+
+    call_api_id: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    #: Run against the embedded sandbox (needs ``DEBUG``).
+    sandbox: bool = False
+    #: Create a user for a verified number that no account has.
+    signup: bool = False
+    #: More keyword arguments of :class:`loginbycall.Client` (``timeout``, ``proxy``, ...).
+    client_options: Mapping[str, Any] = field(default_factory=dict)
+    #: Dotted path of ``create_user(request, phone) -> user``.
+    create_user: str = "loginbycall.django.signup.create_user"
+    #: ``{"phone": dotted path, "code": dotted path}``: the form classes to use.
+    forms: Mapping[str, str] = field(default_factory=dict)
+    #: The "log in another way" link (a URL or a URL name) when calls cannot be placed.
+    other_login_url: str | None = None
+    rate_limits: Mapping[str, str | None] = field(default_factory=dict)
+    #: The header a trusted proxy sets with the client's address (``X-Forwarded-For``,
+    #: ``X-Real-IP``, ...); ``None``: ``REMOTE_ADDR``.
+    trusted_proxy_header: str | None = None
+    #: How many proxies of the site's own append to ``X-Forwarded-For``.
+    trusted_proxy_count: int = 1
+    #: The cache alias that counts attempts and rate limits.
+    cache: str = "default"
+    max_attempts: int = 3
+    #: Seconds a code stays valid.
+    login_ttl: int = 300
+    #: How long the phone page trusts one ``server_status`` answer (0: never asks).
+    server_status_cache_seconds: int = 60
+    #: Keyword arguments of :class:`loginbycall.testing.Sandbox` for the embedded sandbox.
+    sandbox_options: Mapping[str, Any] = field(default_factory=dict)
+
+    def rate(self, action: str) -> str | None:
+        """The rates of ``action``: the site's, else the default."""
+        if action in self.rate_limits:
+            return self.rate_limits[action]
+        return DEFAULT_RATE_LIMITS.get(action)
+
+
+def raw_settings() -> Any:
+    """``settings.LOGINBYCALL`` as the site wrote it (``None`` when missing)."""
+    return getattr(django_settings, "LOGINBYCALL", None)
+
+
+def app_settings() -> AppSettings:
+    """The settings with their defaults (the system checks report what is wrong with them)."""
+    raw = raw_settings()
+    if not isinstance(raw, Mapping):
+        return AppSettings()
+    return AppSettings(
+        call_api_id=raw.get("CALL_API_ID"),
+        api_key=raw.get("API_KEY"),
+        base_url=raw.get("BASE_URL"),
+        sandbox=bool(raw.get("SANDBOX", False)),
+        signup=bool(raw.get("SIGNUP", False)),
+        client_options=dict(raw.get("CLIENT_OPTIONS") or {}),
+        create_user=raw.get("CREATE_USER") or AppSettings.create_user,
+        forms=dict(raw.get("FORMS") or {}),
+        other_login_url=raw.get("OTHER_LOGIN_URL"),
+        rate_limits=dict(raw.get("RATE_LIMITS") or {}),
+        trusted_proxy_header=raw.get("TRUSTED_PROXY_HEADER"),
+        trusted_proxy_count=int(raw.get("TRUSTED_PROXY_COUNT", 1)),
+        cache=str(raw.get("CACHE", "default")),
+        max_attempts=int(raw.get("MAX_ATTEMPTS", 3)),
+        login_ttl=int(raw.get("LOGIN_TTL", 300)),
+        server_status_cache_seconds=int(raw.get("SERVER_STATUS_CACHE_SECONDS", 60)),
+        sandbox_options=dict(raw.get("SANDBOX_OPTIONS") or {}),
+    )

@@ -1,0 +1,92 @@
+"""The two forms: the phone number, and the digits of the calling number.
+
+A site replaces them with ``LOGINBYCALL["FORMS"] = {"phone": "...", "code": "..."}``: subclasses
+keep the field names (``phone``, ``digits``), which are part of the app's contract.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .._native import normalize_phone
+from ..errors import InvalidInput
+from .conf import app_settings
+
+__all__ = ["CodeForm", "PhoneForm"]
+
+
+class PhoneForm(forms.Form):
+    """The number to call; ``cleaned_data["phone"]`` is lbc-core's digits (``79256880636``)."""
+
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "tel",
+                "autocomplete": "tel",
+                "placeholder": "+7 925 688-06-36",
+                "autofocus": True,
+            }
+        ),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def clean_phone(self) -> str:
+        text = str(self.cleaned_data["phone"])
+        region = str(app_settings().client_options.get("default_region", "RU"))
+        try:
+            return normalize_phone(text, region)
+        except InvalidInput:
+            raise forms.ValidationError(
+                _("Enter a valid phone number, e.g. +7 925 688-06-36."), code="invalid"
+            ) from None
+
+
+class CodeForm(forms.Form):
+    """Exactly ``codelen`` digits. Their format is checked here; whether they are right only by
+    lbc-core, and a malformed entry costs no attempt."""
+
+    digits = forms.CharField(
+        label=_("The last digits of the calling number"),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "class": "lbc-digits",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, codelen: int = 4, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.codelen = codelen
+        self.fields["digits"].widget.attrs.update(
+            {
+                "maxlength": str(codelen),
+                "minlength": str(codelen),
+                "pattern": f"[0-9]{{{codelen}}}",
+                "size": str(codelen),
+                "title": ngettext("%(count)d digit", "%(count)d digits", codelen)
+                % {"count": codelen},
+            }
+        )
+
+    def clean_digits(self) -> str:
+        digits = str(self.cleaned_data["digits"]).strip()
+        if len(digits) != self.codelen or not (digits.isascii() and digits.isdigit()):
+            raise forms.ValidationError(
+                ngettext(
+                    "Type the last %(count)d digit of the number that called you.",
+                    "Type the last %(count)d digits of the number that called you.",
+                    self.codelen,
+                )
+                % {"count": self.codelen},
+                code="format",
+            )
+        return digits

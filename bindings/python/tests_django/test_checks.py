@@ -1,0 +1,110 @@
+"""``manage.py check``: what the app refuses and what it warns about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
+from loginbycall.django.checks import check_settings
+
+GOOD = {"CALL_API_ID": "id", "API_KEY": "key"}
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+    }
+}
+
+
+def ids(**settings: Any) -> list[str]:
+    with override_settings(**settings):
+        return sorted(message.id or "" for message in check_settings())
+
+
+def test_good_settings_pass() -> None:
+    assert ids(LOGINBYCALL=GOOD, DEBUG=True) == []
+    assert ids(LOGINBYCALL=GOOD, CACHES=REDIS) == []
+
+
+def test_missing_settings_are_an_error() -> None:
+    from django.conf import settings
+
+    with override_settings():
+        del settings.LOGINBYCALL
+        assert [m.id for m in check_settings()] == ["loginbycall.E001"]
+    assert ids(LOGINBYCALL="id:key") == ["loginbycall.E001"]
+    assert ids(LOGINBYCALL={"CALL_API_ID": "id"}, CACHES=REDIS) == ["loginbycall.E002"]
+    assert ids(LOGINBYCALL={}, CACHES=REDIS) == ["loginbycall.E002"]
+
+
+def test_the_sandbox_needs_debug() -> None:
+    assert ids(LOGINBYCALL={"SANDBOX": True}, DEBUG=True) == []
+    assert ids(LOGINBYCALL={"SANDBOX": True}, DEBUG=False, CACHES=REDIS) == ["loginbycall.E003"]
+
+
+def test_signed_cookie_sessions_are_an_error() -> None:
+    found = ids(
+        LOGINBYCALL=GOOD,
+        CACHES=REDIS,
+        SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
+    )
+    assert found == ["loginbycall.E004"]
+
+
+def test_manage_py_check_fails_with_signed_cookies() -> None:
+    with override_settings(
+        LOGINBYCALL=GOOD, SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies"
+    ):
+        with pytest.raises(SystemCheckError, match="signed cookies"):
+            call_command("check")
+
+
+def test_manage_py_check_fails_without_the_settings() -> None:
+    from django.conf import settings
+
+    with override_settings():
+        del settings.LOGINBYCALL
+        with pytest.raises(SystemCheckError, match="LOGINBYCALL setting is missing"):
+            call_command("check")
+
+
+def test_a_cache_that_cannot_count_is_an_error_or_a_warning() -> None:
+    dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert ids(LOGINBYCALL=GOOD, CACHES=dummy) == ["loginbycall.E005"]
+    database = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
+    }
+    assert ids(LOGINBYCALL=GOOD, CACHES=database) == ["loginbycall.W002"]
+    assert ids(LOGINBYCALL=GOOD, CACHES=LOCMEM, DEBUG=False) == ["loginbycall.W002"]
+    assert ids(LOGINBYCALL={**GOOD, "CACHE": "missing"}, CACHES=REDIS) == ["loginbycall.E005"]
+
+
+def test_malformed_values_are_errors() -> None:
+    for rates in ({"call": "5 per minute"}, {"call": "5/m/everyone"}, {"nothing": "5/m"}):
+        assert ids(LOGINBYCALL={**GOOD, "RATE_LIMITS": rates}, CACHES=REDIS) == [
+            "loginbycall.E006"
+        ], rates
+    assert ids(LOGINBYCALL={**GOOD, "SINGUP": True}, CACHES=REDIS) == ["loginbycall.E007"]
+    for key, value in (
+        ("SIGNUP", "yes"),
+        ("MAX_ATTEMPTS", 0),
+        ("LOGIN_TTL", "300"),
+        ("CREATE_USER", "no.such.hook"),
+        ("FORMS", {"phone": "no.such.Form"}),
+        ("CLIENT_OPTIONS", ["timeout", 3]),
+    ):
+        assert ids(LOGINBYCALL={**GOOD, key: value}, CACHES=REDIS) == ["loginbycall.E008"], key
+
+
+def test_the_backend_and_the_session_middleware_are_needed() -> None:
+    found = ids(
+        LOGINBYCALL=GOOD,
+        CACHES=REDIS,
+        AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"],
+    )
+    assert found == ["loginbycall.W001"]
+    assert ids(LOGINBYCALL=GOOD, CACHES=REDIS, MIDDLEWARE=[]) == ["loginbycall.E009"]

@@ -1,0 +1,341 @@
+"""The security items: each with a test that fails without it."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from conftest import SandboxFactory, code_of, control, phone, start, submit, wrong
+from django.contrib.auth import authenticate, get_user_model
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django.views.debug import SafeExceptionReporterFilter
+from loginbycall.django import attempts
+from loginbycall.django.models import PhoneNumber
+from loginbycall.django.state import SESSION_KEY
+from loginbycall.django.views import CodeView
+from loginbycall.testing import Sandbox
+
+pytestmark = pytest.mark.django_db
+
+
+def make_user(number: str, username: str = "anna") -> Any:
+    user = get_user_model().objects.create_user(username=username)
+    PhoneNumber.objects.create(user=user, number="+" + number, verified_at=timezone.now())
+    return user
+
+
+def test_every_post_needs_the_csrf_token(sandbox: Sandbox) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    number = phone()
+    assert strict.post(reverse("loginbycall:phone"), {"phone": number}).status_code == 403
+    assert sandbox.latest_call_to(number) is None
+    # With a login in progress, the code and "call again" forms are protected too.
+    page = strict.get(reverse("loginbycall:phone"))
+    token = page.context["csrf_token"]
+    assert (
+        strict.post(
+            reverse("loginbycall:phone"), {"phone": number, "csrfmiddlewaretoken": token}
+        ).status_code
+        == 302
+    )
+    for name, data in (("loginbycall:code", {"digits": "1234"}), ("loginbycall:again", {})):
+        assert strict.post(reverse(name), data).status_code == 403, name
+
+
+@override_settings(
+    MIDDLEWARE=[
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+    ]
+)
+def test_the_views_protect_themselves_without_the_csrf_middleware(sandbox: Sandbox) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(reverse("loginbycall:phone"), {"phone": phone()}).status_code == 403
+
+
+def test_no_page_is_cached(client: Client, sandbox: Sandbox) -> None:
+    number = phone()
+    make_user(number)
+    responses = [client.get(reverse("loginbycall:phone")), start(client, number)]
+    responses += [
+        client.get(reverse("loginbycall:code")),
+        client.get(reverse("loginbycall:status")),
+        client.post(reverse("loginbycall:again")),
+        submit(client, wrong(code_of(sandbox, number))),
+    ]
+    client.force_login(get_user_model().objects.get())
+    responses.append(client.get(reverse("loginbycall:add")))
+    for response in responses:
+        control_header = response.get("Cache-Control", "")
+        assert "no-store" in control_header and "private" in control_header, (
+            response.request["PATH_INFO"],
+            control_header,
+        )
+
+
+def test_the_digits_are_hidden_from_error_reports(sandbox: Sandbox) -> None:
+    request = RequestFactory().post(reverse("loginbycall:code"), {"digits": "4321"})
+    request.session = {}  # type: ignore[assignment]
+    CodeView.as_view()(request)
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert cleansed["digits"] != "4321"
+    assert "*" in cleansed["digits"]
+
+
+def test_the_session_key_changes_at_login(client: Client, sandbox: Sandbox) -> None:
+    number = phone()
+    make_user(number)
+    start(client, number)
+    before = client.session.session_key
+    assert submit(client, code_of(sandbox, number)).status_code == 302
+    after = client.session.session_key
+    assert before and after and before != after
+
+
+def test_the_state_stays_on_the_server(client: Client, sandbox: Sandbox) -> None:
+    number = phone()
+    response = start(client, number)
+    call = sandbox.latest_call_to(number)
+    assert call is not None
+    cookies = " ".join(morsel.value for morsel in response.cookies.values())
+    cookies += " ".join(morsel.value for morsel in client.cookies.values())
+    assert call.code not in cookies and call.mask not in cookies
+    assert call.mask in client.session[SESSION_KEY]["login_json"]
+    page = client.get(reverse("loginbycall:code")).content.decode()
+    assert call.mask not in page  # the page shows the prompt, never the whole number
+
+
+def test_the_ip_is_remote_addr_whatever_headers_say(client: Client, sandbox: Sandbox) -> None:
+    number = phone()
+    start(client, number, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    call = sandbox.latest_call_to(number)
+    assert call is not None and call.ip_address == "203.0.113.7"
+
+
+@pytest.mark.parametrize(
+    ("header", "count", "value", "expected"),
+    [
+        ("X-Forwarded-For", 1, "198.51.100.9, 192.0.2.44", "192.0.2.44"),
+        ("X-Forwarded-For", 2, "6.6.6.6, 198.51.100.9, 192.0.2.44", "198.51.100.9"),
+        ("X-Forwarded-For", 3, "192.0.2.44", "10.0.0.1"),
+        ("X-Real-IP", 1, "not an address", "10.0.0.1"),
+        ("X-Real-IP", 1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_a_trusted_proxy_header_names_the_ip(
+    client: Client,
+    make_sandbox: SandboxFactory,
+    header: str,
+    count: int,
+    value: str,
+    expected: str,
+) -> None:
+    sandbox = make_sandbox(
+        dial_ms=0,
+        ring_ms=0,
+        loginbycall={"TRUSTED_PROXY_HEADER": header, "TRUSTED_PROXY_COUNT": count},
+    )
+    number = phone()
+    meta = "HTTP_" + header.upper().replace("-", "_")
+    start(client, number, REMOTE_ADDR="10.0.0.1", **{meta: value})
+    call = sandbox.latest_call_to(number)
+    assert call is not None and call.ip_address == expected
+
+
+def test_concurrent_checks_get_no_more_than_the_allowed_attempts() -> None:
+    call_id = "concurrent-call"
+    barrier = threading.Barrier(40)
+
+    def take(_: int) -> bool:
+        barrier.wait()
+        return attempts.take_check(call_id, 3)
+
+    with ThreadPoolExecutor(40) as pool:
+        allowed = list(pool.map(take, range(40)))
+    assert allowed.count(True) == 3
+    assert attempts.checks_made(call_id) == 40
+
+
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache")
+def test_concurrent_guesses_on_one_session_get_three_checks(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    number = phone()
+    client = Client()
+    start(client, number)
+    code = code_of(sandbox, number)
+    cookie = client.cookies["sessionid"].value
+    barrier = threading.Barrier(20)
+
+    def guess(_: int) -> str:
+        guesser = Client()
+        guesser.cookies["sessionid"] = cookie
+        barrier.wait()
+        return str(submit(guesser, wrong(code)).content.decode())
+
+    caplog.set_level(logging.INFO, logger="loginbycall")
+    with ThreadPoolExecutor(20) as pool:
+        pages = list(pool.map(guess, range(20)))
+    checks = [r for r in caplog.records if r.getMessage().startswith("check call=")]
+    assert len(checks) <= 3
+    assert sum("Wrong digits" in page for page in pages) == len(checks)
+    assert "_auth_user_id" not in client.session
+    refused = submit(client, code).content.decode()
+    assert "No attempt is left for this call" in refused
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_accepted_code_logs_in_once(client: Client, sandbox: Sandbox) -> None:
+    number = phone()
+    make_user(number)
+    start(client, number)
+    call = sandbox.latest_call_to(number)
+    assert call is not None
+    assert attempts.claim_acceptance(call.call)  # as if a concurrent request had won
+    response = submit(client, call.code)
+    assert "_auth_user_id" not in client.session
+    assert "No attempt is left for this call" in response.content.decode()
+
+
+def test_the_backend_believes_only_the_session_s_accepted_login(
+    client: Client, sandbox: Sandbox, rf: RequestFactory
+) -> None:
+    number = phone()
+    make_user(number)
+    start(client, number)
+    call = sandbox.latest_call_to(number)
+    assert call is not None
+    request = rf.get("/")
+    request.session = client.session
+    # Placed, but its digits not accepted yet.
+    assert authenticate(request, loginbycall_call=call.call) is None
+    # No session state, another call, no request.
+    empty = rf.get("/")
+    empty.session = Client().session
+    assert authenticate(empty, loginbycall_call=call.call) is None
+    assert authenticate(None, loginbycall_call=call.call) is None
+    assert authenticate(request, loginbycall_call="another-call") is None
+    # A password login's credentials do not reach it.
+    assert authenticate(request, username="anna", password="x") is None
+
+
+def test_an_inactive_user_is_not_logged_in(client: Client, sandbox: Sandbox) -> None:
+    number = phone()
+    user = make_user(number)
+    user.is_active = False
+    user.save()
+    start(client, number)
+    response = submit(client, code_of(sandbox, number))
+    assert "This account cannot log in." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_calls_are_rate_limited_per_ip(client: Client, make_sandbox: SandboxFactory) -> None:
+    make_sandbox(dial_ms=0, ring_ms=0, loginbycall={"RATE_LIMITS": {"call": "2/m/ip"}})
+    assert start(client, phone()).status_code == 302
+    assert start(client, phone()).status_code == 302
+    limited = start(client, phone())
+    assert limited.status_code == 429
+    assert "Too many calls. Try again in" in limited.content.decode()
+    # Another address is counted apart.
+    assert start(client, phone(), REMOTE_ADDR="192.0.2.1").status_code == 302
+
+
+def test_calls_are_rate_limited_per_number(client: Client, make_sandbox: SandboxFactory) -> None:
+    sandbox = make_sandbox(dial_ms=0, ring_ms=0, loginbycall={"RATE_LIMITS": {"call": "1/10m/key"}})
+    number = phone()
+    assert start(client, number).status_code == 302
+    sandbox.advance_clock(60)
+    limited = start(Client(), number, REMOTE_ADDR="192.0.2.2")
+    assert limited.status_code == 429
+    assert re.search(
+        r"Too many calls\. Try again in \d+ (minutes?|seconds?)\.", limited.content.decode()
+    )
+    assert start(client, phone()).status_code == 302
+
+
+def test_failed_checks_are_rate_limited_per_number(
+    client: Client, make_sandbox: SandboxFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    sandbox = make_sandbox(
+        dial_ms=0,
+        ring_ms=0,
+        loginbycall={"RATE_LIMITS": {"check_failed": "2/h/key"}},
+    )
+    number = phone()
+    make_user(number)
+    start(client, number)
+    code = code_of(sandbox, number)
+    submit(client, wrong(code))
+    # A new call (from another browser) does not reset the count of wrong digits.
+    sandbox.advance_clock(60)
+    other = Client()
+    start(other, number, REMOTE_ADDR="192.0.2.3")
+    second_code = code_of(sandbox, number)
+    submit(other, wrong(second_code))
+    caplog.set_level(logging.INFO, logger="loginbycall")
+    limited = submit(other, second_code)
+    assert limited.status_code == 429
+    assert "Too many wrong codes for this number." in limited.content.decode()
+    assert not [r for r in caplog.records if r.getMessage().startswith("check call=")]
+    assert "_auth_user_id" not in other.session
+
+
+def test_rate_limits_can_be_turned_off(client: Client, make_sandbox: SandboxFactory) -> None:
+    make_sandbox(dial_ms=0, ring_ms=0, loginbycall={"RATE_LIMITS": {"call": None}})
+    for _ in range(7):
+        assert start(client, phone()).status_code == 302
+
+
+def test_the_status_endpoint_is_rate_limited(client: Client, make_sandbox: SandboxFactory) -> None:
+    make_sandbox(dial_ms=0, ring_ms=0, loginbycall={"RATE_LIMITS": {"status": "2/m/ip"}})
+    start(client, phone())
+    assert client.get(reverse("loginbycall:status")).status_code == 200
+    assert client.get(reverse("loginbycall:status")).status_code == 200
+    limited = client.get(reverse("loginbycall:status"))
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) >= 1
+
+
+def test_logs_carry_the_request_id_and_never_the_key_or_the_code(
+    client: Client, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="loginbycall")
+    # A known caller number (code 5093), so that the search below is exact.
+    control(
+        sandbox,
+        "PATCH",
+        f"/_sandbox/accounts/{sandbox.account.call_api_id}",
+        {"fixed_mask": "74951175093"},
+    )
+    number = phone()
+    make_user(number)
+    start(client, number)
+    call = sandbox.latest_call_to(number)
+    assert call is not None
+    submit(client, wrong(call.code))
+    submit(client, call.code)
+    control(
+        sandbox,
+        "POST",
+        "/_sandbox/faults",
+        {"method": "call", "kind": "error", "code": "NOT_ENOUGH_CREDIT", "count": 1},
+    )
+    start(Client(), phone())
+    text = "\n".join(record.getMessage() + repr(record.args) for record in caplog.records)
+    assert "call placed" in text and "verdict=accepted" in text
+    failure = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert failure and "request_id=" in failure[0].getMessage()
+    assert "request_id=-" not in failure[0].getMessage()
+    assert call.code == "5093"
+    for secret in (sandbox.account.api_key, call.mask, call.call):
+        assert secret not in text, secret
+    for digits in (call.code, wrong(call.code)):
+        assert not re.search(rf"(?<![0-9]){digits}(?![0-9])", text), digits
+    assert number not in text  # numbers are masked
