@@ -44,6 +44,9 @@ cargo test --workspace --locked
 step "Python binding: the wheel once, pytest on two Python versions, mypy --strict, stubtest"
 scripts/test-python.sh
 
+step "Django app: the flow, gunicorn + Redis, chromium, Django 5.2 and 6.x"
+scripts/test-django.sh
+
 step "C ABI: header check, C tests and examples under valgrind, PHP FFI"
 make test-c
 
