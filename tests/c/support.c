@@ -247,7 +247,7 @@ static int listen_loopback(int *port) {
 
 /* Reads one request whole: its headers, then as many body bytes as Content-Length says (so that
  * closing the connection afterwards sends a FIN, not a reset). Returns 0 when the peer went away. */
-static int read_request(int fd) {
+int test_read_request(int fd) {
     char buf[65536];
     size_t used = 0;
     char *end = NULL;
@@ -292,7 +292,7 @@ static void *serve(void *arg) {
         if (client < 0) {
             break; /* test_server_stop shut the socket down */
         }
-        if (read_request(client)) {
+        if (test_read_request(client)) {
             size_t sent = 0, total = strlen(server->answer);
             /* Counted before answering: a client that has its answer finds its request counted. */
             pthread_mutex_lock(&server->lock);

@@ -64,6 +64,10 @@ char *http_request(const char *base_url, const char *method, const char *path, c
  * answers it with the raw bytes `answer` (status line, headers, body), then closes the connection;
  * it serves on a thread of its own until test_server_stop. Writes its API base URL
  * (http://127.0.0.1:PORT/callapi/v2.0/) to `url`. Exits the test when it cannot start. */
+/* Reads one HTTP request from `fd` whole (headers and a Content-Length body); 0 when the peer went
+ * away or the headers do not fit 64 KiB. */
+int test_read_request(int fd);
+
 typedef struct test_server test_server;
 test_server *test_server_start(const char *answer, char *url, size_t size);
 /* How many whole requests the server has read so far (each is counted before it is answered). */

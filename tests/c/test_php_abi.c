@@ -62,49 +62,10 @@ typedef struct counting_server {
     struct connection open[MAX_CONNECTIONS];
 } counting_server;
 
-/* Reads one request whole (headers and Content-Length body); 0 when the peer went away. */
-static int read_one(int fd) {
-    char buf[16384];
-    size_t used = 0;
-    char *end = NULL;
-    long body = 0;
-    while (end == NULL) {
-        ssize_t n;
-        if (used == sizeof buf - 1) {
-            return 0;
-        }
-        n = recv(fd, buf + used, sizeof buf - 1 - used, 0);
-        if (n <= 0) {
-            return 0;
-        }
-        used += (size_t)n;
-        buf[used] = '\0';
-        end = strstr(buf, "\r\n\r\n");
-    }
-    {
-        const char *p = buf;
-        while ((p = strchr(p, '\n')) != NULL && p < end) {
-            p++;
-            if (strncasecmp(p, "content-length:", 15) == 0) {
-                body = strtol(p + 15, NULL, 10);
-            }
-        }
-    }
-    body -= (long)(used - (size_t)(end + 4 - buf));
-    while (body > 0) {
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) {
-            return 0;
-        }
-        body -= (long)n;
-    }
-    return 1;
-}
-
 /* Answers every request of one connection, keeping it open until the client closes it. */
 static void *serve_connection(void *arg) {
     struct connection *c = arg;
-    while (read_one(c->fd)) {
+    while (test_read_request(c->fd)) {
         pthread_mutex_lock(&c->server->lock);
         c->server->requests++;
         pthread_mutex_unlock(&c->server->lock);
