@@ -3,17 +3,17 @@
 #![no_main]
 #![forbid(unsafe_code)]
 
-use lbc_core::{LoginCall, Verdict};
+use lbc_core::{Login, Verdict};
 use libfuzzer_sys::fuzz_target;
 
 /// Checks `digits` on a copy, so that every check starts from the login as it was read.
-fn check(login: &LoginCall, digits: &str) -> Verdict {
+fn check(login: &Login, digits: &str) -> Verdict {
     // At the moment it started, a live login is never expired.
     login.clone().check_at(digits, login.started_at())
 }
 
 fuzz_target!(|text: &str| {
-    let Ok(login) = LoginCall::from_json(text) else {
+    let Ok(login) = Login::from_json(text) else {
         return;
     };
     let codelen = login.codelen() as usize;
@@ -22,7 +22,7 @@ fuzz_target!(|text: &str| {
     assert!(prompt.bytes().all(|b| b.is_ascii_digit()), "{prompt:?}");
 
     let saved = login.to_json();
-    let back = LoginCall::from_json(&saved).unwrap_or_else(|e| panic!("{saved}: {e}"));
+    let back = Login::from_json(&saved).unwrap_or_else(|e| panic!("{saved}: {e}"));
     assert_eq!(back, login, "{saved}");
     assert_eq!(back.to_json(), saved);
 

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
-use lbc_core::{Encoding, Region};
-use lbc_protocol::excerpt;
+use lbc_core::Region;
+use lbc_core::protocol::Encoding;
+use lbc_core::protocol::excerpt;
 use lbc_sandbox::{Credentials, Fault};
 
 use crate::exit::EXIT_CODES_HELP;

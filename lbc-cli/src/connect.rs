@@ -2,8 +2,9 @@
 //! profile; checks that refuse a request the service could only refuse (no call-api-id, no key for a
 //! signed method) before anything is sent.
 
-use lbc_core::{Client, Error, Method, Params, SignaturePlacement};
-use lbc_protocol::{CALL_API_ID, SignatureRule};
+use lbc_core::protocol::{CALL_API_ID, SignatureRule};
+use lbc_core::protocol::{Method, Params, SignaturePlacement};
+use lbc_core::{Client, Error};
 use serde::Serialize;
 use serde_json::Value;
 

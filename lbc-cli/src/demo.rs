@@ -13,7 +13,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use lbc_core::{CallState, CallStatus, Client, LoginCall, Verdict, normalize_phone};
+use lbc_core::protocol::CallStatus;
+use lbc_core::{CallState, Client, Login, Verdict, normalize_phone};
 use lbc_sandbox::{CallView, Sandbox, SandboxConfig};
 use serde_json::json;
 
@@ -169,7 +170,7 @@ struct Demo<'a> {
 
 impl Demo<'_> {
     /// Places the call, runs the login, and on every way out hangs the call up if it still rings.
-    fn login(&mut self, msisdn: &str, phone: &str) -> Result<(LoginCall, Ending), Failure> {
+    fn login(&mut self, msisdn: &str, phone: &str) -> Result<(Login, Ending), Failure> {
         self.term.say(&format!(
             "LoginByCall demo: a local sandbox at {} plays the service.",
             self.sandbox.base_url()
@@ -199,7 +200,7 @@ impl Demo<'_> {
     }
 
     /// From the placed call to the verdict.
-    fn converse(&mut self, login: &mut LoginCall, msisdn: &str) -> Result<(), Failure> {
+    fn converse(&mut self, login: &mut Login, msisdn: &str) -> Result<(), Failure> {
         let prompt = format!(
             "Waiting for a call from +{}[{}]",
             sanitize::line(login.prompt()),
@@ -264,7 +265,7 @@ impl Demo<'_> {
     }
 
     /// Polls `call-status` with the spinner going until the call leaves the queue.
-    fn wait_for_ring(&mut self, login: &LoginCall, prompt: &str) -> Result<(), Failure> {
+    fn wait_for_ring(&mut self, login: &Login, prompt: &str) -> Result<(), Failure> {
         let mut spinner = self.term.spinner(&self.term.bold(prompt));
         let deadline = Instant::now() + RING_WAIT;
         let result = loop {
@@ -306,7 +307,7 @@ impl Demo<'_> {
     }
 
     /// The next typed line, showing the call's status changes meanwhile.
-    fn next_line(&mut self, login: &LoginCall, question: &str) -> Result<String, Failure> {
+    fn next_line(&mut self, login: &Login, question: &str) -> Result<String, Failure> {
         loop {
             let event = match self.pending.pop_front() {
                 Some(event) => Ok(event),
@@ -345,7 +346,7 @@ impl Demo<'_> {
     }
 
     /// With `--auto`: waits until the call has ended, showing its status changes.
-    fn wait_for_end_of_call(&mut self, login: &LoginCall) -> Result<(), Failure> {
+    fn wait_for_end_of_call(&mut self, login: &Login) -> Result<(), Failure> {
         let deadline = Instant::now() + RING_WAIT;
         while !self.state.as_ref().is_some_and(CallState::is_final) {
             if Instant::now() >= deadline {
@@ -365,7 +366,7 @@ impl Demo<'_> {
     }
 
     /// Asks for the call's status; the new state when it changed.
-    fn poll(&mut self, login: &LoginCall) -> Result<Option<CallState>, Failure> {
+    fn poll(&mut self, login: &Login) -> Result<Option<CallState>, Failure> {
         let state = self.client.call_status(login.call())?;
         let changed = self.state.as_ref().map(|s| s.status) != Some(state.status);
         self.state = Some(state.clone());
@@ -413,7 +414,7 @@ impl Demo<'_> {
     }
 
     /// Hangs the call up when it may still ring, and says how it ended.
-    fn end_call(&mut self, login: &LoginCall) -> Ending {
+    fn end_call(&mut self, login: &Login) -> Ending {
         if let Some(state) = self.state.clone().filter(CallState::is_final) {
             self.term.say(&format!(
                 "The call had already ended ({}); nothing to hang up.",
@@ -476,7 +477,7 @@ impl Demo<'_> {
     }
 
     /// The sandbox's record of the login's call: what the virtual phone shows.
-    fn sandbox_call(&self, login: &LoginCall) -> Result<CallView, Failure> {
+    fn sandbox_call(&self, login: &Login) -> Result<CallView, Failure> {
         self.sandbox
             .call(login.call())
             .or_else(|| self.sandbox.latest_call_to(login.msisdn()))

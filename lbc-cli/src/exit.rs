@@ -3,8 +3,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use lbc_core::{Error, ErrorCode, ErrorKind, TransportKind};
-use lbc_protocol::ProtocolError;
+use lbc_core::protocol::ErrorCode;
+use lbc_core::protocol::ProtocolError;
+use lbc_core::{Error, ErrorKind, TransportKind};
 use serde_json::{Value, json};
 
 use crate::sanitize;

@@ -1,7 +1,7 @@
 //! `lbc login`, `lbc logout` and `lbc profiles`: storing accounts by name, like the Stripe CLI's
 //! profiles. The key is read from stdin (without echo on a terminal) and never printed.
 
-use lbc_protocol::excerpt;
+use lbc_core::protocol::excerpt;
 use serde_json::json;
 
 use crate::args::{LoginArgs, ProfileArgs};

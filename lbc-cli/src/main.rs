@@ -24,8 +24,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::{ContextKind, ContextValue};
-use lbc_core::Method;
-use lbc_protocol::excerpt;
+use lbc_core::protocol::Method;
+use lbc_core::protocol::excerpt;
 use serde_json::json;
 
 use crate::args::{Cli, Command, SignArgs};

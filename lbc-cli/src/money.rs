@@ -2,7 +2,7 @@
 //! `--usd 5.00` read exactly (no floating point) into credits.
 
 use lbc_core::Credits;
-use lbc_protocol::excerpt;
+use lbc_core::protocol::excerpt;
 
 /// Credits per cent.
 const PER_CENT: i64 = Credits::PER_USD / 100;

@@ -1,6 +1,6 @@
 //! `name=value` arguments into SDK parameters.
 
-use lbc_protocol::{Params, excerpt};
+use lbc_core::protocol::{Params, excerpt};
 
 use crate::exit::Failure;
 

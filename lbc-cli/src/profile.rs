@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use lbc_protocol::excerpt;
+use lbc_core::protocol::excerpt;
 use serde::{Deserialize, Serialize};
 
 use crate::exit::Failure;

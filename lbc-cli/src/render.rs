@@ -120,7 +120,7 @@ pub fn balance(answer: &Balance) -> Rendered {
             let _ = writeln!(
                 human,
                 "  {}  {}",
-                lbc_protocol::UtcDateTime::from_unix(payment.created),
+                lbc_core::protocol::UtcDateTime::from_unix(payment.created),
                 money::amount(payment.value)
             );
         }
@@ -281,7 +281,8 @@ pub fn raw(answer: Value) -> Rendered {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lbc_core::{CallStatus, PaymentRecord};
+    use lbc_core::PaymentRecord;
+    use lbc_core::protocol::CallStatus;
 
     #[test]
     fn money_shows_credits_and_dollars() {

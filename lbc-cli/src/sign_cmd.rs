@@ -3,7 +3,7 @@
 //! Everything protocol-related comes from lbc-protocol: the method table decides the order,
 //! `Signer::sign` the signature, `canonical` the signed bytes.
 
-use lbc_protocol::{Method, SignatureRule, Signer, canonical, excerpt};
+use lbc_core::protocol::{Method, SignatureRule, Signer, canonical, excerpt};
 
 use crate::args::SignArgs;
 use crate::exit::Failure;

@@ -1,15 +1,16 @@
 //! `--verbose`: each request as it goes on the wire and each answer, on stderr.
 //!
 //! The SDK has no hook into its transport, so the request is built here with the same code the SDK
-//! builds it with (`lbc_protocol::build`), the same parameters in the same order, the same encoding
+//! builds it with (`lbc_core::protocol::build`), the same parameters in the same order, the same encoding
 //! and signature placement; the signature is shown as `[redacted]` and the nonce, fresh for every
 //! attempt the SDK makes, as `[nonce]`. The api-key itself never travels. The answer is shown as the
 //! SDK read it.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use lbc_core::{Encoding, Error, Method, Params, SignaturePlacement};
-use lbc_protocol::{CALL_API_ID, NONCE, SignatureRule, TIMESTAMP, build};
+use lbc_core::Error;
+use lbc_core::protocol::{CALL_API_ID, NONCE, SignatureRule, TIMESTAMP, build};
+use lbc_core::protocol::{Encoding, Method, Params, SignaturePlacement};
 use serde_json::{Value, json};
 
 use crate::sanitize;

@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use lbc_core::{Encoding, Method, Params, Signer};
+use lbc_core::protocol::{Encoding, Method, Params, Signer};
 use lbc_protocol::{SignaturePlacement, build};
 
 const KEY: &str = "eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq";

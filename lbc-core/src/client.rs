@@ -523,7 +523,7 @@ impl Client {
         }
     }
 
-    /// `call-status` that ends by `deadline` (for [`crate::LoginCall::wait_final`]).
+    /// `call-status` that ends by `deadline` (for [`crate::Login::wait_final`]).
     pub(crate) fn call_status_by(&self, call: &str, deadline: Instant) -> Result<CallState, Error> {
         check_text("call", call)?;
         let deadline = deadline.min(Instant::now() + self.inner.deadline);
@@ -673,7 +673,7 @@ impl Client {
                 return Err(Error::Timeout {
                     method: label,
                     after: deadline.saturating_duration_since(started),
-                    may_have_reached_server: false,
+                    may_have_been_placed: false,
                 });
             }
             let (timeout, reported_limit) = if left < inner.timeout {
@@ -764,7 +764,7 @@ mod tests {
             Client::builder().connect_timeout(Duration::ZERO),
             Client::builder().login_policy(LoginPolicy {
                 max_attempts: 0,
-                ttl_secs: 300,
+                ttl: Duration::from_secs(300),
             }),
         ];
         for builder in bad {

@@ -114,7 +114,7 @@ pub enum Error {
         message: String,
         /// Whether any byte of the request may have reached the server: false only when the
         /// connection failed before anything was written.
-        may_have_reached_server: bool,
+        may_have_been_placed: bool,
         /// The underlying error, when there is one.
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
@@ -126,7 +126,7 @@ pub enum Error {
         after: std::time::Duration,
         /// Whether the request may have reached the server (and, for `call`, a call been placed):
         /// false only when not even a connection was made in time.
-        may_have_reached_server: bool,
+        may_have_been_placed: bool,
     },
     /// The answer was not what the protocol promises: not JSON, truncated, too large, a field missing.
     Decode {
@@ -205,13 +205,13 @@ impl Error {
     pub fn may_have_been_placed(&self) -> bool {
         match self {
             Error::Transport {
-                may_have_reached_server,
+                may_have_been_placed,
                 ..
             }
             | Error::Timeout {
-                may_have_reached_server,
+                may_have_been_placed,
                 ..
-            } => *may_have_reached_server,
+            } => *may_have_been_placed,
             Error::Http { .. } | Error::Decode { .. } => true,
             Error::Api(_) | Error::InvalidInput { .. } | Error::Internal(_) => false,
         }
@@ -361,11 +361,11 @@ impl fmt::Display for Error {
             }
             Error::Transport {
                 message,
-                may_have_reached_server,
+                may_have_been_placed,
                 ..
             } => {
                 write!(f, "could not reach the LoginByCall service: {message}")?;
-                if *may_have_reached_server {
+                if *may_have_been_placed {
                     f.write_str(" (the request may have reached the service)")?;
                 }
                 Ok(())
@@ -373,18 +373,18 @@ impl fmt::Display for Error {
             Error::Timeout {
                 method,
                 after,
-                may_have_reached_server,
+                may_have_been_placed,
             } => {
                 write!(
                     f,
                     "`{method}` got no answer within {:.1} s",
                     after.as_secs_f64()
                 )?;
-                if *may_have_reached_server && *method == "call" {
+                if *may_have_been_placed && *method == "call" {
                     f.write_str(
                         "; the call may have been placed: check with call-status before calling again",
                     )?;
-                } else if *may_have_reached_server {
+                } else if *may_have_been_placed {
                     f.write_str("; the request may have reached the service")?;
                 }
                 Ok(())
@@ -462,7 +462,7 @@ mod tests {
         let before = Error::Transport {
             kind: TransportKind::Refused,
             message: "refused".into(),
-            may_have_reached_server: false,
+            may_have_been_placed: false,
             source: None,
         };
         assert!(!before.may_have_been_placed());

@@ -22,7 +22,7 @@
 //! ```
 //!
 //! The crate is the client: [`Client`] (transport, retries, the deadline), typed answers, [`Error`],
-//! the login flow ([`LoginCall`]) and phone numbers ([`normalize_phone`]). The protocol itself
+//! the login flow ([`Login`]) and phone numbers ([`normalize_phone`]). The protocol itself
 //! (method table, signing, wire encodings, error codes) is `lbc-protocol`; the few of its types a
 //! user needs are re-exported here.
 #![forbid(unsafe_code)]
@@ -48,10 +48,15 @@ pub use client::{
     DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT,
 };
 pub use error::{ApiError, Error, ErrorKind, TransportKind};
-pub use lbc_protocol::{
-    CallStatus, Encoding, ErrorClass, ErrorCode, Method, Params, SignaturePlacement, Signer,
-};
-pub use login::{LoginCall, LoginPolicy, Verdict};
+/// The protocol itself, without I/O: the method table, [`protocol::Params`], signing
+/// ([`protocol::Signer`]), the wire encodings and the service's error codes. It is the
+/// `lbc-protocol` crate, re-exported so that lbc-core is the one dependency a program needs.
+pub use lbc_protocol as protocol;
+pub use login::{Login, LoginPolicy, Verdict};
+
+/// The login type's old name.
+#[deprecated(since = "0.2.0", note = "renamed `Login`, its name in every language")]
+pub type LoginCall = Login;
 pub use phone::{Region, normalize as normalize_phone};
 pub use secret::ApiKey;
 
@@ -66,22 +71,24 @@ pub mod testing {
 /// entry point of the fuzz targets (`testing` feature only; not part of the API).
 #[cfg(feature = "testing")]
 #[doc(hidden)]
-pub fn __fuzz_decode(method: Method, body: &[u8]) -> Result<(), Error> {
+pub fn __fuzz_decode(method: protocol::Method, body: &[u8]) -> Result<(), Error> {
     use answer::FromAnswer;
     let value = transport::decode_answer(body, None)?;
     fn typed<T: FromAnswer>(value: &serde_json::Value) -> Result<(), Error> {
         T::from_answer(value).map(drop)
     }
     match method {
-        Method::Register => typed::<Registration>(&value),
-        Method::Status => typed::<AccountStatus>(&value),
-        Method::ServerStatus => typed::<ServerStatus>(&value),
-        Method::Balance => typed::<Balance>(&value),
-        Method::Pay => typed::<Payment>(&value),
-        Method::ChangeCredential => typed::<CredentialChange>(&value),
-        Method::Call => typed::<CallStarted>(&value),
-        Method::CallStatus => typed::<CallState>(&value),
-        Method::Options | Method::CredentialConfirm | Method::CallHangup => typed::<()>(&value),
+        protocol::Method::Register => typed::<Registration>(&value),
+        protocol::Method::Status => typed::<AccountStatus>(&value),
+        protocol::Method::ServerStatus => typed::<ServerStatus>(&value),
+        protocol::Method::Balance => typed::<Balance>(&value),
+        protocol::Method::Pay => typed::<Payment>(&value),
+        protocol::Method::ChangeCredential => typed::<CredentialChange>(&value),
+        protocol::Method::Call => typed::<CallStarted>(&value),
+        protocol::Method::CallStatus => typed::<CallState>(&value),
+        protocol::Method::Options
+        | protocol::Method::CredentialConfirm
+        | protocol::Method::CallHangup => typed::<()>(&value),
     }
 }
 

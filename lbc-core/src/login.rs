@@ -1,9 +1,9 @@
 //! The login flow a site runs: place the call, show the prompt, check the typed digits, wait, hang up.
 //!
-//! A [`LoginCall`] serialises to JSON, so a web site can keep it in its session between the page that
+//! A [`Login`] serialises to JSON, so a web site can keep it in its session between the page that
 //! starts the call and the one that checks the digits. **It holds the code**: keep it in server-side
 //! session storage, never in a cookie the browser can read. Its state is private: only
-//! [`LoginCall::check`] changes it, and a state read back is validated as strictly as an answer.
+//! [`Login::check`] changes it, and a state read back is validated as strictly as an answer.
 
 use std::fmt;
 use std::sync::Arc;
@@ -21,15 +21,16 @@ use crate::{Client, Error};
 pub struct LoginPolicy {
     /// Checks allowed per call, right or wrong (default 3; 1 to 100).
     pub max_attempts: u32,
-    /// Seconds after the call started during which the code is accepted (default 300; 1 to 86400).
-    pub ttl_secs: u64,
+    /// How long after the call started the code is accepted (default 5 minutes; 1 s to a day,
+    /// whole seconds).
+    pub ttl: Duration,
 }
 
 impl LoginPolicy {
     /// The most checks a policy may allow.
     pub const MAX_ATTEMPTS: u32 = 100;
     /// The longest a code may live: a day.
-    pub const MAX_TTL_SECS: u64 = 86_400;
+    pub const MAX_TTL: Duration = Duration::from_secs(86_400);
 
     /// Refuses a policy outside its ranges.
     pub(crate) fn check(self) -> Result<Self, Error> {
@@ -39,10 +40,10 @@ impl LoginPolicy {
                 format!("must be 1 to {}", Self::MAX_ATTEMPTS),
             ));
         }
-        if !(1..=Self::MAX_TTL_SECS).contains(&self.ttl_secs) {
+        if self.ttl < Duration::from_secs(1) || self.ttl > Self::MAX_TTL {
             return Err(Error::invalid_input(
-                "ttl_secs",
-                format!("must be 1 to {}", Self::MAX_TTL_SECS),
+                "ttl",
+                format!("must be 1 to {} seconds", Self::MAX_TTL.as_secs()),
             ));
         }
         Ok(self)
@@ -53,7 +54,7 @@ impl Default for LoginPolicy {
     fn default() -> Self {
         LoginPolicy {
             max_attempts: 3,
-            ttl_secs: 300,
+            ttl: Duration::from_secs(300),
         }
     }
 }
@@ -150,18 +151,18 @@ impl State {
 /// One login in progress: the call placed for it, and the checks made so far.
 ///
 /// Expiry is judged by the clock that stamped the login: the client's (the system clock unless a
-/// test gave it another). A login read back with [`LoginCall::from_json`] is judged by the system
+/// test gave it another). A login read back with [`Login::from_json`] is judged by the system
 /// clock.
 #[derive(Clone)]
-pub struct LoginCall {
+pub struct Login {
     state: State,
     clock: Arc<dyn Clock>,
 }
 
-impl fmt::Debug for LoginCall {
+impl fmt::Debug for Login {
     /// Shows everything but the code: the mask's last `codelen` digits are hidden.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginCall")
+        f.debug_struct("Login")
             .field("call", &self.state.call)
             .field("msisdn", &self.state.msisdn)
             .field("prompt", &self.prompt())
@@ -173,36 +174,36 @@ impl fmt::Debug for LoginCall {
     }
 }
 
-impl PartialEq for LoginCall {
+impl PartialEq for Login {
     fn eq(&self, other: &Self) -> bool {
         self.state == other.state
     }
 }
 
-impl Eq for LoginCall {}
+impl Eq for Login {}
 
-impl Serialize for LoginCall {
+impl Serialize for Login {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.state.serialize(serializer)
     }
 }
 
-impl<'de> Deserialize<'de> for LoginCall {
-    /// Reads a saved login through the same checks as [`LoginCall::from_json`].
+impl<'de> Deserialize<'de> for Login {
+    /// Reads a saved login through the same checks as [`Login::from_json`].
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let state = State::deserialize(deserializer)?;
-        LoginCall::restore(state).map_err(serde::de::Error::custom)
+        Login::restore(state).map_err(serde::de::Error::custom)
     }
 }
 
 impl Client {
     /// Places the call for a login: `msisdn` as the user typed it, `ip_address` of the user (used by
     /// the service for its repeat timeout; recommended).
-    pub fn start_login(&self, msisdn: &str, ip_address: Option<&str>) -> Result<LoginCall, Error> {
+    pub fn start_login(&self, msisdn: &str, ip_address: Option<&str>) -> Result<Login, Error> {
         let msisdn = self.normalize_phone(msisdn)?;
         let started = self.call(&msisdn, ip_address)?;
         let clock = self.clock();
-        Ok(LoginCall {
+        Ok(Login {
             state: State {
                 call: started.call,
                 msisdn,
@@ -220,9 +221,9 @@ impl Client {
     }
 }
 
-impl LoginCall {
-    fn restore(state: State) -> Result<LoginCall, Error> {
-        Ok(LoginCall {
+impl Login {
+    fn restore(state: State) -> Result<Login, Error> {
+        Ok(Login {
             state: state.validate()?,
             clock: Arc::new(SystemClock),
         })
@@ -262,7 +263,7 @@ impl LoginCall {
     pub fn expires_at(&self) -> u64 {
         self.state
             .started_at
-            .saturating_add(self.state.policy.ttl_secs)
+            .saturating_add(self.state.policy.ttl.as_secs())
     }
 
     /// Checks made so far.
@@ -309,13 +310,13 @@ impl LoginCall {
         self.check_at(digits, now)
     }
 
-    /// [`LoginCall::check`] at `now` (UNIX seconds).
+    /// [`Login::check`] at `now` (UNIX seconds).
     pub fn check_at(&mut self, digits: &str, now: u64) -> Verdict {
         let state = &mut self.state;
         if state.accepted || state.attempts >= state.policy.max_attempts {
             return Verdict::Locked;
         }
-        if now.saturating_sub(state.started_at) > state.policy.ttl_secs {
+        if now.saturating_sub(state.started_at) > state.policy.ttl.as_secs() {
             return Verdict::Expired;
         }
         state.attempts += 1;
@@ -370,7 +371,7 @@ impl LoginCall {
     /// login's call id came from the service, that answer means there is nothing left to end.
     pub fn hangup(&self, client: &Client) -> Result<(), Error> {
         match client.call_hangup(&self.state.call) {
-            Err(error) if error.code() == Some(&crate::ErrorCode::CallNotFound) => Ok(()),
+            Err(error) if error.code() == Some(&crate::protocol::ErrorCode::CallNotFound) => Ok(()),
             other => other,
         }
     }
@@ -381,18 +382,18 @@ impl LoginCall {
             .unwrap_or_else(|_| unreachable!("plain data always serialises"))
     }
 
-    /// The state back from [`LoginCall::to_json`]; anything else, or a state no login can be in (a
+    /// The state back from [`Login::to_json`]; anything else, or a state no login can be in (a
     /// mask that is not digits, a `codelen` that does not fit it, more attempts than allowed), is an
     /// [`Error::InvalidInput`] on `login_state`.
-    pub fn from_json(json: &str) -> Result<LoginCall, Error> {
+    pub fn from_json(json: &str) -> Result<Login, Error> {
         let state: State = serde_json::from_str(json)
             .map_err(|e| Error::invalid_input("login_state", format!("not a saved login: {e}")))?;
-        LoginCall::restore(state)
+        Login::restore(state)
     }
 
     #[cfg(test)]
-    fn for_test(mask: &str, codelen: u32, started_at: u64) -> LoginCall {
-        LoginCall {
+    fn for_test(mask: &str, codelen: u32, started_at: u64) -> Login {
+        Login {
             state: State {
                 call: "c1".into(),
                 msisdn: "79000000000".into(),
@@ -414,8 +415,8 @@ impl LoginCall {
 mod tests {
     use super::*;
 
-    fn login() -> LoginCall {
-        LoginCall::for_test("79256880636", 4, 1_000)
+    fn login() -> Login {
+        Login::for_test("79256880636", 4, 1_000)
     }
 
     #[test]
@@ -484,10 +485,10 @@ mod tests {
     fn state_round_trips_through_json() {
         let mut l = login();
         l.check_at("1234", 1_001);
-        let back = LoginCall::from_json(&l.to_json()).unwrap();
+        let back = Login::from_json(&l.to_json()).unwrap();
         assert_eq!(back, l);
         assert_eq!(back.attempts(), 1);
-        let via_serde: LoginCall = serde_json::from_str(&l.to_json()).unwrap();
+        let via_serde: Login = serde_json::from_str(&l.to_json()).unwrap();
         assert_eq!(via_serde, l);
     }
 
@@ -509,14 +510,14 @@ mod tests {
             tamper("call", "".into()),
             tamper(
                 "policy",
-                serde_json::json!({"max_attempts": 0, "ttl_secs": 300}),
+                serde_json::json!({"max_attempts": 0, "ttl": {"secs": 300, "nanos": 0}}),
             ),
             "{}".into(),
             "[]".into(),
         ] {
-            let err = LoginCall::from_json(&bad).unwrap_err();
+            let err = Login::from_json(&bad).unwrap_err();
             assert_eq!(err.field(), Some("login_state"), "{bad}");
-            assert!(serde_json::from_str::<LoginCall>(&bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<Login>(&bad).is_err(), "{bad}");
         }
     }
 
@@ -530,7 +531,7 @@ mod tests {
         }
         // Stamped by a clock far in the past: by the system clock this login would have expired
         // decades ago; by its own clock it is a second old.
-        let mut l = LoginCall::for_test("79256880636", 4, 1_000);
+        let mut l = Login::for_test("79256880636", 4, 1_000);
         l.clock = Arc::new(Fixed(1_001));
         assert_eq!(l.check("0636"), Verdict::Accepted);
     }

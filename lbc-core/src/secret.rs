@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 /// An account's secret `api-key`.
 ///
 /// `Debug` and `Display` print `<redacted>`; the memory holding it is overwritten with zeros when the
-/// value is dropped. The client keeps only the keyed HMAC state made from it (see [`crate::Signer`]).
+/// value is dropped. The client keeps only the keyed HMAC state made from it (see [`crate::protocol::Signer`]).
 #[derive(Clone)]
 pub struct ApiKey(Zeroizing<String>);
 

@@ -133,15 +133,15 @@ impl Exchange<'_> {
                 let mut failure = self.classify(ureq::Error::from(io));
                 failure.maybe_sent = true;
                 if let Error::Transport {
-                    may_have_reached_server,
+                    may_have_been_placed,
                     ..
                 }
                 | Error::Timeout {
-                    may_have_reached_server,
+                    may_have_been_placed,
                     ..
                 } = &mut failure.error
                 {
-                    *may_have_reached_server = true;
+                    *may_have_been_placed = true;
                 }
                 Err(failure)
             }
@@ -190,12 +190,12 @@ impl Exchange<'_> {
             U::Timeout(_) => Error::Timeout {
                 method: self.method,
                 after: self.reported_limit,
-                may_have_reached_server: maybe_sent,
+                may_have_been_placed: maybe_sent,
             },
             other => Error::Transport {
                 kind,
                 message: describe(&other),
-                may_have_reached_server: maybe_sent,
+                may_have_been_placed: maybe_sent,
                 source: Some(Box::new(other)),
             },
         };

@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
+use lbc_core::protocol::{CallStatus, ErrorCode};
 use lbc_core::testing::FromAnswer;
 use lbc_core::{
-    AccountStatus, ApiError, Balance, CallStarted, CallState, CallStatus, CredentialChange,
-    Credits, ErrorCode, Payment, Registration, ServerStatus,
+    AccountStatus, ApiError, Balance, CallStarted, CallState, CredentialChange, Credits, Payment,
+    Registration, ServerStatus,
 };
 use serde_json::Value;
 

@@ -6,9 +6,8 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use common::{FakeServer, Reply};
-use lbc_core::{
-    CallStatus, Client, Encoding, Error, ErrorCode, Method, SignaturePlacement, Signer,
-};
+use lbc_core::protocol::{CallStatus, Encoding, ErrorCode, Method, SignaturePlacement, Signer};
+use lbc_core::{Client, Error};
 
 const ID: &str = "npK5AJe407KnZnn9kqYIL9dMJP7WZIpP01kwNjP6";
 const KEY: &str = "eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq";
@@ -80,11 +79,11 @@ fn a_call_is_not_sent_again_after_a_timeout() {
     match &err {
         Error::Timeout {
             method,
-            may_have_reached_server,
+            may_have_been_placed,
             ..
         } => {
             assert_eq!(*method, "call");
-            assert!(*may_have_reached_server);
+            assert!(*may_have_been_placed);
         }
         other => panic!("expected a timeout, got {other:?}"),
     }
@@ -286,7 +285,7 @@ fn refused_connections_are_transport_errors_that_reached_nothing() {
         matches!(
             err,
             Error::Transport {
-                may_have_reached_server: false,
+                may_have_been_placed: false,
                 ..
             }
         ),
@@ -403,13 +402,13 @@ fn bad_arguments_are_refused_before_sending() {
         ),
         (
             client
-                .request("call", &lbc_core::Params::new())
+                .request("call", &lbc_core::protocol::Params::new())
                 .unwrap_err(),
             "msisdn",
         ),
         (
             client
-                .request("bad/name", &lbc_core::Params::new())
+                .request("bad/name", &lbc_core::protocol::Params::new())
                 .unwrap_err(),
             "method",
         ),
@@ -432,7 +431,9 @@ fn bad_arguments_are_refused_before_sending() {
 fn the_escape_hatch_signs_unknown_methods_in_the_given_order() {
     let server = FakeServer::start(|_| Reply::json(r#"{"ok":1}"#));
     let client = client(&server);
-    let params = lbc_core::Params::new().with("zeta", "1").with("alpha", "2");
+    let params = lbc_core::protocol::Params::new()
+        .with("zeta", "1")
+        .with("alpha", "2");
     let answer = client.request("future-method", &params).unwrap();
     assert_eq!(answer["ok"], 1);
     let parsed = server.recorded()[0].parsed();

@@ -1,6 +1,6 @@
 //! The 90 signature vectors computed by the documentation's own JavaScript example.
 
-use lbc_core::{Method, Params, Signer};
+use lbc_core::protocol::{Method, Params, Signer};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {

@@ -632,7 +632,7 @@ pub unsafe extern "C" fn lbc_call_state_free(state: *mut lbc_call_state) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lbc_core::CallStatus;
+    use lbc_core::protocol::CallStatus;
 
     #[test]
     fn payment_shape_numbers_are_stable() {

@@ -357,7 +357,7 @@ pub unsafe extern "C" fn lbc_client_credential_confirm(
 /// `ip_address` is the user's address (used for the service's repeat timeout; may be NULL).
 ///
 /// A call costs money: it is never sent twice by the library. After a failure with
-/// `lbc_error_may_have_reached_server` true (an HTTP error status, an unreadable answer, a timeout or
+/// `lbc_error_may_have_been_placed` true (an HTTP error status, an unreadable answer, a timeout or
 /// transport failure after the request was written), a call may have been placed.
 /// On success `*out_started` is new; free it with `lbc_call_started_free`.
 ///

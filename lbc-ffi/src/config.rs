@@ -5,7 +5,8 @@ use std::ffi::c_char;
 use std::ptr;
 use std::time::Duration;
 
-use lbc_core::{ClientBuilder, Encoding, Error, LoginPolicy, SignaturePlacement, Signer};
+use lbc_core::protocol::{Encoding, SignaturePlacement, Signer};
+use lbc_core::{ClientBuilder, Error, LoginPolicy};
 
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg_mut};
@@ -390,17 +391,17 @@ pub unsafe extern "C" fn lbc_config_set_user_agent(
 pub unsafe extern "C" fn lbc_config_set_login_policy(
     config: *mut lbc_config,
     max_attempts: u32,
-    ttl_secs: u64,
+    ttl: u64,
     err: *mut *mut lbc_error,
 ) -> lbc_status {
     let policy = LoginPolicy {
         max_attempts,
-        ttl_secs,
+        ttl: std::time::Duration::from_secs(ttl),
     };
     // SAFETY: forwarded from the caller.
     unsafe {
         set(config, "login_policy", err, |b| {
-            Ok(plain(b.login_policy(policy), (max_attempts, ttl_secs)))
+            Ok(plain(b.login_policy(policy), (max_attempts, ttl)))
         })
     }
 }

@@ -3,7 +3,8 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use lbc_core::{Error, ErrorCode};
+use lbc_core::Error;
+use lbc_core::protocol::ErrorCode;
 
 use crate::guard;
 use crate::status::lbc_status;
@@ -208,7 +209,7 @@ pub unsafe extern "C" fn lbc_error_field(error: *const lbc_error) -> *mut c_char
 ///
 /// `error` must be NULL or a live `lbc_error`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn lbc_error_may_have_reached_server(error: *const lbc_error) -> bool {
+pub unsafe extern "C" fn lbc_error_may_have_been_placed(error: *const lbc_error) -> bool {
     guard::value(false, || {
         // SAFETY: forwarded from the caller.
         unsafe { with(error, false, |e| e.error.may_have_been_placed()) }
@@ -337,7 +338,7 @@ mod tests {
         let refused = lbc_error::new(Error::Transport {
             kind: TransportKind::Refused,
             message: "connection refused".into(),
-            may_have_reached_server: false,
+            may_have_been_placed: false,
             source: None,
         });
         let input = lbc_error::new(Error::invalid_input("msisdn", "is not a number"));
@@ -345,7 +346,7 @@ mod tests {
         unsafe {
             assert_eq!(lbc_error_status(&http), lbc_status::LBC_HTTP_ERROR);
             assert_eq!(lbc_error_http_status(&http), 502);
-            assert!(lbc_error_may_have_reached_server(&http));
+            assert!(lbc_error_may_have_been_placed(&http));
             assert_eq!(take(lbc_error_request_id(&http)).as_deref(), Some("r-1"));
             assert_eq!(
                 take(lbc_error_kind_name(&http)).as_deref(),
@@ -353,7 +354,7 @@ mod tests {
             );
             assert_eq!(take(lbc_error_transport_kind(&http)), None);
 
-            assert!(!lbc_error_may_have_reached_server(&refused));
+            assert!(!lbc_error_may_have_been_placed(&refused));
             assert_eq!(
                 take(lbc_error_transport_kind(&refused)).as_deref(),
                 Some("refused")
@@ -369,10 +370,10 @@ mod tests {
                 take(lbc_error_kind_name(&input)).as_deref(),
                 Some("invalid_input")
             );
-            assert!(!lbc_error_may_have_reached_server(&input));
+            assert!(!lbc_error_may_have_been_placed(&input));
 
             assert_eq!(take(lbc_error_kind_name(ptr::null())), None);
-            assert!(!lbc_error_may_have_reached_server(ptr::null()));
+            assert!(!lbc_error_may_have_been_placed(ptr::null()));
         }
     }
 

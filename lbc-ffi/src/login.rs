@@ -1,10 +1,10 @@
-//! `lbc_login`: the login flow a site runs (wraps `lbc_core::LoginCall`).
+//! `lbc_login`: the login flow a site runs (wraps `lbc_core::Login`).
 
 use std::ffi::c_char;
 use std::ptr;
 use std::time::Duration;
 
-use lbc_core::{LoginCall, Verdict};
+use lbc_core::{Login, Verdict};
 
 use crate::answers::lbc_call_state;
 use crate::client::lbc_client;
@@ -21,7 +21,7 @@ use crate::strings::{arg_str, c_string, opt_str, owned};
 /// be moved between threads). Getters, `lbc_login_to_json`, `lbc_login_wait_final` and
 /// `lbc_login_hangup` only read it.
 pub struct lbc_login {
-    pub(crate) inner: LoginCall,
+    pub(crate) inner: Login,
 }
 
 /// The verdict on digits the user typed (`lbc_login_check`).
@@ -56,7 +56,7 @@ impl From<Verdict> for lbc_verdict {
 /// # Safety
 ///
 /// `login` must be NULL or a live login not being changed.
-unsafe fn get<R>(login: *const lbc_login, fallback: R, read: impl FnOnce(&LoginCall) -> R) -> R
+unsafe fn get<R>(login: *const lbc_login, fallback: R, read: impl FnOnce(&Login) -> R) -> R
 where
     R: Copy,
 {
@@ -147,7 +147,7 @@ pub unsafe extern "C" fn lbc_login_msisdn(login: *const lbc_login) -> *mut c_cha
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lbc_login_codelen(login: *const lbc_login) -> u32 {
     // SAFETY: forwarded from the caller.
-    unsafe { get(login, 0, LoginCall::codelen) }
+    unsafe { get(login, 0, Login::codelen) }
 }
 
 /// The checks made so far, right or wrong (0 for a NULL login).
@@ -158,7 +158,7 @@ pub unsafe extern "C" fn lbc_login_codelen(login: *const lbc_login) -> u32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lbc_login_attempts(login: *const lbc_login) -> u32 {
     // SAFETY: forwarded from the caller.
-    unsafe { get(login, 0, LoginCall::attempts) }
+    unsafe { get(login, 0, Login::attempts) }
 }
 
 /// The checks left before the login locks: the policy's `max_attempts` minus the checks made, 0
@@ -170,11 +170,11 @@ pub unsafe extern "C" fn lbc_login_attempts(login: *const lbc_login) -> u32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lbc_login_attempts_left(login: *const lbc_login) -> u32 {
     // SAFETY: forwarded from the caller.
-    unsafe { get(login, 0, LoginCall::attempts_left) }
+    unsafe { get(login, 0, Login::attempts_left) }
 }
 
 /// When the code stops being accepted, as UNIX seconds: the call's start plus the policy's
-/// `ttl_secs`, by the clock that stamped the login (the system clock). 0 for a NULL login.
+/// the policy's `ttl`, by the clock that stamped the login (the system clock). 0 for a NULL login.
 ///
 /// # Safety
 ///
@@ -182,7 +182,7 @@ pub unsafe extern "C" fn lbc_login_attempts_left(login: *const lbc_login) -> u32
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lbc_login_expires_at(login: *const lbc_login) -> u64 {
     // SAFETY: forwarded from the caller.
-    unsafe { get(login, 0, LoginCall::expires_at) }
+    unsafe { get(login, 0, Login::expires_at) }
 }
 
 /// Checks the digits the user typed. Surrounding whitespace is trimmed first (a space, a tab, the
@@ -275,7 +275,7 @@ pub unsafe extern "C" fn lbc_login_from_json(
         // SAFETY: the caller promises `json` is NULL or NUL-terminated.
         let json = unsafe { arg_str(json, "json") }?;
         out.required("out_login")?;
-        let login = LoginCall::from_json(json)?;
+        let login = Login::from_json(json)?;
         out.write(|| guard::boxed(lbc_login { inner: login }));
         Ok(())
     })
@@ -358,7 +358,7 @@ mod tests {
 
     fn saved(started_at: u64) -> String {
         format!(
-            r#"{{"call":"c1","msisdn":"79256880636","ip_address":null,"mask":"79256880636","codelen":4,"repeat_timeout":30,"started_at":{started_at},"attempts":0,"accepted":false,"policy":{{"max_attempts":3,"ttl_secs":300}}}}"#
+            r#"{{"call":"c1","msisdn":"79256880636","ip_address":null,"mask":"79256880636","codelen":4,"repeat_timeout":30,"started_at":{started_at},"attempts":0,"accepted":false,"policy":{{"max_attempts":3,"ttl":{{"secs":300,"nanos":0}}}}}}"#
         )
     }
 
@@ -383,7 +383,7 @@ mod tests {
             .unwrap()
             .as_secs();
         let mut login = lbc_login {
-            inner: LoginCall::from_json(&saved(now)).unwrap(),
+            inner: Login::from_json(&saved(now)).unwrap(),
         };
         let mut verdict = lbc_verdict::LBC_VERDICT_EXPIRED;
         // SAFETY: `login` and `verdict` are live locals; NULL is allowed where passed.

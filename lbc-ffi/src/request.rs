@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use lbc_core::Params;
+use lbc_core::protocol::Params;
 
 use crate::client::lbc_client;
 use crate::error::lbc_error;

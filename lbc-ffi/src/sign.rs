@@ -3,7 +3,8 @@
 
 use std::ffi::c_char;
 
-use lbc_core::{Error, Method, Params, Signer};
+use lbc_core::Error;
+use lbc_core::protocol::{Method, Params, Signer};
 
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg};

@@ -6,7 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use lbc_core::{ErrorCode, Register};
+use lbc_core::Register;
+use lbc_core::protocol::ErrorCode;
 use lbc_sandbox::{Sandbox, SandboxConfig};
 use serde_json::json;
 
@@ -374,17 +375,17 @@ fn options_and_balance_round_trip() {
     assert_code(
         client.request(
             "options",
-            &lbc_core::Params::new().with("balance_notify_limit", "lots"),
+            &lbc_core::protocol::Params::new().with("balance_notify_limit", "lots"),
         ),
         ErrorCode::InvalidArgs,
     );
     let creds = &sandbox.accounts()[0];
-    let params = lbc_core::Params::new()
+    let params = lbc_core::protocol::Params::new()
         .with("call-api-id", creds.call_api_id.as_str())
         .with("timestamp", unix_now().to_string())
         .with("nonce", "no-limit");
-    let signature = lbc_core::Signer::new(&creds.api_key)
-        .sign(lbc_core::Method::Options, &params)
+    let signature = lbc_core::protocol::Signer::new(&creds.api_key)
+        .sign(lbc_core::protocol::Method::Options, &params)
         .unwrap();
     let answer = get(
         sandbox.addr(),

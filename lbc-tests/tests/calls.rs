@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use lbc_core::{CallStatus, ErrorCode};
+use lbc_core::protocol::{CallStatus, ErrorCode};
 use lbc_sandbox::{Sandbox, SandboxConfig};
 use serde_json::json;
 
@@ -193,14 +193,17 @@ fn numbers_must_be_eight_to_fifteen_digits_and_ips_addresses() {
     let client = client(&sandbox);
     for bad in ["7999000", "7999000000000000", "7999abc0000", "+79990000000"] {
         let answer = client
-            .request("call", &lbc_core::Params::new().with("msisdn", bad))
+            .request(
+                "call",
+                &lbc_core::protocol::Params::new().with("msisdn", bad),
+            )
             .unwrap_err();
         assert_eq!(code::<()>(Err(answer)), "INVALID_ARGS", "{bad}");
     }
     let answer = client
         .request(
             "call",
-            &lbc_core::Params::new()
+            &lbc_core::protocol::Params::new()
                 .with("msisdn", "79990000000")
                 .with("ip_address", "not-an-ip"),
         )
@@ -210,7 +213,7 @@ fn numbers_must_be_eight_to_fifteen_digits_and_ips_addresses() {
     client
         .request(
             "call",
-            &lbc_core::Params::new()
+            &lbc_core::protocol::Params::new()
                 .with("msisdn", "12345678")
                 .with("ip_address", "::1"),
         )

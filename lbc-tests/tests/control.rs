@@ -371,8 +371,11 @@ fn the_payment_page_credits_the_account() {
     assert_eq!(get(sandbox.addr(), "/_sandbox/pay/unknown").status, 404);
     for bad in ["0", "-5", "1.5", "lots"] {
         assert_code(
-            client.request("pay", &lbc_core::Params::new().with("amount", bad)),
-            lbc_core::ErrorCode::InvalidArgs,
+            client.request(
+                "pay",
+                &lbc_core::protocol::Params::new().with("amount", bad),
+            ),
+            lbc_core::protocol::ErrorCode::InvalidArgs,
         );
     }
 }

@@ -8,7 +8,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
-use lbc_core::{ErrorCode, TransportKind};
+use lbc_core::TransportKind;
+use lbc_core::protocol::ErrorCode;
 use lbc_sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 

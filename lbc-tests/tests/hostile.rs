@@ -8,7 +8,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use common::*;
-use lbc_protocol::MAX_PARAMS;
+use lbc_core::protocol::MAX_PARAMS;
 
 /// The largest body the sandbox reads.
 const MIB: usize = 1024 * 1024;

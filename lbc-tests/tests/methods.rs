@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use lbc_core::{CallStatus, Encoding, ErrorCode, Payment, Register, SignaturePlacement};
+use lbc_core::protocol::{CallStatus, Encoding, ErrorCode, SignaturePlacement};
+use lbc_core::{Payment, Register};
 use serde_json::json;
 
 const PLACEMENTS: [SignaturePlacement; 2] = [SignaturePlacement::Param, SignaturePlacement::Header];
@@ -134,25 +135,25 @@ fn the_raw_escape_hatch_reaches_every_method_too() {
     let sandbox = fast();
     let client = client(&sandbox);
     let answer = client
-        .request("status", &lbc_core::Params::new())
+        .request("status", &lbc_core::protocol::Params::new())
         .expect("status");
     assert_eq!(
         answer,
         json!({"activated": 1, "blocked": 0, "allow_unsecure_calls": 0})
     );
     let answer = client
-        .request("server-status", &lbc_core::Params::new())
+        .request("server-status", &lbc_core::protocol::Params::new())
         .expect("server-status");
     assert_eq!(answer, json!({"server_status": 1}));
     let answer = client
         .request(
             "options",
-            &lbc_core::Params::new().with("balance_notify_limit", "7"),
+            &lbc_core::protocol::Params::new().with("balance_notify_limit", "7"),
         )
         .expect("options");
     assert_eq!(answer, json!({}), "an empty success is {{}}");
     let balance = client
-        .request("balance", &lbc_core::Params::new())
+        .request("balance", &lbc_core::protocol::Params::new())
         .expect("balance");
     assert_eq!(balance["balance_notify_limit"], 7);
     assert_eq!(balance["last_payments"], json!([]));

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use common::*;
-use lbc_core::{ErrorCode, Register};
+use lbc_core::Register;
+use lbc_core::protocol::ErrorCode;
 use lbc_sandbox::{Credentials, PayShape, Sandbox, SandboxConfig};
 use serde_json::json;
 

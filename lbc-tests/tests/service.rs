@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use lbc_core::{CallStatus, ErrorCode};
+use lbc_core::protocol::{CallStatus, ErrorCode};
 use serde_json::json;
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use lbc_core::{ErrorCode, Method, Params, Signer};
+use lbc_core::protocol::{ErrorCode, Method, Params, Signer};
 use serde_json::json;
 
 #[test]

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use lbc_core::Signer;
+use lbc_core::protocol::Signer;
 use lbc_sandbox::Credentials;
 use serde_json::Value;
 

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use lbc_core::{Error, Params};
+use lbc_core::Error;
+use lbc_core::protocol::Params;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
@@ -142,7 +143,7 @@ fn add_param(
     if value.is_none() {
         return Ok(());
     }
-    let field = || format!("{name}[{}]", lbc_protocol::excerpt(&key));
+    let field = || format!("{name}[{}]", lbc_core::protocol::excerpt(&key));
     let value = if let Ok(s) = value.cast::<PyString>() {
         match s.to_cow() {
             Ok(text) => text.into_owned(),

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use lbc_core::{Encoding, LoginPolicy, Pay, Region, Register, SignaturePlacement};
+use lbc_core::protocol::{Encoding, SignaturePlacement};
+use lbc_core::{LoginPolicy, Pay, Region, Register};
 use pyo3::prelude::*;
 
 use crate::login::Login;
@@ -38,7 +39,7 @@ fn placement(py: Python<'_>, text: &str) -> PyResult<SignaturePlacement> {
             "signature_placement",
             format!(
                 "`{}` is not `param` or `header`",
-                lbc_protocol::excerpt(text)
+                lbc_core::protocol::excerpt(text)
             ),
         )),
     }
@@ -140,8 +141,10 @@ impl Client {
                 .map_err(|_| args::invalid(py, "login_max_attempts", "must be 1 to 100"))?;
         }
         if let Some(n) = args::opt_integer(login_ttl, "login_ttl")? {
-            policy.ttl_secs = u64::try_from(n)
-                .map_err(|_| args::invalid(py, "login_ttl", "must be 1 to 86400"))?;
+            policy.ttl = std::time::Duration::from_secs(
+                u64::try_from(n)
+                    .map_err(|_| args::invalid(py, "login_ttl", "must be 1 to 86400"))?,
+            );
         }
         builder = builder.login_policy(policy);
         Ok(Client {
@@ -319,7 +322,7 @@ impl Client {
         let method = args::text(method, "method")?;
         let params = match params {
             Some(p) if !p.is_none() => args::params(p, "params")?,
-            _ => lbc_core::Params::new(),
+            _ => lbc_core::protocol::Params::new(),
         };
         let answer = raise(py, py.detach(|| self.inner.request(&method, &params)))?;
         // lbc-core reads only JSON objects as answers, so this is a `dict`.

@@ -1,7 +1,8 @@
 //! The one translation of an `lbc_core::Error` into the Python exception of
 //! `loginbycall.errors`, and the core's name tables that module is checked against.
 
-use lbc_core::{Error, ErrorCode, ErrorKind};
+use lbc_core::protocol::ErrorCode;
+use lbc_core::{Error, ErrorKind};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;

@@ -22,9 +22,10 @@ use pyo3::prelude::*;
 /// The native half of the LoginByCall SDK; import `loginbycall` instead.
 #[pymodule]
 mod _native {
+    use lbc_core::protocol::{Encoding, SignaturePlacement};
     use lbc_core::{
         Credits, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-        DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Encoding, LoginPolicy, Region, SignaturePlacement,
+        DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, LoginPolicy, Region,
     };
     use pyo3::prelude::*;
     use pyo3::types::PyDict;
@@ -65,7 +66,7 @@ mod _native {
         defaults.set_item("default_region", Region::default().as_str())?;
         defaults.set_item("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)?;
         defaults.set_item("login_max_attempts", policy.max_attempts)?;
-        defaults.set_item("login_ttl", policy.ttl_secs)?;
+        defaults.set_item("login_ttl", policy.ttl.as_secs())?;
         m.add("CLIENT_DEFAULTS", defaults)?;
         Ok(())
     }

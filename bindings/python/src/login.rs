@@ -1,9 +1,9 @@
-//! `loginbycall.Login`: lbc-core's `LoginCall` behind a lock, so that one login may be shared
+//! `loginbycall.Login`: lbc-core's `CoreLogin` behind a lock, so that one login may be shared
 //! between threads (`check` changes it).
 
 use std::sync::{Mutex, MutexGuard};
 
-use lbc_core::LoginCall;
+use lbc_core::Login as CoreLogin;
 use pyo3::prelude::*;
 
 use crate::client::Client;
@@ -16,23 +16,23 @@ use crate::{answers, args, errors};
 /// Thread-safe: checks are serialised by a lock inside.
 #[pyclass(frozen, module = "loginbycall._native", name = "Login")]
 pub(crate) struct Login {
-    state: Mutex<LoginCall>,
+    state: Mutex<CoreLogin>,
 }
 
 impl Login {
-    pub(crate) fn new(login: LoginCall) -> Self {
+    pub(crate) fn new(login: CoreLogin) -> Self {
         Login {
             state: Mutex::new(login),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, LoginCall> {
+    fn lock(&self) -> MutexGuard<'_, CoreLogin> {
         // Nothing panics while the lock is held; a poisoned lock still holds a whole state.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A copy of the state, for calls that must not hold the lock while they wait.
-    fn snapshot(&self) -> LoginCall {
+    fn snapshot(&self) -> CoreLogin {
         self.lock().clone()
     }
 }
@@ -166,7 +166,7 @@ impl Login {
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Login> {
         let text = args::text(text, "login_state")?;
-        LoginCall::from_json(&text)
+        CoreLogin::from_json(&text)
             .map(Login::new)
             .map_err(|e| errors::to_py(py, &e))
     }

@@ -3,7 +3,8 @@
 
 use std::str::FromStr;
 
-use lbc_core::{CallStatus, Error, Method, Region};
+use lbc_core::protocol::{CallStatus, Method};
+use lbc_core::{Error, Region};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -19,7 +20,7 @@ fn method(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Method> {
 /// Thread-safe.
 #[pyclass(frozen, module = "loginbycall._native", name = "Signer")]
 pub(crate) struct Signer {
-    inner: lbc_core::Signer,
+    inner: lbc_core::protocol::Signer,
 }
 
 #[pymethods]
@@ -28,7 +29,7 @@ impl Signer {
     fn new(api_key: &Bound<'_, PyAny>) -> PyResult<Self> {
         let key = args::text(api_key, "api_key")?;
         Ok(Signer {
-            inner: lbc_core::Signer::new(&key),
+            inner: lbc_core::protocol::Signer::new(&key),
         })
     }
 
@@ -75,8 +76,8 @@ pub(crate) fn canonical<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let method = self::method(py, method)?;
     let params = args::params(params, "params")?;
-    let bytes =
-        lbc_protocol::canonical(method, &params).map_err(|e| errors::to_py(py, &Error::from(e)))?;
+    let bytes = lbc_core::protocol::canonical(method, &params)
+        .map_err(|e| errors::to_py(py, &Error::from(e)))?;
     Ok(PyBytes::new(py, &bytes))
 }
 

@@ -3,7 +3,8 @@
 
 use std::net::IpAddr;
 
-use lbc_core::{Client, Error, Method, Params, Pay, Register};
+use lbc_core::protocol::{Method, Params};
+use lbc_core::{Client, Error, Pay, Register};
 
 use crate::args::{CallArgs, CallIdArgs, ChangeCredentialArgs, OptionsArgs, PayArgs, RegisterArgs};
 use crate::connect::Session;

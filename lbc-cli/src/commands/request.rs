@@ -1,6 +1,6 @@
 //! `request METHOD name=value...`: any method by name, through the SDK's escape hatch.
 
-use lbc_core::{Method, Params};
+use lbc_core::protocol::{Method, Params};
 
 use crate::args::RequestArgs;
 use crate::connect::Session;

@@ -6,8 +6,9 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use lbc_core::protocol::{Encoding, ErrorCode, SignaturePlacement};
 use lbc_core::testing::{Clock, NonceSource, SystemClock};
-use lbc_core::{Client, ClientBuilder, Encoding, Error, ErrorCode, SignaturePlacement};
+use lbc_core::{Client, ClientBuilder, Error};
 use lbc_sandbox::{Credentials, Sandbox, SandboxConfig};
 use serde_json::Value;
 
