@@ -69,7 +69,7 @@ class Error : public std::runtime_error {
     const std::optional<std::string> &request_id() const noexcept { return d_.request_id; }
     /** The argument at fault (LBC_INVALID_INPUT) or the answer's field (LBC_DECODE_ERROR). */
     const std::optional<std::string> &field() const noexcept { return d_.field; }
-    /** The kind of an LBC_TRANSPORT_ERROR: "dns", "refused", "tls", "reset", "proxy", "protocol",
+    /** The kind of an LBC_TRANSPORT_ERROR: "dns", "connect", "tls", "reset", "proxy", "protocol",
      *  "io". */
     const std::optional<std::string> &transport_kind() const noexcept { return d_.transport_kind; }
     /** Whether the failed request may have reached the service, so that a failed `call` may have

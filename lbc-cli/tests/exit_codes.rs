@@ -106,7 +106,7 @@ fn no_answer_exits_3() {
     let json = run(&["--json", "server-status", "--base-url", &base_url]).expect(3);
     let error: serde_json::Value = serde_json::from_str(json.stderr.trim()).expect("JSON error");
     assert_eq!(error["error"]["kind"], "transport_error");
-    assert_eq!(error["error"]["transport_kind"], "refused");
+    assert_eq!(error["error"]["transport_kind"], "connect");
     assert_eq!(error["error"]["may_have_been_placed"], false);
     assert_eq!(error["exit_code"], 3);
 }

@@ -7,6 +7,8 @@ use std::fmt;
 use std::time::Duration;
 
 use lbc_protocol::{ErrorCode, ProtocolError};
+
+use crate::guard::GuardReason;
 use serde_json::Value;
 
 /// An error answer from the service (HTTP 200 with an `error` member).
@@ -144,6 +146,23 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// The guard refused to place a call (a number type, a country, a rate or spend limit, the
+    /// brake): nothing was sent.
+    GuardRefused {
+        /// Why, as one of the names every language shares.
+        reason: GuardReason,
+        /// When the same call may be tried again, if waiting helps (rates, spend, brake).
+        retry_after: Option<Duration>,
+        /// What was refused, in words (a number is shown with its last digits hidden).
+        message: String,
+    },
+    /// The store that keeps attempts and counters (SQLite, Redis, a framework's cache) failed.
+    Store {
+        /// What failed, in words (never a password from the store's URL).
+        message: String,
+        /// The underlying error, when there is one.
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// A failure inside the SDK or its platform (e.g. no randomness from the OS).
     Internal(String),
 }
@@ -213,7 +232,11 @@ impl Error {
                 ..
             } => *may_have_been_placed,
             Error::Http { .. } | Error::Decode { .. } => true,
-            Error::Api(_) | Error::InvalidInput { .. } | Error::Internal(_) => false,
+            Error::Api(_)
+            | Error::InvalidInput { .. }
+            | Error::GuardRefused { .. }
+            | Error::Store { .. }
+            | Error::Internal(_) => false,
         }
     }
 
@@ -235,6 +258,23 @@ impl Error {
         }
     }
 
+    /// Why the guard refused, for [`Error::GuardRefused`].
+    pub fn guard_reason(&self) -> Option<GuardReason> {
+        match self {
+            Error::GuardRefused { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
+
+    /// When to try again: the guard's `retry_after`, or the service's `delay`
+    /// (`CALL_REPEAT_TIMEOUT`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::GuardRefused { retry_after, .. } => *retry_after,
+            _ => self.delay(),
+        }
+    }
+
     /// The kind of a transport failure.
     pub fn transport_kind(&self) -> Option<TransportKind> {
         match self {
@@ -252,6 +292,8 @@ impl Error {
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::GuardRefused { .. } => ErrorKind::GuardRefused,
+            Error::Store { .. } => ErrorKind::Store,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -275,11 +317,15 @@ pub enum ErrorKind {
     InvalidInput,
     /// [`Error::Internal`].
     Internal,
+    /// [`Error::GuardRefused`].
+    GuardRefused,
+    /// [`Error::Store`].
+    Store,
 }
 
 impl ErrorKind {
     /// Every kind, in a stable order.
-    pub const ALL: [ErrorKind; 7] = [
+    pub const ALL: [ErrorKind; 9] = [
         ErrorKind::Api,
         ErrorKind::Http,
         ErrorKind::Transport,
@@ -287,11 +333,13 @@ impl ErrorKind {
         ErrorKind::Decode,
         ErrorKind::InvalidInput,
         ErrorKind::Internal,
+        ErrorKind::GuardRefused,
+        ErrorKind::Store,
     ];
 
     /// The kind's one name, which the CLI, the C ABI and the bindings all use: `api_error`,
     /// `http_error`, `transport_error`, `timeout`, `decode_error`, `invalid_input`,
-    /// `internal_error`.
+    /// `internal_error`, `guard_refused`, `store_error`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Api => "api_error",
@@ -301,6 +349,8 @@ impl ErrorKind {
             ErrorKind::Decode => "decode_error",
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::Internal => "internal_error",
+            ErrorKind::GuardRefused => "guard_refused",
+            ErrorKind::Store => "store_error",
         }
     }
 }
@@ -317,8 +367,8 @@ impl fmt::Display for ErrorKind {
 pub enum TransportKind {
     /// The host name could not be resolved.
     Dns,
-    /// The connection was refused or could not be made.
-    Refused,
+    /// The connection was refused or could not be made (nothing was sent).
+    Connect,
     /// The TLS handshake or certificate check failed.
     Tls,
     /// The connection was reset or closed before a whole answer arrived.
@@ -332,11 +382,11 @@ pub enum TransportKind {
 }
 
 impl TransportKind {
-    /// The kind's name: `dns`, `refused`, `tls`, `reset`, `proxy`, `protocol`, `io`.
+    /// The kind's name: `dns`, `connect`, `tls`, `reset`, `proxy`, `protocol`, `io`.
     pub fn as_str(self) -> &'static str {
         match self {
             TransportKind::Dns => "dns",
-            TransportKind::Refused => "refused",
+            TransportKind::Connect => "connect",
             TransportKind::Tls => "tls",
             TransportKind::Reset => "reset",
             TransportKind::Proxy => "proxy",
@@ -394,6 +444,18 @@ impl fmt::Display for Error {
                 None => write!(f, "unexpected answer: {message}"),
             },
             Error::InvalidInput { field, reason } => write!(f, "invalid `{field}`: {reason}"),
+            Error::GuardRefused {
+                reason,
+                retry_after,
+                message,
+            } => {
+                write!(f, "call refused by the guard ({reason}): {message}")?;
+                if let Some(after) = retry_after {
+                    write!(f, " (try again in {} s)", after.as_secs().max(1))?;
+                }
+                Ok(())
+            }
+            Error::Store { message, .. } => write!(f, "login store failed: {message}"),
             Error::Internal(message) => write!(f, "internal error: {message}"),
         }
     }
@@ -403,6 +465,10 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport {
+                source: Some(source),
+                ..
+            }
+            | Error::Store {
                 source: Some(source),
                 ..
             } => Some(source.as_ref()),
@@ -460,7 +526,7 @@ mod tests {
         assert!(!Error::invalid_input("msisdn", "x").may_have_been_placed());
         assert!(!Error::from(ApiError::new(ErrorCode::CallRepeatTimeout)).may_have_been_placed());
         let before = Error::Transport {
-            kind: TransportKind::Refused,
+            kind: TransportKind::Connect,
             message: "refused".into(),
             may_have_been_placed: false,
             source: None,

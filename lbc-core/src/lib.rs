@@ -29,13 +29,16 @@
 
 mod answer;
 mod api;
+mod builder;
 mod client;
 mod error;
+mod guard;
 mod login;
 mod phone;
 mod replay;
 mod resolver;
 mod secret;
+mod store;
 mod transport;
 
 pub use answer::{
@@ -43,11 +46,13 @@ pub use answer::{
     PaymentRecord, Registration, ServerStatus,
 };
 pub use api::{Pay, Register};
-pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+pub use builder::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT,
 };
+pub use client::Client;
 pub use error::{ApiError, Error, ErrorKind, TransportKind};
+pub use guard::GuardReason;
 /// The protocol itself, without I/O: the method table, [`protocol::Params`], signing
 /// ([`protocol::Signer`]), the wire encodings and the service's error codes. It is the
 /// `lbc-protocol` crate, re-exported so that lbc-core is the one dependency a program needs.
@@ -59,6 +64,7 @@ pub use login::{Login, LoginPolicy, Verdict};
 pub type LoginCall = Login;
 pub use phone::{Region, normalize as normalize_phone};
 pub use secret::ApiKey;
+pub use store::{MemoryStore, Store};
 
 /// Test hooks: the clock and nonce source a [`ClientBuilder`] can be given (`testing` feature).
 #[cfg(feature = "testing")]

@@ -157,13 +157,13 @@ impl Exchange<'_> {
         use ureq::Timeout as T;
         let (kind, maybe_sent, transient) = match &error {
             U::Timeout(T::Resolve) | U::HostNotFound => (TransportKind::Dns, false, true),
-            U::Timeout(T::Connect) | U::ConnectionFailed => (TransportKind::Refused, false, true),
+            U::Timeout(T::Connect) | U::ConnectionFailed => (TransportKind::Connect, false, true),
             U::Io(io) => match io.kind() {
                 Io::ConnectionRefused
                 | Io::AddrNotAvailable
                 | Io::NetworkUnreachable
                 | Io::HostUnreachable
-                | Io::PermissionDenied => (TransportKind::Refused, false, true),
+                | Io::PermissionDenied => (TransportKind::Connect, false, true),
                 Io::ConnectionReset
                 | Io::ConnectionAborted
                 | Io::BrokenPipe

@@ -395,7 +395,7 @@ fn a_refused_connection_placed_nothing() {
         .build()
         .unwrap();
     let err = client.call("79256880636", None).unwrap_err();
-    assert_eq!(err.transport_kind(), Some(TransportKind::Refused), "{err}");
+    assert_eq!(err.transport_kind(), Some(TransportKind::Connect), "{err}");
     assert!(!err.may_have_been_placed(), "{err}");
     assert!(std::error::Error::source(&err).is_some());
 }

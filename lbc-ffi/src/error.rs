@@ -232,7 +232,7 @@ pub unsafe extern "C" fn lbc_error_kind_name(error: *const lbc_error) -> *mut c_
     })
 }
 
-/// What kind of transport failure an `LBC_TRANSPORT_ERROR` is: `"dns"`, `"refused"`, `"tls"`,
+/// What kind of transport failure an `LBC_TRANSPORT_ERROR` is: `"dns"`, `"connect"`, `"tls"`,
 /// `"reset"`, `"proxy"`, `"protocol"` or `"io"` (more may be added). A new string (free it with
 /// `lbc_string_free`); NULL for every other error.
 ///
@@ -336,7 +336,7 @@ mod tests {
             request_id: Some("r-1".into()),
         });
         let refused = lbc_error::new(Error::Transport {
-            kind: TransportKind::Refused,
+            kind: TransportKind::Connect,
             message: "connection refused".into(),
             may_have_been_placed: false,
             source: None,
@@ -357,7 +357,7 @@ mod tests {
             assert!(!lbc_error_may_have_been_placed(&refused));
             assert_eq!(
                 take(lbc_error_transport_kind(&refused)).as_deref(),
-                Some("refused")
+                Some("connect")
             );
             assert_eq!(
                 take(lbc_error_kind_name(&refused)).as_deref(),

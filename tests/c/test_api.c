@@ -529,7 +529,7 @@ static void test_transport_errors(void) {
     CHECK(lbc_error_status(err) == LBC_TRANSPORT_ERROR);
     CHECK(!lbc_error_may_have_reached_server(err));
     CHECK(test_take_eq(lbc_error_kind_name(err), "transport_error"));
-    CHECK(test_take_eq(lbc_error_transport_kind(err), "refused"));
+    CHECK(test_take_eq(lbc_error_transport_kind(err), "connect"));
     CHECK(lbc_error_http_status(err) == 0);
     CHECK(server == NULL);
     lbc_error_free(err);

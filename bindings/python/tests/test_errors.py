@@ -160,7 +160,7 @@ def test_a_refused_connection_is_a_transport_error() -> None:
     client = loginbycall.Client("id", KEY, base_url=f"http://127.0.0.1:{port}/", max_retries=0)
     with pytest.raises(loginbycall.TransportError) as caught:
         client.call("79256880636")
-    assert caught.value.transport_kind == "refused"
+    assert caught.value.transport_kind == "connect"
     assert caught.value.may_have_been_placed is False
 
 

@@ -19,7 +19,7 @@ final class TransportException extends \RuntimeException implements LoginByCallE
         parent::__construct($message, 0, $previous);
     }
 
-    /** What failed: `dns`, `refused`, `tls`, `reset`, `proxy`, `protocol` or `io`. */
+    /** What failed: `dns`, `connect`, `tls`, `reset`, `proxy`, `protocol` or `io`. */
     public function getTransportKind(): string
     {
         return $this->transportKind;

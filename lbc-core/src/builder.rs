@@ -1,0 +1,449 @@
+//! [`ClientBuilder`]: every setting of a [`Client`], checked once when the client is built.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lbc_protocol::{CALL_API_ID, Encoding, SignaturePlacement, Signer};
+
+use crate::client::{Client, Inner, check_text};
+use crate::login::LoginPolicy;
+use crate::phone::Region;
+use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
+use crate::resolver::CachingResolver;
+use crate::{ApiKey, Error};
+
+/// The service's address (the later revision's; the SDK's default).
+pub const DEFAULT_BASE_URL: &str = "https://api.loginbycall.ru/callapi/v2.0/";
+/// Default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time for one attempt of a request, answer included; also the default deadline of a whole
+/// operation.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default limit on an answer's size.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
+/// Default number of extra attempts for retry-safe methods.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The default `User-Agent`.
+pub const USER_AGENT: &str = concat!("loginbycall-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Builds a [`Client`]; see [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    call_api_id: Option<String>,
+    api_key: Option<ApiKey>,
+    encoding: Encoding,
+    placement: SignaturePlacement,
+    connect_timeout: Duration,
+    timeout: Duration,
+    deadline: Option<Duration>,
+    max_response_bytes: u64,
+    max_retries: u32,
+    retry_base_delay: Duration,
+    ca_bundle: Option<PathBuf>,
+    proxy: Option<String>,
+    user_agent: String,
+    default_region: Region,
+    clock: Arc<dyn Clock>,
+    nonces: Arc<dyn NonceSource>,
+    login_policy: LoginPolicy,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("call_api_id", &self.call_api_id)
+            .field("api_key", &self.api_key)
+            .field("encoding", &self.encoding)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.into(),
+            call_api_id: None,
+            api_key: None,
+            encoding: Encoding::FORM,
+            placement: SignaturePlacement::Param,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            deadline: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_base_delay: Duration::from_millis(250),
+            ca_bundle: None,
+            proxy: None,
+            user_agent: USER_AGENT.into(),
+            default_region: Region::RU,
+            clock: Arc::new(SystemClock),
+            nonces: Arc::new(OsNonce),
+            login_policy: LoginPolicy::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API root, with or without the trailing slash (default [`DEFAULT_BASE_URL`]).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The account's `call-api-id` (needed by every method but `register` and `server-status`).
+    pub fn call_api_id(mut self, id: impl Into<String>) -> Self {
+        self.call_api_id = Some(id.into());
+        self
+    }
+
+    /// The account's secret `api-key`. Without one, requests go unsigned, which only accounts allowed
+    /// unsigned calls may do; `change_credential` and `credential_confirm` then fail with
+    /// [`Error::InvalidInput`].
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// How requests are encoded (default: POST form, which keeps phone numbers out of access logs).
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Whether the signature travels as a parameter (default) or the `Signature` header.
+    pub fn signature_placement(mut self, placement: SignaturePlacement) -> Self {
+        self.placement = placement;
+        self
+    }
+
+    /// Time to establish a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time for one attempt of a request, answer included (default 15 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time for a whole operation: every attempt, backoff and retry of one method call included
+    /// (default: the same as [`ClientBuilder::timeout`], so that a page has one budget). A retry is
+    /// made only while time is left; the last attempt gets only what is left.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The region whose national number forms are understood, e.g. `8 (925) 688-06-36` in RU
+    /// (default [`Region::RU`], as the service is Russian).
+    pub fn default_region(mut self, region: Region) -> Self {
+        self.default_region = region;
+        self
+    }
+
+    /// The largest answer accepted (default 1 MiB).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Extra attempts for retry-safe methods (default 2; 0 turns retries off).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The first backoff before a retry; it doubles each time, with jitter (default 250 ms).
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.retry_base_delay = delay;
+        self
+    }
+
+    /// Trust only the CA certificates in this PEM file instead of the bundled Mozilla roots.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// Send requests through this proxy (`http://host:port`, `socks5://...` per ureq).
+    pub fn proxy(mut self, proxy: impl Into<String>) -> Self {
+        self.proxy = Some(proxy.into());
+        self
+    }
+
+    /// The `User-Agent` header (default `loginbycall-rust/<version>`).
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Where timestamps and login times come from (default the system clock). Only with the
+    /// `testing` feature.
+    #[cfg(feature = "testing")]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Where nonces come from (default the OS CSPRNG). Only with the `testing` feature.
+    #[cfg(feature = "testing")]
+    pub fn nonce_source(mut self, nonces: Arc<dyn NonceSource>) -> Self {
+        self.nonces = nonces;
+        self
+    }
+
+    /// Attempts and lifetime of a login code (default 3 attempts, 5 minutes).
+    pub fn login_policy(mut self, policy: LoginPolicy) -> Self {
+        self.login_policy = policy;
+        self
+    }
+
+    /// Checks the settings and builds the client (with its connection pool).
+    ///
+    /// Every value that ends up in a header or a URL is checked here, so that a bad one is an
+    /// [`Error::InvalidInput`] now rather than a failure on the first request.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = normalise_base_url(&self.base_url)?;
+        if let Some(id) = &self.call_api_id {
+            check_text(CALL_API_ID, id)?;
+        }
+        if self.timeout.is_zero() {
+            return Err(Error::invalid_input("timeout", "must be more than zero"));
+        }
+        let deadline = self.deadline.unwrap_or(self.timeout);
+        if deadline.is_zero() {
+            return Err(Error::invalid_input("deadline", "must be more than zero"));
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(Error::invalid_input(
+                "connect_timeout",
+                "must be more than zero",
+            ));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::invalid_input(
+                "max_response_bytes",
+                "must be more than zero",
+            ));
+        }
+        check_header_value("user_agent", &self.user_agent)?;
+        let login_policy = self.login_policy.check()?;
+        let mut config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(self.timeout))
+            .timeout_connect(Some(self.connect_timeout.min(self.timeout)))
+            .max_redirects(0)
+            .user_agent(self.user_agent.as_str());
+        if let Some(path) = &self.ca_bundle {
+            config = config.tls_config(load_ca_bundle(path)?);
+        }
+        if let Some(proxy) = &self.proxy {
+            config = config.proxy(Some(parse_proxy(proxy)?));
+        }
+        let signer = match &self.api_key {
+            Some(key) => {
+                check_key(key)?;
+                Some(Signer::new(key.expose()))
+            }
+            None => None,
+        };
+        let agent = ureq::Agent::with_parts(
+            config.build(),
+            ureq::unversioned::transport::DefaultConnector::default(),
+            CachingResolver::default(),
+        );
+        Ok(Client {
+            inner: Arc::new(Inner {
+                agent,
+                base_url,
+                call_api_id: self.call_api_id,
+                signer,
+                encoding: self.encoding,
+                placement: self.placement,
+                timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                deadline,
+                max_response_bytes: self.max_response_bytes,
+                max_retries: self.max_retries,
+                retry_base_delay: self.retry_base_delay,
+                default_region: self.default_region,
+                clock: self.clock,
+                nonces: self.nonces,
+                login_policy,
+            }),
+        })
+    }
+}
+
+fn normalise_base_url(url: &str) -> Result<String, Error> {
+    // The value is not quoted back: a key pasted here by mistake must not end up in a log.
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Err(Error::invalid_input(
+            "base_url",
+            "must be an http:// or https:// URL",
+        ));
+    }
+    if url.contains(['?', '#']) {
+        return Err(Error::invalid_input(
+            "base_url",
+            "must not hold a query or fragment",
+        ));
+    }
+    if url.len() > 2048 || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::invalid_input(
+            "base_url",
+            "must be a URL of at most 2048 characters, without spaces or control characters",
+        ));
+    }
+    let url = if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    };
+    match url.parse::<ureq::http::Uri>() {
+        Ok(uri) if uri.host().is_some_and(|h| !h.is_empty()) => Ok(url),
+        _ => Err(Error::invalid_input("base_url", "is not a valid URL")),
+    }
+}
+
+fn parse_proxy(proxy: &str) -> Result<ureq::Proxy, Error> {
+    if proxy.chars().any(|c| c.is_control() || c.is_whitespace()) || proxy.len() > 2048 {
+        return Err(Error::invalid_input(
+            "proxy",
+            "must be a URL without spaces or control characters",
+        ));
+    }
+    // ureq's message may quote the URL, which may hold a password: say only that it was refused.
+    ureq::Proxy::new(proxy).map_err(|_| {
+        Error::invalid_input(
+            "proxy",
+            "is not a proxy URL (http://host:port, https://, socks4://, socks5://)",
+        )
+    })
+}
+
+pub(crate) fn check_key(key: &ApiKey) -> Result<(), Error> {
+    if key.expose().is_empty() {
+        return Err(Error::invalid_input("api_key", "is empty"));
+    }
+    if key.expose().len() > 1024 {
+        return Err(Error::invalid_input("api_key", "is longer than 1024 bytes"));
+    }
+    Ok(())
+}
+
+/// Checks a value that goes into an HTTP header: visible ASCII, spaces and tabs only, at most 1024
+/// bytes. A CR or LF would otherwise split the header.
+fn check_header_value(field: &str, value: &str) -> Result<(), Error> {
+    if value.len() > 1024 {
+        return Err(Error::invalid_input(field, "is longer than 1024 bytes"));
+    }
+    if let Some(bad) = value
+        .chars()
+        .find(|&c| !(c == ' ' || c == '\t' || c.is_ascii_graphic()))
+    {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "holds {bad:?}: a header value is visible ASCII characters, spaces and tabs only"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn load_ca_bundle(path: &std::path::Path) -> Result<ureq::tls::TlsConfig, Error> {
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::invalid_input("ca_bundle", format!("cannot read {}: {e}", path.display()))
+    })?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::invalid_input(
+            "ca_bundle",
+            format!("no PEM certificate in {}", path.display()),
+        ));
+    }
+    Ok(ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::from(certs))
+        .build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalised_and_checked() {
+        assert_eq!(normalise_base_url("http://h/x").unwrap(), "http://h/x/");
+        assert_eq!(normalise_base_url("https://h/x/").unwrap(), "https://h/x/");
+        for bad in [
+            "ftp://h/",
+            "h/x",
+            "http://h/?a=1",
+            "",
+            "http://h/a b",
+            "http://h/\r\nX: y",
+            "http:///x",
+        ] {
+            assert!(normalise_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn builder_refuses_bad_settings() {
+        let bad = [
+            Client::builder().api_key(""),
+            Client::builder().call_api_id(" "),
+            Client::builder().timeout(Duration::ZERO),
+            Client::builder().proxy("::not a proxy::"),
+            Client::builder().ca_bundle("/nonexistent/ca.pem"),
+            Client::builder().user_agent("lbc\r\nX-Injected: 1"),
+            Client::builder().user_agent("a\nb"),
+            Client::builder().user_agent("é"),
+            Client::builder().user_agent("x".repeat(2000)),
+            Client::builder().deadline(Duration::ZERO),
+            Client::builder().connect_timeout(Duration::ZERO),
+            Client::builder().login_policy(LoginPolicy {
+                max_attempts: 0,
+                ttl: Duration::from_secs(300),
+            }),
+        ];
+        for builder in bad {
+            assert!(matches!(builder.build(), Err(Error::InvalidInput { .. })));
+        }
+    }
+
+    #[test]
+    fn messages_never_quote_a_key_given_as_a_url() {
+        let key = "eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq";
+        let err = Client::builder().base_url(key).build().unwrap_err();
+        assert!(!err.to_string().contains(key), "{err}");
+        let err = Client::builder()
+            .proxy(format!("http://user:{key}@"))
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains(key), "{err}");
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let builder = Client::builder().call_api_id("id").api_key("TOPSECRETKEY");
+        assert!(!format!("{builder:?}").contains("TOPSECRETKEY"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("TOPSECRETKEY"));
+    }
+}
