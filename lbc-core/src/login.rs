@@ -282,6 +282,11 @@ impl Login {
             .saturating_sub(self.state.attempts)
     }
 
+    /// Checks allowed per call, from the client's policy.
+    pub fn max_attempts(&self) -> u32 {
+        self.state.policy.max_attempts
+    }
+
     /// Whether the code was accepted (it is accepted only once).
     pub fn is_accepted(&self) -> bool {
         self.state.accepted

@@ -139,6 +139,40 @@ pub enum SignaturePlacement {
     Header,
 }
 
+impl SignaturePlacement {
+    /// Both placements.
+    pub const ALL: [SignaturePlacement; 2] =
+        [SignaturePlacement::Param, SignaturePlacement::Header];
+
+    /// The placement's one name in every language: `param` or `header`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignaturePlacement::Param => "param",
+            SignaturePlacement::Header => "header",
+        }
+    }
+
+    /// Reads `param` or `header` (any case, surrounding whitespace ignored).
+    pub fn parse(text: &str) -> Result<SignaturePlacement, ProtocolError> {
+        let name = text.trim().to_ascii_lowercase();
+        SignaturePlacement::ALL
+            .into_iter()
+            .find(|placement| placement.as_str() == name)
+            .ok_or_else(|| {
+                ProtocolError::new(
+                    "signature_placement",
+                    format!("{} is not `param` or `header`", excerpt(text)),
+                )
+            })
+    }
+}
+
+impl fmt::Display for SignaturePlacement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The HTTP method of a built request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HttpMethod {
