@@ -18,9 +18,10 @@ use serde_json::Value;
 
 use crate::answer::{CallState, FromAnswer};
 use crate::builder::check_key;
-use crate::login::LoginPolicy;
+use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
+use crate::store::Namespaced;
 use crate::transport::{Exchange, Failure};
 use crate::{ApiKey, ClientBuilder, Error};
 
@@ -62,6 +63,10 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) nonces: Arc<dyn NonceSource>,
     pub(crate) login_policy: LoginPolicy,
+    /// The store, with this account's keys (`lbc:<hash of call_api_id>:...`).
+    pub(crate) store: Namespaced,
+    /// The keys that seal login states; `None` without an api key or a state key.
+    pub(crate) state_keys: Option<Arc<StateKeys>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -118,6 +123,16 @@ impl Client {
         let key: ApiKey = api_key.into();
         check_key(&key)?;
         let inner = &self.inner;
+        // States stay sealed with an explicit state key; the default one follows the api key.
+        let state_keys = match &inner.state_keys {
+            Some(keys) if keys.explicit => Some(keys.clone()),
+            _ => Some(Arc::new(StateKeys::new(
+                key.expose().as_bytes(),
+                &[],
+                false,
+            ))),
+        };
+        let store = Namespaced::new(inner.store.store.clone(), Some(&call_api_id));
         Ok(Client {
             inner: Arc::new(Inner {
                 agent: inner.agent.clone(),
@@ -136,6 +151,8 @@ impl Client {
                 clock: inner.clock.clone(),
                 nonces: inner.nonces.clone(),
                 login_policy: inner.login_policy,
+                store,
+                state_keys,
             }),
         })
     }
