@@ -7,10 +7,12 @@ use std::time::Duration;
 use lbc_protocol::{CALL_API_ID, Encoding, SignaturePlacement, Signer};
 
 use crate::client::{Client, Inner, check_text};
+use crate::guard::{Guard, GuardPolicy};
 use crate::login::LoginPolicy;
 use crate::phone::Region;
 use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
 use crate::resolver::CachingResolver;
+use crate::store::{MemoryStore, Store};
 use crate::{ApiKey, Error};
 
 /// The service's address (the later revision's; the SDK's default).
@@ -48,6 +50,8 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
     login_policy: LoginPolicy,
+    guard: GuardPolicy,
+    store: Option<Arc<dyn Store>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -84,6 +88,8 @@ impl Default for ClientBuilder {
             clock: Arc::new(SystemClock),
             nonces: Arc::new(OsNonce),
             login_policy: LoginPolicy::default(),
+            guard: GuardPolicy::default(),
+            store: None,
         }
     }
 }
@@ -205,6 +211,20 @@ impl ClientBuilder {
         self
     }
 
+    /// What the guard checks before a call is placed (default [`GuardPolicy::default`]: limits a
+    /// person logging in never meets; [`GuardPolicy::off`] checks nothing).
+    pub fn guard(mut self, policy: GuardPolicy) -> Self {
+        self.guard = policy;
+        self
+    }
+
+    /// The store the guard's counters live in, shared by every client (and process) given the same
+    /// one (default: a [`MemoryStore`] of this client's own).
+    pub fn store_backend(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
     /// Checks the settings and builds the client (with its connection pool).
     ///
     /// Every value that ends up in a header or a URL is checked here, so that a bad one is an
@@ -235,6 +255,15 @@ impl ClientBuilder {
         }
         check_header_value("user_agent", &self.user_agent)?;
         let login_policy = self.login_policy.check()?;
+        self.guard.check()?;
+        let store: Arc<dyn Store> = self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
+        let guard = Arc::new(Guard::new(
+            self.guard,
+            self.default_region,
+            store.clone(),
+            self.clock.clone(),
+            self.call_api_id.as_deref(),
+        ));
         let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(self.timeout))
@@ -277,6 +306,8 @@ impl ClientBuilder {
                 clock: self.clock,
                 nonces: self.nonces,
                 login_policy,
+                store,
+                guard,
             }),
         })
     }

@@ -157,6 +157,8 @@ impl State {
 pub struct Login {
     state: State,
     clock: Arc<dyn Clock>,
+    /// The guard to tell of an accepted code (the client's; none for a login read back).
+    guard: Option<Arc<crate::guard::Guard>>,
 }
 
 impl fmt::Debug for Login {
@@ -217,6 +219,7 @@ impl Client {
                 policy: self.login_policy(),
             },
             clock,
+            guard: Some(self.inner.guard.clone()),
         })
     }
 }
@@ -226,6 +229,7 @@ impl Login {
         Ok(Login {
             state: state.validate()?,
             clock: Arc::new(SystemClock),
+            guard: None,
         })
     }
 
@@ -331,6 +335,9 @@ impl Login {
             && typed.iter().all(u8::is_ascii_digit);
         if well_formed && bool::from(typed.ct_eq(&code)) {
             state.accepted = true;
+            self.guard
+                .iter()
+                .for_each(|g| g.record_accepted(&state.msisdn));
             return Verdict::Accepted;
         }
         match state.policy.max_attempts - state.attempts {
@@ -407,6 +414,7 @@ impl Login {
                 policy: LoginPolicy::default(),
             },
             clock: Arc::new(SystemClock),
+            guard: None,
         }
     }
 }
