@@ -7,6 +7,7 @@ use std::time::Duration;
 use lbc_protocol::{CALL_API_ID, Encoding, SignaturePlacement, Signer};
 
 use crate::client::{Client, Inner, check_text};
+use crate::guard::{Guard, GuardPolicy};
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::Region;
 use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
@@ -50,6 +51,7 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
     login_policy: LoginPolicy,
+    guard: GuardPolicy,
     store: Option<StoreChoice>,
     state_key: Option<Zeroizing<Vec<u8>>>,
     old_state_keys: Vec<Zeroizing<Vec<u8>>>,
@@ -96,6 +98,7 @@ impl Default for ClientBuilder {
             clock: Arc::new(SystemClock),
             nonces: Arc::new(OsNonce),
             login_policy: LoginPolicy::default(),
+            guard: GuardPolicy::default(),
             store: None,
             state_key: None,
             old_state_keys: Vec::new(),
@@ -220,6 +223,13 @@ impl ClientBuilder {
         self
     }
 
+    /// What the guard checks before a call is placed (default [`GuardPolicy::default`]: limits a
+    /// person logging in never meets; [`GuardPolicy::off`] checks nothing).
+    pub fn guard(mut self, policy: GuardPolicy) -> Self {
+        self.guard = policy;
+        self
+    }
+
     /// Where attempts, accept-once and the guard's counters are kept, by URL:
     /// `sqlite:///absolute/path.sqlite3`, `redis://[:password@]host:port/db` or `memory:` (this
     /// process only). Default: the per-user SQLite file ([`crate::DEFAULT_STORE`]), shared by
@@ -287,6 +297,7 @@ impl ClientBuilder {
         }
         check_header_value("user_agent", &self.user_agent)?;
         let login_policy = self.login_policy.check()?;
+        self.guard.check()?;
         let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(self.timeout))
@@ -319,6 +330,13 @@ impl ClientBuilder {
             Some(StoreChoice::Url(url)) => open_store(&url)?,
             None => open_store(DEFAULT_STORE)?,
         };
+        let guard = Arc::new(Guard::new(
+            self.guard,
+            self.default_region,
+            store.clone(),
+            self.clock.clone(),
+            self.call_api_id.as_deref(),
+        ));
         let store = Namespaced::new(store, self.call_api_id.as_deref());
         let signer = match &self.api_key {
             Some(key) => {
@@ -352,6 +370,7 @@ impl ClientBuilder {
                 login_policy,
                 store,
                 state_keys,
+                guard,
             }),
         })
     }

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::answer::{CallState, FromAnswer};
 use crate::builder::check_key;
+use crate::guard::Guard;
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
@@ -67,6 +68,8 @@ pub(crate) struct Inner {
     pub(crate) store: Namespaced,
     /// The keys that seal login states; `None` without an api key or a state key.
     pub(crate) state_keys: Option<Arc<StateKeys>>,
+    /// What is checked before a call is placed.
+    pub(crate) guard: Arc<Guard>,
 }
 
 impl std::fmt::Debug for Client {
@@ -133,6 +136,7 @@ impl Client {
             ))),
         };
         let store = Namespaced::new(inner.store.store.clone(), Some(&call_api_id));
+        let guard = Arc::new(inner.guard.for_account(Some(&call_api_id)));
         Ok(Client {
             inner: Arc::new(Inner {
                 agent: inner.agent.clone(),
@@ -153,6 +157,7 @@ impl Client {
                 login_policy: inner.login_policy,
                 store,
                 state_keys,
+                guard,
             }),
         })
     }
@@ -165,9 +170,26 @@ impl Client {
     /// `call-api-id, timestamp, nonce` and then its parameters in the order given, and never retried.
     pub fn request(&self, method: &str, params: &Params) -> Result<Value, Error> {
         match Method::from_name(method) {
+            Some(Method::Call) => {
+                self.guard_raw_call(params)?;
+                self.execute(Method::Call, params.clone())
+            }
             Some(known) => self.execute(known, params.clone()),
             None => self.execute_unknown(method, params.clone()),
         }
+    }
+
+    /// The guard's check of a `call` sent through [`Client::request`]: the escape hatch places
+    /// calls too, so it is guarded the same way.
+    fn guard_raw_call(&self, params: &Params) -> Result<(), Error> {
+        let Some(msisdn) = params.get("msisdn") else {
+            // Refused as missing when sent, before anything leaves.
+            return Ok(());
+        };
+        let msisdn = self
+            .normalize_phone(msisdn)
+            .unwrap_or_else(|_| msisdn.trim().to_owned());
+        self.inner.guard.check(&msisdn, params.get("ip_address"))
     }
 
     /// `call-status` that ends by `deadline` (for [`crate::Login::wait_final`]).

@@ -53,7 +53,7 @@ pub use builder::{
 };
 pub use client::Client;
 pub use error::{ApiError, Error, ErrorKind, TransportKind};
-pub use guard::GuardReason;
+pub use guard::{AllowedCountries, GuardPolicy, GuardReason, NumberType, RateLimit};
 /// The protocol itself, without I/O: the method table, [`protocol::Params`], signing
 /// ([`protocol::Signer`]), the wire encodings and the service's error codes. It is the
 /// `lbc-protocol` crate, re-exported so that lbc-core is the one dependency a program needs.

@@ -407,9 +407,7 @@ impl Client {
     /// Where the guard learns that a login's code was accepted (the brake's denominator): called
     /// once per accepted code, by [`Login::check`], after the store recorded it.
     pub(crate) fn code_accepted(&self, login: &Login) {
-        // The guard hooks in here (crate::guard): count an accepted code for the login's number
-        // and range. Nothing to do until it lands.
-        let _ = login;
+        self.inner.guard.record_accepted(&login.state.msisdn);
     }
 }
 
