@@ -10,7 +10,7 @@ use crate::client::{Client, Inner, check_text};
 use crate::login::LoginPolicy;
 use crate::phone::Region;
 use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
-use crate::resolver::CachingResolver;
+use crate::transport::Agents;
 use crate::{ApiKey, Error};
 
 /// The service's address (the later revision's; the SDK's default).
@@ -254,14 +254,11 @@ impl ClientBuilder {
             }
             None => None,
         };
-        let agent = ureq::Agent::with_parts(
-            config.build(),
-            ureq::unversioned::transport::DefaultConnector::default(),
-            CachingResolver::default(),
-        );
+        // The configuration is kept so that a forked child can make its own pool (`Agents`).
+        let agents = Arc::new(Agents::new(config.build()));
         Ok(Client {
             inner: Arc::new(Inner {
-                agent,
+                agents,
                 base_url,
                 call_api_id: self.call_api_id,
                 signer,

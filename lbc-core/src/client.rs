@@ -21,7 +21,7 @@ use crate::builder::check_key;
 use crate::login::LoginPolicy;
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
-use crate::transport::{Exchange, Failure};
+use crate::transport::{Agents, Exchange, Failure};
 use crate::{ApiKey, ClientBuilder, Error};
 
 /// Checks a text argument: not empty, no control characters.
@@ -46,7 +46,9 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) agent: ureq::Agent,
+    /// The connection pool of this process (a forked child makes its own): shared by the clients
+    /// [`Client::with_credentials`] makes.
+    pub(crate) agents: Arc<Agents>,
     pub(crate) base_url: String,
     pub(crate) call_api_id: Option<String>,
     pub(crate) signer: Option<Signer>,
@@ -120,7 +122,7 @@ impl Client {
         let inner = &self.inner;
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: inner.agent.clone(),
+                agents: inner.agents.clone(),
                 base_url: inner.base_url.clone(),
                 call_api_id: Some(call_api_id),
                 signer: Some(Signer::new(key.expose())),
@@ -287,6 +289,7 @@ impl Client {
         prepare: impl Fn() -> Result<(Params, Option<String>), Error>,
     ) -> Result<Value, Error> {
         let inner = &self.inner;
+        let agent = inner.agents.current();
         let started = Instant::now();
         let mut attempt = 0;
         loop {
@@ -312,7 +315,7 @@ impl Client {
                 (inner.timeout, inner.timeout)
             };
             let exchange = Exchange {
-                agent: &inner.agent,
+                agent: &agent,
                 url: format!("{}{}", inner.base_url, request.target),
                 method: label,
                 timeout,
