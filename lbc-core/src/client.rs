@@ -21,7 +21,7 @@ use crate::builder::check_key;
 use crate::login::LoginPolicy;
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
-use crate::transport::{Agents, Exchange, Failure};
+use crate::transport::{Agents, Exchange, Failure, mark_maybe_sent};
 use crate::{ApiKey, ClientBuilder, Error};
 
 /// Checks a text argument: not empty, no control characters.
@@ -292,6 +292,9 @@ impl Client {
         let agent = inner.agents.current();
         let started = Instant::now();
         let mut attempt = 0;
+        // Whether an earlier attempt may have reached the service: a later failure that sent
+        // nothing (a refused connection) does not make the operation's error say otherwise.
+        let mut sent_before = false;
         loop {
             let (params, signature) = prepare()?;
             let request = lbc_protocol::build(
@@ -306,7 +309,7 @@ impl Client {
                 return Err(Error::Timeout {
                     method: label,
                     after: deadline.saturating_duration_since(started),
-                    may_have_been_placed: false,
+                    may_have_been_placed: sent_before,
                 });
             }
             let (timeout, reported_limit) = if left < inner.timeout {
@@ -327,10 +330,14 @@ impl Client {
             let error = match exchange.run(&request) {
                 Ok(value) => return Ok(value),
                 Err(Failure {
-                    error,
+                    mut error,
                     transient,
                     maybe_sent,
                 }) => {
+                    if sent_before {
+                        mark_maybe_sent(&mut error);
+                    }
+                    sent_before |= maybe_sent;
                     let may_resend = transient && (retry_safe || !maybe_sent);
                     if !may_resend || attempt >= inner.max_retries {
                         return Err(error);

@@ -276,17 +276,7 @@ impl Exchange<'_> {
             Err(io) => {
                 let mut failure = self.classify(ureq::Error::from(io));
                 failure.maybe_sent = true;
-                if let Error::Transport {
-                    may_have_been_placed,
-                    ..
-                }
-                | Error::Timeout {
-                    may_have_been_placed,
-                    ..
-                } = &mut failure.error
-                {
-                    *may_have_been_placed = true;
-                }
+                mark_maybe_sent(&mut failure.error);
                 Err(failure)
             }
         }
@@ -327,6 +317,21 @@ impl Exchange<'_> {
             transient,
             maybe_sent,
         }
+    }
+}
+
+/// Says in `error` that the request may have reached the server: this attempt's or an earlier one's.
+pub(crate) fn mark_maybe_sent(error: &mut Error) {
+    if let Error::Transport {
+        may_have_been_placed,
+        ..
+    }
+    | Error::Timeout {
+        may_have_been_placed,
+        ..
+    } = error
+    {
+        *may_have_been_placed = true;
     }
 }
 

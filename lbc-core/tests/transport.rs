@@ -306,6 +306,31 @@ fn refused_connections_are_connect_errors_that_reached_nothing() {
 }
 
 #[test]
+fn a_retry_that_reached_nothing_does_not_hide_an_attempt_that_may_have() {
+    // One attempt answered 503 (it reached the server), then the port is closed: the retry's
+    // refused connection sent nothing, but the operation's error must still say it may have.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/callapi/v2.0/", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        drop(listener);
+        let mut request = [0u8; 4096];
+        let _ = std::io::Read::read(&mut stream, &mut request);
+        let answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy";
+        std::io::Write::write_all(&mut stream, answer.as_bytes()).unwrap();
+    });
+    let client = client_at(&url).max_retries(1).build().unwrap();
+    let err = client.balance().unwrap_err();
+    server.join().unwrap();
+    assert_eq!(
+        err.transport_kind(),
+        Some(TransportKind::Connect),
+        "{err:?}"
+    );
+    assert!(err.may_have_been_placed(), "{err:?}");
+}
+
+#[test]
 fn a_name_that_does_not_resolve_is_a_dns_error_that_reached_nothing() {
     // `.invalid` never resolves (RFC 6761): no network is needed to fail.
     let client = client_at("https://nonexistent.invalid/callapi/v2.0/")
