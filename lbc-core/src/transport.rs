@@ -26,13 +26,14 @@ use crate::{ApiError, Error, TransportKind};
 /// process: the one the client was built with in the process that built it, and in a forked child a
 /// fresh agent with the same configuration, made on the child's first request and used from then on.
 ///
-/// The check costs one `getpid` per request and takes no lock that another process could have
-/// inherited held: the process that built the client reads its generation directly; a child makes
-/// its own generation once ([`OnceLock`]) and locks only that generation's mutex, created in the
-/// child. The parent's agent is dropped in the child only if its mutex is free (`try_lock`, never
-/// waiting): dropping it closes the child's copies of the sockets, which neither writes to them nor
-/// ends the parent's connections (ureq and rustls do no I/O when dropped, and a socket shared by two
-/// processes stays open until both close it).
+/// The check costs one `getpid` per request, and no process ever waits for a lock it inherited
+/// (one a thread of its parent may have held at the instant of the fork, never to release it): each
+/// process locks only its own generation's mutex, just long enough to clone its agent; a child makes
+/// its generation once ([`OnceLock`], in its own memory) and only tries the parent's mutex, to drop
+/// the inherited agent if it is free (`try_lock`, never waiting). Dropping it closes the child's
+/// copies of the parent's sockets: that neither writes to them nor ends the parent's connections
+/// (ureq and rustls do no I/O when dropped, no `shutdown(2)` is called, and a socket two processes
+/// hold stays open until both close it).
 pub(crate) struct Agents {
     config: Config,
     root: Generation,
@@ -46,9 +47,9 @@ struct Generation {
 }
 
 impl Generation {
-    fn new(config: &Config) -> Self {
+    fn new(pid: u32, config: &Config) -> Self {
         Generation {
-            pid: std::process::id(),
+            pid,
             agent: Mutex::new(Some(make_agent(config))),
             next: OnceLock::new(),
         }
@@ -67,15 +68,30 @@ fn make_agent(config: &Config) -> Agent {
 impl Agents {
     /// Agents made with `config` (the agent of this process is made at once).
     pub fn new(config: Config) -> Self {
-        let root = Generation::new(&config);
+        let root = Generation::new(std::process::id(), &config);
         Agents { config, root }
     }
 
     /// The agent of the current process.
     pub fn current(&self) -> Agent {
-        let pid = std::process::id();
+        self.of_process(std::process::id())
+    }
+
+    /// The agent of process `pid`, made if it has none.
+    fn of_process(&self, pid: u32) -> Agent {
         let mut generation = &self.root;
-        while generation.pid != pid {
+        loop {
+            if generation.pid == pid {
+                let agent = generation
+                    .agent
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                // `None` only if this process's pid was once an ancestor's whose agent a child took
+                // (pids are reused): then the walk goes on and a generation of its own is made.
+                if let Some(agent) = agent.as_ref() {
+                    return agent.clone();
+                }
+            }
             generation = generation.next.get_or_init(|| {
                 // The first request of a forked child: the parent's pool is dropped here (without
                 // waiting for a lock a vanished thread may hold) and a new agent is made.
@@ -85,17 +101,8 @@ impl Agents {
                     Err(TryLockError::WouldBlock) => None,
                 };
                 drop(inherited);
-                Box::new(Generation::new(&self.config))
+                Box::new(Generation::new(pid, &self.config))
             });
-        }
-        let agent = generation
-            .agent
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        match agent.as_ref() {
-            Some(agent) => agent.clone(),
-            // Only an older process's agent is ever taken, never the current one's.
-            None => make_agent(&self.config),
         }
     }
 }
@@ -459,6 +466,47 @@ fn nul_inside(value: &Value, path: &mut String) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_process_gets_its_own_agent_and_a_child_drops_its_parents() {
+        let agents = Agents::new(Config::default());
+        let parent = std::process::id();
+        let (child, grandchild) = (parent.wrapping_add(1), parent.wrapping_add(2));
+        let generations = |agents: &Agents| {
+            let mut pids = vec![agents.root.pid];
+            let mut generation = &agents.root;
+            while let Some(next) = generation.next.get() {
+                pids.push(next.pid);
+                generation = next;
+            }
+            pids
+        };
+        let held = |generation: &Generation| generation.agent.lock().unwrap().is_some();
+
+        agents.current();
+        agents.current();
+        assert_eq!(generations(&agents), [parent]);
+        assert!(held(&agents.root));
+
+        // A child's first request makes its agent and drops the inherited one; later ones reuse it.
+        agents.of_process(child);
+        agents.of_process(child);
+        assert_eq!(generations(&agents), [parent, child]);
+        assert!(!held(&agents.root));
+        let first_child = agents.root.next.get().unwrap();
+        assert!(held(first_child));
+
+        // A child of the child.
+        agents.of_process(grandchild);
+        assert_eq!(generations(&agents), [parent, child, grandchild]);
+        assert!(!held(first_child));
+
+        // An inherited agent whose lock was held at the fork is left alone, never waited for.
+        let agents = Agents::new(Config::default());
+        let guard = agents.root.agent.lock().unwrap();
+        agents.of_process(child);
+        assert!(guard.is_some());
+    }
 
     #[test]
     fn answers_decode_by_shape() {
