@@ -312,12 +312,25 @@ impl Exchange<'_> {
                 after: self.reported_limit,
                 may_have_been_placed: maybe_sent,
             },
-            other => Error::Transport {
-                kind,
-                message: describe(&other),
-                may_have_been_placed: maybe_sent,
-                source: Some(Box::new(other)),
-            },
+            other => {
+                let mut message = describe(&other);
+                if kind == TransportKind::Dns {
+                    if let Some(host) = self
+                        .url
+                        .parse::<ureq::http::Uri>()
+                        .ok()
+                        .and_then(|u| u.host().map(str::to_owned))
+                    {
+                        message = format!("cannot resolve {host}: {message}");
+                    }
+                }
+                Error::Transport {
+                    kind,
+                    message,
+                    may_have_been_placed: maybe_sent,
+                    source: Some(Box::new(other)),
+                }
+            }
         };
         Failure {
             error,

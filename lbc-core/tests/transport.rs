@@ -339,6 +339,7 @@ fn a_name_that_does_not_resolve_is_a_dns_error_that_reached_nothing() {
         .unwrap();
     let err = client.call("79256880636", None).unwrap_err();
     assert_unsent(&err, TransportKind::Dns);
+    assert!(err.to_string().contains("nonexistent.invalid"), "{err}");
     let err = client.server_status().unwrap_err();
     assert_unsent(&err, TransportKind::Dns);
 }
