@@ -11,8 +11,8 @@ use crate::guard::{Guard, GuardPolicy};
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::Region;
 use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
-use crate::resolver::CachingResolver;
 use crate::store::{DEFAULT_STORE, Namespaced, Store, open_store};
+use crate::transport::Agents;
 use crate::{ApiKey, Error};
 use zeroize::Zeroizing;
 
@@ -345,14 +345,11 @@ impl ClientBuilder {
             }
             None => None,
         };
-        let agent = ureq::Agent::with_parts(
-            config.build(),
-            ureq::unversioned::transport::DefaultConnector::default(),
-            CachingResolver::default(),
-        );
+        // The configuration is kept so that a forked child can make its own pool (`Agents`).
+        let agents = Arc::new(Agents::new(config.build()));
         Ok(Client {
             inner: Arc::new(Inner {
-                agent,
+                agents,
                 base_url,
                 call_api_id: self.call_api_id,
                 signer,

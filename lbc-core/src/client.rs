@@ -23,7 +23,7 @@ use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
 use crate::store::Namespaced;
-use crate::transport::{Exchange, Failure};
+use crate::transport::{Agents, Exchange, Failure, mark_maybe_sent};
 use crate::{ApiKey, ClientBuilder, Error};
 
 /// Checks a text argument: not empty, no control characters.
@@ -48,7 +48,9 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) agent: ureq::Agent,
+    /// The connection pool of this process (a forked child makes its own): shared by the clients
+    /// [`Client::with_credentials`] makes.
+    pub(crate) agents: Arc<Agents>,
     pub(crate) base_url: String,
     pub(crate) call_api_id: Option<String>,
     pub(crate) signer: Option<Signer>,
@@ -139,7 +141,7 @@ impl Client {
         let guard = Arc::new(inner.guard.for_account(Some(&call_api_id)));
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: inner.agent.clone(),
+                agents: inner.agents.clone(),
                 base_url: inner.base_url.clone(),
                 call_api_id: Some(call_api_id),
                 signer: Some(Signer::new(key.expose())),
@@ -326,8 +328,12 @@ impl Client {
         prepare: impl Fn() -> Result<(Params, Option<String>), Error>,
     ) -> Result<Value, Error> {
         let inner = &self.inner;
+        let agent = inner.agents.current();
         let started = Instant::now();
         let mut attempt = 0;
+        // Whether an earlier attempt may have reached the service: a later failure that sent
+        // nothing (a refused connection) does not make the operation's error say otherwise.
+        let mut sent_before = false;
         loop {
             let (params, signature) = prepare()?;
             let request = lbc_protocol::build(
@@ -342,7 +348,7 @@ impl Client {
                 return Err(Error::Timeout {
                     method: label,
                     after: deadline.saturating_duration_since(started),
-                    may_have_been_placed: false,
+                    may_have_been_placed: sent_before,
                 });
             }
             let (timeout, reported_limit) = if left < inner.timeout {
@@ -351,7 +357,7 @@ impl Client {
                 (inner.timeout, inner.timeout)
             };
             let exchange = Exchange {
-                agent: &inner.agent,
+                agent: &agent,
                 url: format!("{}{}", inner.base_url, request.target),
                 method: label,
                 timeout,
@@ -363,10 +369,14 @@ impl Client {
             let error = match exchange.run(&request) {
                 Ok(value) => return Ok(value),
                 Err(Failure {
-                    error,
+                    mut error,
                     transient,
                     maybe_sent,
                 }) => {
+                    if sent_before {
+                        mark_maybe_sent(&mut error);
+                    }
+                    sent_before |= maybe_sent;
                     let may_resend = transient && (retry_safe || !maybe_sent);
                     if !may_resend || attempt >= inner.max_retries {
                         return Err(error);
