@@ -249,6 +249,7 @@ fn serve(stream: TcpStream, fault: Fault, log: &Mutex<Vec<Seen>>) {
 
 fn client(server: &Server) -> Client {
     Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .call_api_id(ID)
         .api_key(KEY)
@@ -389,6 +390,7 @@ fn a_refused_connection_placed_nothing() {
         .unwrap()
         .port();
     let client = Client::builder()
+        .store("memory:")
         .base_url(format!("http://127.0.0.1:{port}/callapi/v2.0/"))
         .call_api_id(ID)
         .api_key(KEY)
