@@ -40,11 +40,19 @@ unsafe fn read_params(params: *const lbc_param, n_params: usize) -> Result<Param
     // SAFETY: not NULL, and the caller promises `n_params` readable, initialised elements.
     let items = unsafe { std::slice::from_raw_parts(params, n_params) };
     let mut out = Params::new();
+    // The argument's name in an error, e.g. `params[2].value`, made only when there is an error: this
+    // is the hot path of the PHP package's Signer.
+    let named = |i: usize, field: &str, error: Error| match error {
+        Error::InvalidInput { reason, .. } => {
+            Error::invalid_input(format!("params[{i}].{field}"), reason)
+        }
+        other => other,
+    };
     for (i, param) in items.iter().enumerate() {
         // SAFETY: the caller promises NULL or NUL-terminated strings.
-        let name = unsafe { arg_str(param.name, &format!("params[{i}].name")) }?;
+        let name = unsafe { arg_str(param.name, "") }.map_err(|e| named(i, "name", e))?;
         // SAFETY: as above.
-        let value = unsafe { opt_str(param.value, &format!("params[{i}].value")) }?;
+        let value = unsafe { opt_str(param.value, "") }.map_err(|e| named(i, "value", e))?;
         out.set_opt(name, value.filter(|v| !v.is_empty()));
     }
     Ok(out)
