@@ -63,7 +63,7 @@ impl lbc_status {
 
     /// The kind's one name (`ErrorKind::as_str`) for a failure's status: `LBC_PANIC` is an
     /// `internal_error` too; `None` for `LBC_OK`.
-    pub(crate) fn kind_name(self) -> Option<&'static str> {
+    pub(crate) fn name(self) -> Option<&'static str> {
         if self == lbc_status::LBC_PANIC {
             return Some(ErrorKind::Internal.as_str());
         }
@@ -88,7 +88,7 @@ pub extern "C" fn lbc_status_name(status: i32) -> *mut c_char {
         let name = lbc_status::ALL
             .iter()
             .find(|known| **known as i32 == status)
-            .and_then(|known| known.kind_name());
+            .and_then(|known| known.name());
         owned_opt(name)
     })
 }
