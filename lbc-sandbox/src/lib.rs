@@ -80,9 +80,11 @@
 //! | `error` | HTTP 200, `{"error": code, …, "additional": …}`, any code (unknown ones too), `clazz` when the code is known | does not run |
 //! | `delay` | the usual one, `delay_ms` later | runs after the delay (a client that gave up still gets its call placed) |
 //! | `truncate` | the usual headers, `Content-Length` of the whole body, then half of the body and the connection closes | runs: a `call` is placed and charged, its answer lost |
+//! | `raw` | exactly the `bytes` given (a bad status line, an invalid HTTP version, a truncated or garbled answer, anything), then the connection closes | does not run |
+//! | `hang` | none, ever: the connection stays open and silent until the client closes it or the sandbox stops | does not run |
 //!
 //! Arm them with `POST /_sandbox/faults`, [`SandboxConfig::faults`] or [`Sandbox::arm_fault`]; on a
-//! command line a fault is written `METHOD:KIND[:COUNT]` (see [`Fault`]'s [`FromStr`](std::str::FromStr)).
+//! command line (`lbc sandbox --fault ...`) a fault is written `METHOD:KIND[:COUNT]` (see [`Fault`]'s [`FromStr`](std::str::FromStr)).
 //!
 //! ## The dashboard: `GET /_sandbox/`
 //!
@@ -117,8 +119,10 @@
 //! | `GET /_sandbox/server-status` | `{"server_status": N}`, service-wide |
 //! | `PUT /_sandbox/server-status {"server_status": N}` | sets it (1 works; anything else and `call` answers `CALL_REJECTED`); answers it |
 //! | `GET /_sandbox/faults` | the armed faults, oldest first: `[{"method", "kind", …, "count"}]`, `count` the requests left (`null`: until cleared) |
-//! | `POST /_sandbox/faults {"method": "call" \| "*", "kind": "502" \| "503" \| "reset" \| "truncate" \| "delay" \| "error", "delay_ms": N, "code": "...", "additional": {...}, "count": N}` | arms a fault after the others: `delay_ms` (at most 600000) only and always with `delay`, `code` (1 to 64 letters, digits, `_`, `-`, `.`) and an optional `additional` object only with `error`, `count` optional (a positive number; absent or `null`: until cleared); answers the fault as listed |
+//! | `POST /_sandbox/faults {"method": "call" \| "*", "kind": "502" \| "503" \| "reset" \| "truncate" \| "delay" \| "error" \| "raw" \| "hang", "delay_ms": N, "code": "...", "additional": {...}, "bytes": "...", "count": N}` | arms a fault after the others: `delay_ms` (at most 600000) only and always with `delay`, `code` (1 to 64 letters, digits, `_`, `-`, `.`) and an optional `additional` object only with `error`, `bytes` (a string of 1 byte to 1 MiB, written back as UTF-8) only and always with `raw`, `count` optional (a positive number; absent or `null`: until cleared); answers the fault as listed |
 //! | `DELETE /_sandbox/faults` | disarms every fault; answers `{"cleared": N}` |
+//! | `GET /_sandbox/connections` | the connection counter ([`ConnectionCounts`]): `{"accepted": N, "api": M}`, the TCP connections accepted (the one this request came on included) and those of them that carried an API request, since the start or the last reset |
+//! | `DELETE /_sandbox/connections` | sets both counts back to zero; answers what they were |
 //! | `GET /_sandbox/` | the dashboard (HTML) |
 //! | `GET /_sandbox/live` | the dashboard's refreshing part (HTML, what the page fetches every second) |
 //! | `GET /_sandbox/state` | the dashboard's data as JSON: `now`, `base_url`, `server_status`, `requests` (`total`, `faulted`, `by_method`), `accounts` (newest 100, with `available` credits and `available_usd`), `calls` (newest 30, as `CallView` with `created`, `age_ms`, `last_error`, `call_api_id`), `outbox` (newest 20), `faults`, `state_file` (`path`, `error`) and the `*_total` counts |
@@ -138,6 +142,7 @@ mod auth;
 mod body;
 mod calls;
 mod clock;
+mod connections;
 mod control;
 mod dashboard;
 mod faults;
@@ -156,6 +161,7 @@ mod verify;
 mod work;
 
 pub use crate::calls::CallView;
-pub use crate::faults::{Fault, FaultKind, MAX_FAULT_DELAY};
+pub use crate::connections::ConnectionCounts;
+pub use crate::faults::{Fault, FaultKind, MAX_FAULT_DELAY, MAX_RAW_ANSWER};
 pub use crate::sandbox::{Sandbox, SandboxConfig};
 pub use crate::state::{Credentials, PayShape};

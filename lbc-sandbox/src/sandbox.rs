@@ -12,6 +12,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 use crate::calls::{CallView, Timing};
+use crate::connections::ConnectionCounts;
 use crate::faults::Fault;
 use crate::persist::StateFile;
 use crate::shared::{Settings, Shared};
@@ -219,11 +220,12 @@ impl Sandbox {
             tokio::net::TcpListener::from_std(std_listener)?
         };
         let router = crate::routes::router(shared.clone());
+        let served = shared.clone();
         let (stop, stopped) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("lbc-sandbox".into())
             .spawn(move || {
-                runtime.block_on(crate::server::serve(listener, router, stopped));
+                runtime.block_on(crate::server::serve(listener, router, served, stopped));
                 runtime.shutdown_timeout(Duration::from_secs(1));
             })?;
         Ok(Sandbox {
@@ -295,6 +297,17 @@ impl Sandbox {
     /// Disarms every fault.
     pub fn clear_faults(&self) {
         self.shared.lock().faults.clear();
+    }
+
+    /// The connections accepted since the start or the last [`Sandbox::reset_connections`] (as
+    /// `GET /_sandbox/connections` answers).
+    pub fn connections(&self) -> ConnectionCounts {
+        self.shared.connections.read()
+    }
+
+    /// Sets the connection counts back to zero; answers what they were.
+    pub fn reset_connections(&self) -> ConnectionCounts {
+        self.shared.connections.reset()
     }
 
     /// Gives every `call` of the account `call_api_id` this mask (caller number) until cleared with
