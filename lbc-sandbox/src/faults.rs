@@ -47,9 +47,8 @@ pub enum FaultKind {
     /// These exact bytes instead of an HTTP answer (a bad status line, an invalid HTTP version, a
     /// truncated or garbled answer, ...), then the connection closes. The method does not run.
     Raw(String),
-    /// No answer at all: the request is read, then the connection stays open and silent until the
-    /// client closes it or the sandbox stops (a delay answers in the end; a hang never does). The
-    /// method does not run.
+    /// No answer at all: the request is read, then held, silent, until the sandbox stops (a delay
+    /// answers in the end; a hang never does). The method does not run.
     Hang,
 }
 

@@ -71,7 +71,8 @@
 //! of one method, or of every method for `*` (requests naming no known method included), instead of
 //! their usual answer; the oldest armed fault that applies is taken first, and a fault is disarmed
 //! once its count is spent (without a count it stays until cleared). A faulted request is still a
-//! request received: it gets its `X-Request-Id` and is counted in `/_sandbox/state`'s `requests`.
+//! request received: it is counted in `/_sandbox/state`'s `requests` and, when it gets HTTP headers
+//! at all (not under `raw`, `reset` or `hang`), an `X-Request-Id`.
 //!
 //! | kind | answer | the method |
 //! | --- | --- | --- |
@@ -81,10 +82,11 @@
 //! | `delay` | the usual one, `delay_ms` later | runs after the delay (a client that gave up still gets its call placed) |
 //! | `truncate` | the usual headers, `Content-Length` of the whole body, then half of the body and the connection closes | runs: a `call` is placed and charged, its answer lost |
 //! | `raw` | exactly the `bytes` given (a bad status line, an invalid HTTP version, a truncated or garbled answer, anything), then the connection closes | does not run |
-//! | `hang` | none, ever: the connection stays open and silent until the client closes it or the sandbox stops | does not run |
+//! | `hang` | none, ever: the request is held, silent, until the sandbox stops (the client may give up and close its side before) | does not run |
 //!
 //! Arm them with `POST /_sandbox/faults`, [`SandboxConfig::faults`] or [`Sandbox::arm_fault`]; on a
-//! command line (`lbc sandbox --fault ...`) a fault is written `METHOD:KIND[:COUNT]` (see [`Fault`]'s [`FromStr`](std::str::FromStr)).
+//! command line (`lbc sandbox --fault ...`) a fault is written `METHOD:KIND[:COUNT]` (see
+//! [`Fault`]'s [`FromStr`](std::str::FromStr)).
 //!
 //! ## The dashboard: `GET /_sandbox/`
 //!
