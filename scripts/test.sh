@@ -31,6 +31,8 @@ timing() { printf '    (%d s so far)\n' "$((SECONDS - started))"; }
 if [ "$quick" -eq 0 ]; then
   apt_need valgrind:valgrind pkg-config:pkg-config g++:g++ make:make python3:python3 php:php-cli
 fi
+# The store's tests race processes on a real Redis (lbc-tests/tests/store_race.rs).
+apt_need redis-server:redis-server
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -52,6 +54,14 @@ if cargo tree -p lbc-sandbox --locked --prefix none | grep -E '^(ureq|rustls|rin
   echo "lbc-sandbox depends on an HTTP client stack" >&2
   exit 1
 fi
+
+step "lbc-core is the one way in: no CLI or binding depends on lbc-protocol directly"
+for crate in lbc-cli lbc-ffi lbc-python lbc-tests; do
+  if cargo tree -p "$crate" --locked --edges normal,dev --depth 1 --prefix none | grep -q '^lbc-protocol '; then
+    echo "$crate depends on lbc-protocol: reach it as lbc_core::protocol" >&2
+    exit 1
+  fi
+done
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
