@@ -15,25 +15,12 @@ use std::time::{Duration, Instant};
 use lbc_core::{Client, LoginPolicy, Verdict, open_store};
 use lbc_sandbox::{Sandbox, SandboxConfig};
 
+mod support;
+use support::measure;
+
 const WARMUP: usize = 50;
 const ROUNDS: usize = 600;
 const STORE_ROUNDS: usize = 5_000;
-
-/// Median and 99th percentile of `rounds` timings of `f`, after a warm-up.
-fn measure(rounds: usize, mut f: impl FnMut()) -> (Duration, Duration) {
-    for _ in 0..WARMUP {
-        f();
-    }
-    let mut times: Vec<Duration> = (0..rounds)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[rounds / 2], times[rounds * 99 / 100])
-}
 
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
@@ -110,7 +97,7 @@ fn main() {
             .login_policy(LoginPolicy::default())
             .build()
             .expect("client");
-        let login = measure(ROUNDS, || {
+        let login = measure(WARMUP, ROUNDS, || {
             let n = numbers.fetch_add(1, Ordering::Relaxed);
             let msisdn = format!("7925{:07}", 1_000_000 + n);
             let started = client.start_login(&msisdn, None).expect("call");
@@ -121,7 +108,7 @@ fn main() {
         });
         let store = open_store(url).expect("store");
         let mut k = 0u64;
-        let ops = measure(STORE_ROUNDS, || {
+        let ops = measure(WARMUP, STORE_ROUNDS, || {
             k += 1;
             let (attempts, accepted) = (format!("bench:a:{k}"), format!("bench:b:{k}"));
             let ttl = Duration::from_secs(420);

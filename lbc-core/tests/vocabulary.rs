@@ -100,20 +100,7 @@ fn vocabulary() -> Value {
         )
     };
     let _ = guard_fields;
-    let guard_settings = [
-        "allowed_number_types",
-        "allowed_countries",
-        "number_rate",
-        "ip_rate",
-        "range_rate",
-        "global_rate",
-        "call_price",
-        "spend_per_day",
-        "brake_min_calls",
-        "brake_min_ratio",
-        "brake_window",
-        "brake_pause",
-    ];
+    let guard_settings = GuardPolicy::SETTINGS;
 
     let transport_kinds = [
         TransportKind::Dns,

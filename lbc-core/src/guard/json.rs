@@ -16,23 +16,25 @@ use serde_json::{Map, Value};
 use super::{AllowedCountries, GuardPolicy, NumberType, RateLimit};
 use crate::Error;
 
-/// The names an object may hold (anything else is a typo, refused rather than ignored).
-const KEYS: [&str; 12] = [
-    "allowed_number_types",
-    "allowed_countries",
-    "number_rate",
-    "ip_rate",
-    "range_rate",
-    "global_rate",
-    "call_price",
-    "spend_per_day",
-    "brake_min_calls",
-    "brake_min_ratio",
-    "brake_window",
-    "brake_pause",
-];
-
 impl GuardPolicy {
+    /// The settings [`GuardPolicy::from_json`] reads: the names of this struct's fields, the same
+    /// in every language (a Python dict's keys, a PHP array's, Django's `LOGINBYCALL["GUARD"]`).
+    /// Anything else is a typo, refused rather than ignored.
+    pub const SETTINGS: [&'static str; 12] = [
+        "allowed_number_types",
+        "allowed_countries",
+        "number_rate",
+        "ip_rate",
+        "range_rate",
+        "global_rate",
+        "call_price",
+        "spend_per_day",
+        "brake_min_calls",
+        "brake_min_ratio",
+        "brake_window",
+        "brake_pause",
+    ];
+
     /// Reads a policy from JSON: `false` for [`GuardPolicy::off`], or an object whose members
     /// replace the [defaults](GuardPolicy::default) they name. Anything else, an unknown member or
     /// a value out of range is an [`Error::InvalidInput`] on `guard` (or `guard.<member>`).
@@ -60,10 +62,16 @@ impl GuardPolicy {
 }
 
 fn read_object(members: &Map<String, Value>) -> Result<GuardPolicy, Error> {
-    if let Some(unknown) = members.keys().find(|k| !KEYS.contains(&k.as_str())) {
+    if let Some(unknown) = members
+        .keys()
+        .find(|k| !GuardPolicy::SETTINGS.contains(&k.as_str()))
+    {
         return Err(Error::invalid_input(
             format!("guard.{}", crate::protocol::excerpt(unknown)),
-            format!("is not a guard setting (known: {})", KEYS.join(", ")),
+            format!(
+                "is not a guard setting (known: {})",
+                GuardPolicy::SETTINGS.join(", ")
+            ),
         ));
     }
     let mut policy = GuardPolicy::default();
@@ -120,7 +128,7 @@ fn read_object(members: &Map<String, Value>) -> Result<GuardPolicy, Error> {
             }
             "brake_window" => policy.brake_window = seconds(value).ok_or_else(|| bad(SECONDS))?,
             "brake_pause" => policy.brake_pause = seconds(value).ok_or_else(|| bad(SECONDS))?,
-            _ => unreachable!("checked against KEYS"),
+            _ => unreachable!("checked against SETTINGS"),
         }
     }
     // The ranges the builder checks (rates, windows, the spend cap's price) are checked once more
