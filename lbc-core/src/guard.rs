@@ -314,12 +314,17 @@ pub struct GuardPolicy {
     pub brake_window: Duration,
     /// How long calls to a range or country pause once the brake trips (default 15 minutes).
     pub brake_pause: Duration,
+    /// Whether the brake also watches the client's default region as a whole (default `false`:
+    /// its ranges are watched, and other allowed countries as a whole, but a pause of the site's
+    /// own country would let anyone who places 20 unanswered calls stop every login).
+    pub brake_default_region: bool,
 }
 
 impl Default for GuardPolicy {
     /// Defaults a person logging in never meets: mobile and fixed-line numbers of the default
     /// region; 5 calls per number, 20 per IP address, 30 per range and 1000 in all per hour; no
-    /// spend cap; the brake at 20 calls and under 10 % accepted in an hour, pausing 15 minutes.
+    /// spend cap; the brake at 20 calls and under 10 % accepted in an hour to a range (or to a
+    /// country other than the default region), pausing 15 minutes.
     fn default() -> Self {
         GuardPolicy {
             allowed_number_types: Some(NumberType::DEFAULT_ALLOWED.to_vec()),
@@ -334,6 +339,7 @@ impl Default for GuardPolicy {
             brake_min_ratio: 0.10,
             brake_window: Duration::from_secs(3600),
             brake_pause: Duration::from_secs(15 * 60),
+            brake_default_region: false,
         }
     }
 }
@@ -416,6 +422,8 @@ pub(crate) struct Guard {
     policy: GuardPolicy,
     /// `None`: any country.
     countries: Option<Vec<Region>>,
+    /// The client's default region (watched by the brake as a whole only when the policy says).
+    default_region: Region,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     /// `lbc:<first 16 hex of SHA-256(call_api_id)>:guard`, so two sites on one store never share
@@ -459,6 +467,7 @@ impl Guard {
         Guard {
             policy,
             countries,
+            default_region,
             store,
             clock,
             prefix: prefix(call_api_id),
@@ -470,6 +479,7 @@ impl Guard {
         Guard {
             policy: self.policy.clone(),
             countries: self.countries.clone(),
+            default_region: self.default_region,
             store: self.store.clone(),
             clock: self.clock.clone(),
             prefix: prefix(call_api_id),
@@ -523,7 +533,7 @@ impl Guard {
         }
 
         let now = self.clock.unix_now();
-        let scopes = brake_scopes(msisdn, number.as_ref(), region);
+        let scopes = self.brake_scopes(msisdn, number.as_ref(), region);
 
         // 3. The brake.
         if self.brake_on() {
@@ -570,7 +580,7 @@ impl Guard {
             .and_then(|n| n.country().id())
             .map(Region::from_id);
         let window = Window::at(self.clock.unix_now(), self.policy.brake_window);
-        for scope in brake_scopes(msisdn, number.as_ref(), region) {
+        for scope in self.brake_scopes(msisdn, number.as_ref(), region) {
             let counted = self.brake_epoch(&scope.id).and_then(|epoch| {
                 self.store.incr(
                     &self.brake_key("accepted", &scope.id, epoch, window.index),
@@ -718,6 +728,14 @@ impl Guard {
             limits.push(Limit::Spend { cap, price });
         }
         limits
+    }
+}
+
+/// Tells `guard` (when there is one) that a code was accepted for a call to `msisdn`: the one line
+/// [`Login::check`](crate::Login::check) calls.
+pub(crate) fn record_accepted(guard: Option<&Guard>, msisdn: &str) {
+    if let Some(guard) = guard {
+        guard.record_accepted(msisdn);
     }
 }
 
@@ -918,33 +936,40 @@ impl Window {
     }
 }
 
-/// The brake's scopes of a number: its range, then its country.
+/// One of the brake's scopes: a range or a country.
 struct BrakeScope {
     id: String,
     shown: String,
 }
 
-fn brake_scopes(
-    msisdn: &str,
-    number: Option<&PhoneNumber>,
-    region: Option<Region>,
-) -> Vec<BrakeScope> {
-    let range = number_range(msisdn);
-    let country = match (region, number) {
-        (Some(region), _) => region.to_string(),
-        (None, Some(number)) => format!("+{}", number.country().code()),
-        (None, None) => "unknown".to_owned(),
-    };
-    vec![
-        BrakeScope {
+impl Guard {
+    /// The brake's scopes of a number: its range, then its country (not the default region's,
+    /// unless the policy says so).
+    fn brake_scopes(
+        &self,
+        msisdn: &str,
+        number: Option<&PhoneNumber>,
+        region: Option<Region>,
+    ) -> Vec<BrakeScope> {
+        let range = number_range(msisdn);
+        let mut scopes = vec![BrakeScope {
             id: format!("range:{range}"),
             shown: format!("the range +{range}xxx"),
-        },
-        BrakeScope {
+        }];
+        if region == Some(self.default_region) && !self.policy.brake_default_region {
+            return scopes;
+        }
+        let country = match (region, number) {
+            (Some(region), _) => region.to_string(),
+            (None, Some(number)) => format!("+{}", number.country().code()),
+            (None, None) => "unknown".to_owned(),
+        };
+        scopes.push(BrakeScope {
             id: format!("country:{country}"),
             shown: country,
-        },
-    ]
+        });
+        scopes
+    }
 }
 
 /// The range a number belongs to: the number without its last 3 digits (where pumping runs walk).
@@ -1204,6 +1229,21 @@ mod tests {
             brake_pause: Duration::from_secs(1),
             ..GuardPolicy::off()
         };
+        // By default the default region is not watched as a whole: another range goes on.
+        let g = guard(policy.clone(), store.clone());
+        for i in 0..5 {
+            g.check(&format!("792568801{i:02}"), None).unwrap();
+        }
+        let err = g.check("79256880199", None).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::Brake));
+        assert!(err.to_string().contains("+79256880xxx"), "{err}");
+        g.check("79161234567", None).unwrap();
+
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let policy = GuardPolicy {
+            brake_default_region: true,
+            ..policy
+        };
         let g = guard(policy, store);
         for i in 0..5 {
             g.check(&format!("792568801{i:02}"), None).unwrap();
@@ -1211,14 +1251,34 @@ mod tests {
         let err = g.check("79256880199", None).unwrap_err();
         assert_eq!(err.guard_reason(), Some(GuardReason::Brake));
         assert!(err.retry_after().unwrap() <= Duration::from_secs(1));
-        // The country paused too? No: only the range tripped; another range of RU is fine...
-        // until the country's own count (5 calls, none accepted) trips it.
+        // Only the range tripped; another range of RU is fine... until the country's own count
+        // (5 calls, none accepted) trips it.
         let err = g.check("79161234567", None).unwrap_err();
         assert_eq!(err.guard_reason(), Some(GuardReason::Brake));
         assert!(err.to_string().contains("RU"), "{err}");
         std::thread::sleep(Duration::from_millis(2100));
         // After the pause, counting starts afresh.
         g.check("79256880100", None).unwrap();
+    }
+
+    #[test]
+    fn the_brake_watches_other_countries_as_a_whole() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let policy = GuardPolicy {
+            allowed_countries: AllowedCountries::Only(vec![Region::RU, "KZ".parse().unwrap()]),
+            brake_min_calls: 5,
+            ..GuardPolicy::off()
+        };
+        policy.check().unwrap();
+        let g = Guard::new(policy, Region::RU, store, Arc::new(SystemClock), None);
+        // Five ranges of Kazakhstan, one call each: no range reaches 5, the country does.
+        for i in 0..5 {
+            g.check(&format!("7701{i}234567"), None).unwrap();
+        }
+        let err = g.check("77015234567", None).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::Brake));
+        assert!(err.to_string().contains("KZ"), "{err}");
+        g.check("79256880636", None).unwrap();
     }
 
     #[test]

@@ -335,9 +335,7 @@ impl Login {
             && typed.iter().all(u8::is_ascii_digit);
         if well_formed && bool::from(typed.ct_eq(&code)) {
             state.accepted = true;
-            self.guard
-                .iter()
-                .for_each(|g| g.record_accepted(&state.msisdn));
+            crate::guard::record_accepted(self.guard.as_deref(), &state.msisdn);
             return Verdict::Accepted;
         }
         match state.policy.max_attempts - state.attempts {

@@ -440,6 +440,9 @@ fn pumping_run_trips_the_brake(store: Arc<dyn Store>) {
     // Paused: the next one is refused at once, elsewhere in the range too; nothing was sent.
     assert_refused(client.call("79256880999", None), GuardReason::Brake);
     assert_eq!(seen(&sandbox), (20, 20));
+    // Only that range: the rest of the site's own country goes on.
+    client.call("79161230000", Some("198.51.100.200")).unwrap();
+    assert_eq!(seen(&sandbox), (21, 21));
     assert!(!ever_called(&sandbox, "79256880020"));
     let logged = LOGGED.lock().unwrap();
     assert!(
