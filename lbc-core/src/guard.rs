@@ -1183,6 +1183,30 @@ mod tests {
     }
 
     #[test]
+    fn a_call_refused_by_one_limit_counts_against_none() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let policy = GuardPolicy {
+            number_rate: Some(RateLimit::per_hour(5)),
+            ip_rate: Some(RateLimit::per_hour(2)),
+            global_rate: Some(RateLimit::per_hour(5)),
+            ..GuardPolicy::off()
+        };
+        let g = guard(policy, store);
+        g.check("79256880636", Some("203.0.113.7")).unwrap();
+        g.check("79256880636", Some("203.0.113.7")).unwrap();
+        for _ in 0..20 {
+            let err = g.check("79256880636", Some("203.0.113.7")).unwrap_err();
+            assert_eq!(err.guard_reason(), Some(GuardReason::IpRate));
+        }
+        // The number and the global count saw 2 calls, not 22: 3 more go from elsewhere.
+        for ip in ["203.0.113.8", "203.0.113.8", "203.0.113.9"] {
+            g.check("79256880636", Some(ip)).unwrap();
+        }
+        let err = g.check("79256880636", Some("203.0.113.10")).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::NumberRate));
+    }
+
+    #[test]
     fn sites_on_one_store_count_apart() {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
         let policy = GuardPolicy {
