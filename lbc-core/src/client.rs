@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::answer::{CallState, FromAnswer};
 use crate::builder::check_key;
-use crate::guard::Guard;
+use crate::guard::{Guard, GuardPolicy};
 use crate::login::LoginPolicy;
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
@@ -100,6 +100,11 @@ impl Client {
     /// The login policy [`Client::start_login`] gives new logins.
     pub fn login_policy(&self) -> LoginPolicy {
         self.inner.login_policy
+    }
+
+    /// What the guard checks before a call is placed ([`ClientBuilder::guard`]).
+    pub fn guard_policy(&self) -> &GuardPolicy {
+        self.inner.guard.policy()
     }
 
     pub(crate) fn clock(&self) -> Arc<dyn Clock> {

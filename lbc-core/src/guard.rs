@@ -486,6 +486,10 @@ impl Guard {
         }
     }
 
+    pub(crate) fn policy(&self) -> &GuardPolicy {
+        &self.policy
+    }
+
     fn brake_on(&self) -> bool {
         self.policy.brake_min_calls > 0
     }

@@ -483,6 +483,12 @@ fn normal_run_keeps_the_brake_off_memory() {
 #[test]
 fn bad_policies_are_refused_when_the_client_is_built() {
     let sandbox = sandbox();
+    let client = guarded(&sandbox, GuardPolicy::off(), memory());
+    assert_eq!(client.guard_policy(), &GuardPolicy::off());
+    assert_eq!(
+        Client::builder().build().unwrap().guard_policy(),
+        &GuardPolicy::default()
+    );
     for policy in [
         GuardPolicy {
             number_rate: Some(RateLimit::per_hour(0)),
