@@ -735,14 +735,6 @@ impl Guard {
     }
 }
 
-/// Tells `guard` (when there is one) that a code was accepted for a call to `msisdn`: the one line
-/// [`Login::check`](crate::Login::check) calls.
-pub(crate) fn record_accepted(guard: Option<&Guard>, msisdn: &str) {
-    if let Some(guard) = guard {
-        guard.record_accepted(msisdn);
-    }
-}
-
 /// One velocity or spend limit as it applies to one call.
 enum Limit {
     Rate {
