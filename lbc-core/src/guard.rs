@@ -518,10 +518,7 @@ impl Guard {
         }
 
         // 2. Country.
-        let region = number
-            .as_ref()
-            .and_then(|n| n.country().id())
-            .map(Region::from_id);
+        let region = number.as_ref().and_then(region_of);
         if let Some(allowed) = &self.countries {
             if !region.is_some_and(|r| allowed.contains(&r)) {
                 let country = region.map_or_else(|| "no country".to_owned(), |r| r.to_string());
@@ -539,10 +536,11 @@ impl Guard {
         let now = self.clock.unix_now();
         let scopes = self.brake_scopes(msisdn, number.as_ref(), region);
 
-        // 3. The brake.
+        // 3. The brake (each scope's epoch, read once, is where this call is counted).
+        let mut epochs = Vec::with_capacity(scopes.len());
         if self.brake_on() {
             for scope in &scopes {
-                self.brake_check(scope, now)?;
+                epochs.push(self.brake_check(scope, now)?);
             }
         }
 
@@ -550,18 +548,18 @@ impl Guard {
         // refused without counting anything; then incr-and-compare, which is what holds the limit
         // when processes race.
         let limits = self.limits(msisdn, ip);
+        let mut previous = Vec::with_capacity(limits.len());
         for limit in &limits {
-            limit.precheck(self, now)?;
+            previous.push(limit.precheck(self, now)?);
         }
-        for limit in &limits {
-            limit.take(self, now)?;
+        for (limit, previous) in limits.iter().zip(previous) {
+            limit.take(self, now, previous)?;
         }
 
         // Placed: count it for the brake.
         if self.brake_on() {
             let window = Window::at(now, self.policy.brake_window);
-            for scope in &scopes {
-                let epoch = self.brake_epoch(&scope.id)?;
+            for (scope, epoch) in scopes.iter().zip(epochs) {
                 self.store.incr(
                     &self.brake_key("calls", &scope.id, epoch, window.index),
                     1,
@@ -579,10 +577,7 @@ impl Guard {
             return;
         }
         let number = parse_e164(msisdn);
-        let region = number
-            .as_ref()
-            .and_then(|n| n.country().id())
-            .map(Region::from_id);
+        let region = number.as_ref().and_then(region_of);
         let window = Window::at(self.clock.unix_now(), self.policy.brake_window);
         for scope in self.brake_scopes(msisdn, number.as_ref(), region) {
             let counted = self.brake_epoch(&scope.id).and_then(|epoch| {
@@ -618,7 +613,8 @@ impl Guard {
             .unwrap_or(0))
     }
 
-    fn brake_check(&self, scope: &BrakeScope, now: u64) -> Result<(), Error> {
+    /// Refuses a call to a paused scope, or trips the brake; otherwise gives the scope's epoch.
+    fn brake_check(&self, scope: &BrakeScope, now: u64) -> Result<u64, Error> {
         let pause = self.policy.brake_pause;
         let pause_key = self.key(format_args!("brake:pause:{}", scope.id));
         let until_key = self.key(format_args!("brake:until:{}", scope.id));
@@ -655,11 +651,11 @@ impl Guard {
         };
         let calls = count("calls")?;
         if calls < f64::from(self.policy.brake_min_calls) {
-            return Ok(());
+            return Ok(epoch);
         }
         let accepted = count("accepted")?;
         if accepted >= self.policy.brake_min_ratio * calls {
-            return Ok(());
+            return Ok(epoch);
         }
         if self.store.add(&pause_key, pause)? {
             self.store.incr(&until_key, now + pause.as_secs(), pause)?;
@@ -782,8 +778,9 @@ impl Limit {
         }
     }
 
-    /// Refuses, without counting, a call that is over the limit already.
-    fn precheck(&self, guard: &Guard, now: u64) -> Result<(), Error> {
+    /// Refuses, without counting, a call that is over the limit already; gives the previous
+    /// window's count (clamped) for [`Limit::take`].
+    fn precheck(&self, guard: &Guard, now: u64) -> Result<u64, Error> {
         match self {
             Limit::Rate { rate, .. } => {
                 let window = Window::at(now, rate.window);
@@ -796,6 +793,7 @@ impl Limit {
                 if !window.allows(previous, current + 1, limit) {
                     return Err(self.refusal(window.retry_after(previous, current, limit)));
                 }
+                Ok(previous)
             }
             Limit::Spend { cap, price } => {
                 let day = Window::at(now, DAY);
@@ -803,18 +801,18 @@ impl Limit {
                 if spent.saturating_add(*price) > *cap {
                     return Err(self.refusal(day.left()));
                 }
+                Ok(0)
             }
         }
-        Ok(())
     }
 
-    /// Counts the call and refuses it if that went over the limit (a race another process won).
-    fn take(&self, guard: &Guard, now: u64) -> Result<(), Error> {
+    /// Counts the call and refuses it if that went over the limit (a race another process won);
+    /// `previous` is what [`Limit::precheck`] read of the window before.
+    fn take(&self, guard: &Guard, now: u64, previous: u64) -> Result<(), Error> {
         match self {
             Limit::Rate { rate, .. } => {
                 let window = Window::at(now, rate.window);
                 let limit = u64::from(rate.calls);
-                let previous = self.previous(guard, &window, limit)?;
                 let count = guard
                     .store
                     .incr(&self.key(guard, window.index), 1, window.ttl())?;
@@ -1000,6 +998,13 @@ fn list<T: fmt::Display>(items: &[T]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The number's region by the metadata (one lookup; `PhoneNumber::country().id()` would make
+/// another).
+fn region_of(number: &PhoneNumber) -> Option<Region> {
+    let meta = number.metadata(&phonenumber::metadata::DATABASE)?;
+    meta.id().parse().ok().map(Region::from_id)
 }
 
 fn parse_e164(msisdn: &str) -> Option<PhoneNumber> {
