@@ -1207,6 +1207,36 @@ mod tests {
         assert_eq!(err.guard_reason(), Some(GuardReason::NumberRate));
     }
 
+    /// A store that always fails, as a Redis that went away.
+    #[derive(Debug)]
+    struct Broken;
+
+    impl Store for Broken {
+        fn incr(&self, _: &str, _: u64, _: Duration) -> Result<u64, Error> {
+            Err(Error::Internal("store down".into()))
+        }
+        fn add(&self, _: &str, _: Duration) -> Result<bool, Error> {
+            Err(Error::Internal("store down".into()))
+        }
+        fn get(&self, _: &str) -> Result<Option<u64>, Error> {
+            Err(Error::Internal("store down".into()))
+        }
+    }
+
+    #[test]
+    fn a_store_that_fails_places_no_call() {
+        let g = guard(GuardPolicy::default(), Arc::new(Broken));
+        assert!(g.check("79256880636", None).is_err());
+        // The checks that need no store still answer for themselves first.
+        let err = g.check("447640123456", None).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::NumberType));
+        // An accepted code that cannot be counted is logged, never a failure of the login.
+        g.record_accepted("79256880636");
+        // With nothing to count, nothing needs the store.
+        let off = guard(GuardPolicy::off(), Arc::new(Broken));
+        off.check("79256880636", None).unwrap();
+    }
+
     #[test]
     fn sites_on_one_store_count_apart() {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
