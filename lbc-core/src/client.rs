@@ -193,9 +193,10 @@ impl Client {
             // Refused as missing when sent, before anything leaves.
             return Ok(());
         };
+        // A number the SDK cannot read is counted by (the start of) its text.
         let msisdn = self
             .normalize_phone(msisdn)
-            .unwrap_or_else(|_| msisdn.trim().to_owned());
+            .unwrap_or_else(|_| msisdn.trim().chars().take(64).collect());
         self.inner.guard.check(&msisdn, params.get("ip_address"))
     }
 

@@ -969,7 +969,13 @@ impl Guard {
 /// The range a number belongs to: the number without its last 3 digits (where pumping runs walk).
 pub(crate) fn number_range(msisdn: &str) -> &str {
     let digits = msisdn.trim_start_matches('+');
-    &digits[..digits.len().saturating_sub(3)]
+    // By characters: what reaches here through `Client::request` may be any text.
+    let cut = digits
+        .char_indices()
+        .rev()
+        .nth(2)
+        .map_or(0, |(index, _)| index);
+    &digits[..cut]
 }
 
 /// What an IP address is counted as: IPv4 as it is; IPv6 by its /64 (one subscriber's network);
@@ -987,9 +993,10 @@ pub(crate) fn ip_scope(ip: &str) -> String {
 
 /// `msisdn` with its last 4 digits hidden, for messages and logs.
 fn hide_digits(msisdn: &str) -> String {
-    let digits = msisdn.trim_start_matches('+');
+    let digits: Vec<char> = msisdn.trim_start_matches('+').chars().take(32).collect();
     let keep = digits.len().saturating_sub(4);
-    format!("{}{}", &digits[..keep], "*".repeat(digits.len() - keep))
+    let shown: String = digits[..keep].iter().collect();
+    format!("{shown}{}", "*".repeat(digits.len() - keep))
 }
 
 fn list<T: fmt::Display>(items: &[T]) -> String {
@@ -1058,6 +1065,10 @@ mod tests {
         assert_eq!(number_range(""), "");
         assert_eq!(hide_digits("79256880636"), "7925688****");
         assert_eq!(hide_digits("12"), "**");
+        // Whatever text reaches the guard through the escape hatch, by characters.
+        assert_eq!(number_range("ééééé"), "éé");
+        assert_eq!(number_range("éé"), "");
+        assert_eq!(hide_digits("ééééé"), "é****");
     }
 
     #[test]
@@ -1235,6 +1246,29 @@ mod tests {
         // With nothing to count, nothing needs the store.
         let off = guard(GuardPolicy::off(), Arc::new(Broken));
         off.check("79256880636", None).unwrap();
+    }
+
+    #[test]
+    fn any_text_is_counted_without_a_panic() {
+        let policy = GuardPolicy {
+            number_rate: Some(RateLimit::per_hour(1)),
+            range_rate: Some(RateLimit::per_hour(5)),
+            ..GuardPolicy::off()
+        };
+        let g = guard(policy, Arc::new(MemoryStore::new()));
+        for text in ["ééééé", "", "+", "7\u{0}9", "日本"] {
+            g.check(text, Some("not an ip é")).unwrap();
+            let err = g.check(text, None).unwrap_err();
+            assert_eq!(
+                err.guard_reason(),
+                Some(GuardReason::NumberRate),
+                "{text:?}"
+            );
+        }
+        // With the default policy such text is a number of no known type.
+        let g = guard(GuardPolicy::default(), Arc::new(MemoryStore::new()));
+        let err = g.check("ééééé", None).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::NumberType));
     }
 
     #[test]
