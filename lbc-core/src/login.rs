@@ -531,11 +531,18 @@ impl Login {
         let expected = B64.decode(&self.state.code_mac).unwrap_or_default();
         // `codelen >= 1` holds for every state (checked when made or read back), so an empty code
         // never matches. The HMAC comparison is constant-time.
+        // Under any key of the client: a state sealed with an older key holds an HMAC made with
+        // it (the code_mac is under the seal, so no one without a key can choose it).
         let right = well_formed
             && expected.len() == 32
-            && StateKeys::code_mac(&keys.current, &self.state.call, typed)
-                .verify_slice(&expected)
-                .is_ok();
+            && std::iter::once(&keys.current)
+                .chain(&keys.older)
+                .fold(false, |found, key| {
+                    let ok = StateKeys::code_mac(key, &self.state.call, typed)
+                        .verify_slice(&expected)
+                        .is_ok();
+                    found | ok
+                });
         if right {
             if store.add(&self.accepted_key(), lifetime)? {
                 self.accepted.store(true, Ordering::Relaxed);

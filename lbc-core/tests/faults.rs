@@ -249,6 +249,7 @@ fn serve(stream: TcpStream, fault: Fault, log: &Mutex<Vec<Seen>>) {
 
 fn client(server: &Server) -> Client {
     Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .call_api_id(ID)
         .api_key(KEY)
@@ -256,8 +257,6 @@ fn client(server: &Server) -> Client {
         .deadline(DEADLINE)
         .max_retries(2)
         .retry_base_delay(Duration::from_millis(20))
-        // Counters of this test's own: not the user's store, where a fixed id's calls add up.
-        .store("memory:")
         .build()
         .unwrap()
 }
@@ -391,10 +390,10 @@ fn a_refused_connection_placed_nothing() {
         .unwrap()
         .port();
     let client = Client::builder()
+        .store("memory:")
         .base_url(format!("http://127.0.0.1:{port}/callapi/v2.0/"))
         .call_api_id(ID)
         .api_key(KEY)
-        .store("memory:")
         .build()
         .unwrap();
     let err = client.call("79256880636", None).unwrap_err();

@@ -14,8 +14,6 @@ const KEY: &str = "eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq";
 const STATUS_ANSWERED: &str = r#"{"status":4,"status_desc":"answered","last_error":null}"#;
 const CALL_STARTED: &str = r#"{"call":"c1","mask":"79256880636","codelen":4,"repeat_timeout":30}"#;
 
-/// Every client here counts the guard's limits in a store of its own (`memory:`): not the user's
-/// default store, where the fixed test id's calls would add up across tests and runs.
 fn client(server: &FakeServer) -> Client {
     Client::builder()
         .store("memory:")

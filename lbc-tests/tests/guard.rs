@@ -686,7 +686,10 @@ fn normal_run_keeps_the_brake_off(store: Arc<dyn Store>) {
             .start_login(&msisdn, Some(&ip))
             .unwrap_or_else(|e| panic!("login {i}: {e}"));
         let code = sandbox.latest_call_to(&msisdn).expect("a call").code;
-        assert_eq!(login.check(&code).unwrap(), Verdict::Accepted);
+        assert_eq!(
+            login.check(&code).expect("the store answers"),
+            Verdict::Accepted
+        );
     }
     assert_eq!(seen(&sandbox), (25, 25));
 }

@@ -2,7 +2,8 @@
 # The C tests of libloginbycall (run by `make test-c`, after the release build and the header check):
 #
 #  1. installs the library into a temporary prefix with `make install-lib` and checks it: only lbc_*
-#     symbols exported, the SONAME, the symlinks, pkg-config's answers, a Python ctypes smoke test;
+#     symbols exported, the SONAME, the symlinks, pkg-config's answers, a Python ctypes smoke test,
+#     the names of the C and C++ APIs against vocabulary.json (check-vocabulary.py);
 #  2. compiles the C tests, the C++ test of loginbycall.hpp and both examples against the installed
 #     copy through pkg-config, linked to the shared library and fully static (`pkg-config --static`,
 #     `cc -static`);
@@ -122,6 +123,9 @@ step "libloginbycall.so -> .so.$major -> .so.$version, .a and both headers insta
 step "pkg-config loginbycall: version, cflags, static libs" pkg_config_answers
 step "Python ctypes uses the library as it is" python3 tests/c/ctypes_smoke.py \
     "$libdir/libloginbycall.so" tests/vectors/signatures.json
+step "the C and C++ names are vocabulary.json's" python3 tests/c/check-vocabulary.py \
+    vocabulary.json "$prefix/include/loginbycall.h" "$prefix/include/loginbycall.hpp" \
+    "$libdir/libloginbycall.so"
 
 # 2. Compile tests and examples through pkg-config, shared and static.
 python3 tests/c/gen_vectors.py tests/vectors/signatures.json >"$build/vectors.inc" || exit 1

@@ -5,9 +5,9 @@
  *    connection (counted at a local keep-alive server), across handles freed and made again, from
  *    many threads; another key, URL or setting is another client; a child of fork() opens its own
  *    connection and leaves its parent's working; lbc_client_cache_clear / _size;
- *  - lbc_signer_sign_packed over the 90 vectors, and its argument checks;
- *  - lbc_error_codes_json, lbc_error_additional_json (a CALL_REPEAT_TIMEOUT from the sandbox),
- *    lbc_login_msisdn.
+ *  - lbc_error_codes_json, lbc_error_additional_json and lbc_error_retry_after (a
+ *    CALL_REPEAT_TIMEOUT from the sandbox), the getters of a live login the PHP package reads
+ *    (lbc_login_msisdn, _ip_address, _repeat_timeout, _started_at, _max_attempts, _is_accepted).
  *
  * Runs against a running `lbc sandbox` (LBC_BASE_URL, LBC_CALL_API_ID, LBC_API_KEY). */
 #define _POSIX_C_SOURCE 200809L
@@ -22,19 +22,10 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "support.h"
-
-struct sign_vector {
-    const char *method;
-    const char *key;
-    const char *signature;
-    size_t n_params;
-    const lbc_param *params;
-};
-
-#include "vectors.inc"
 
 /* --- a keep-alive server that counts the connections it accepts -------------------------------- */
 
@@ -330,68 +321,6 @@ static void test_shared_keys_against_the_sandbox(void) {
     lbc_client_cache_clear();
 }
 
-/* --- lbc_signer_sign_packed ------------------------------------------------------------------- */
-
-static void test_packed_vectors(void) {
-    size_t i, j;
-    char packed[8192];
-    char hex[LBC_SIGNATURE_HEX_LEN + 1];
-    lbc_signer *signer = NULL;
-    const char *signer_key = NULL;
-    int all_ok = 1;
-    for (i = 0; i < VECTOR_COUNT; i++) {
-        const struct sign_vector *v = &vectors[i];
-        size_t used = 0;
-        lbc_status status;
-        if (signer_key == NULL || strcmp(signer_key, v->key) != 0) {
-            lbc_signer_free(signer);
-            signer = NULL;
-            OK(lbc_signer_new(v->key, &signer, &ERR));
-            signer_key = v->key;
-        }
-        /* Reversed, to show that the method's order decides. */
-        for (j = v->n_params; j-- > 0;) {
-            const char *value = v->params[j].value != NULL ? v->params[j].value : "";
-            size_t name_len = strlen(v->params[j].name), value_len = strlen(value);
-            if (used + name_len + value_len + 2 > sizeof packed) {
-                break;
-            }
-            memcpy(packed + used, v->params[j].name, name_len + 1);
-            used += name_len + 1;
-            memcpy(packed + used, value, value_len + 1);
-            used += value_len + 1;
-        }
-        memset(hex, 'x', sizeof hex);
-        status = lbc_signer_sign_packed(signer, v->method, packed, used, hex, sizeof hex, NULL);
-        if (status != LBC_OK || strcmp(hex, v->signature) != 0) {
-            all_ok = 0;
-            fprintf(stderr, "  vector %zu: status %d\n", i, (int)status);
-        }
-    }
-    CHECKF(all_ok, "the %d vectors through lbc_signer_sign_packed", (int)VECTOR_COUNT);
-
-    /* No parameters at all, NULL allowed with length 0. */
-    OK(lbc_signer_sign_packed(signer, "balance", NULL, 0, hex, sizeof hex, &ERR));
-    CHECK(strlen(hex) == LBC_SIGNATURE_HEX_LEN);
-    FAILS(lbc_signer_sign_packed(signer, "balance", NULL, 3, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "packed");
-    FAILS(lbc_signer_sign_packed(signer, "balance", "nonce", 5, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "packed");
-    FAILS(lbc_signer_sign_packed(signer, "balance", "nonce\0", 6, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "packed");
-    FAILS(lbc_signer_sign_packed(signer, "balance", "n\0\xff\0", 4, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "packed[0].value");
-    FAILS(lbc_signer_sign_packed(signer, "balance", NULL, 0, hex, LBC_SIGNATURE_HEX_LEN, &ERR),
-          LBC_INVALID_INPUT, "out_hex");
-    FAILS(lbc_signer_sign_packed(signer, "balance", NULL, 0, NULL, 0, &ERR), LBC_INVALID_INPUT,
-          "out_hex");
-    FAILS(lbc_signer_sign_packed(NULL, "balance", NULL, 0, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "signer");
-    FAILS(lbc_signer_sign_packed(signer, "status", NULL, 0, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, NULL);
-    lbc_signer_free(signer);
-}
-
 /* --- codes, additional details, msisdn -------------------------------------------------------- */
 
 /* A client of a fresh sandbox account (each run of the test has its own repeat timeouts). */
@@ -439,6 +368,8 @@ static void test_codes_and_details(void) {
     OK(lbc_client_call(client, "79004445500", "203.0.113.77", &started, &ERR));
     CHECK(lbc_client_call(client, "79004445500", "203.0.113.77", &started, &err) == LBC_API_ERROR);
     additional = lbc_error_additional_json(err);
+    CHECK(lbc_error_retry_after(err) > 0.0 && lbc_error_retry_after(err) == lbc_error_delay(err));
+    CHECK(lbc_error_guard_reason(err) == NULL && !lbc_error_may_have_been_placed(err));
     {
         json_value *details = additional != NULL ? json_parse(additional) : NULL;
         const json_value *delay = details != NULL ? json_get(details, "delay") : NULL;
@@ -455,6 +386,15 @@ static void test_codes_and_details(void) {
 
     OK(lbc_client_start_login(client, "8 (900) 444-55-01", "203.0.113.77", &login, &ERR));
     CHECK(test_take_eq(lbc_login_msisdn(login), "79004445501"));
+    CHECK(test_take_eq(lbc_login_ip_address(login), "203.0.113.77"));
+    CHECK(lbc_login_repeat_timeout(login) > 0);
+    {
+        uint64_t now = (uint64_t)time(NULL), started = lbc_login_started_at(login);
+        CHECKF(started + 60 >= now && started <= now + 60, "started_at %llu, now %llu",
+               (unsigned long long)started, (unsigned long long)now);
+        CHECK(lbc_login_expires_at(login) == started + 300);
+    }
+    CHECK(lbc_login_max_attempts(login) == 3 && !lbc_login_is_accepted(login));
     CHECK(lbc_login_msisdn(NULL) == NULL);
     lbc_login_free(login);
     lbc_client_free(client);
@@ -463,7 +403,6 @@ static void test_codes_and_details(void) {
 int main(void) {
     test_shared_connections();
     test_shared_keys_against_the_sandbox();
-    test_packed_vectors();
     test_codes_and_details();
     return test_summary();
 }

@@ -44,12 +44,24 @@ const SWEEP: &str = "DELETE FROM lbc_counters WHERE expires_at <= ?1";
 /// when that directory can be made, else `${TMPDIR:-/tmp}/loginbycall-<uid>/store.sqlite3` (a
 /// directory only this user may enter).
 pub fn default_path() -> PathBuf {
+    default_location().0
+}
+
+/// The default file, and whether it is the fallback under the temporary directory.
+fn default_location() -> (PathBuf, bool) {
     match state_dir() {
-        Some(dir) if std::fs::create_dir_all(&dir).is_ok() && writable(&dir) => {
-            dir.join("store.sqlite3")
-        }
-        _ => tmp_dir().join("store.sqlite3"),
+        Some(dir) if make_dir(&dir) && writable(&dir) => (dir.join("store.sqlite3"), false),
+        _ => (tmp_dir().join("store.sqlite3"), true),
     }
+}
+
+/// Makes `dir` (and its parents) if missing, mode 0700 on Unix.
+fn make_dir(dir: &Path) -> bool {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).is_ok()
 }
 
 fn state_dir() -> Option<PathBuf> {
@@ -171,11 +183,9 @@ impl SqliteStore {
         let path = match &self.path {
             Some(path) => path.clone(),
             None => {
-                let path = default_path();
-                if let Some(dir) = path.parent() {
-                    if dir.starts_with(std::env::temp_dir()) {
-                        make_private_dir(dir)?;
-                    }
+                let (path, fallback) = default_location();
+                if let (true, Some(dir)) = (fallback, path.parent()) {
+                    make_private_dir(dir)?;
                 }
                 path
             }
