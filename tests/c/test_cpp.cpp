@@ -20,14 +20,6 @@
 
 namespace {
 
-struct sign_vector {
-    const char *method;
-    const char *key;
-    const char *signature;
-    std::size_t n_params;
-    const lbc_param *params;
-};
-
 #include "vectors.inc"
 
 const char *const USER_IP = "203.0.113.8";

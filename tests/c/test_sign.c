@@ -11,14 +11,6 @@
 
 #include "support.h"
 
-struct sign_vector {
-    const char *method;
-    const char *key;
-    const char *signature;
-    size_t n_params;
-    const lbc_param *params;
-};
-
 #include "vectors.inc"
 
 #define MAX_PARAMS 16

@@ -101,8 +101,8 @@ final class ClientTest extends TestCase
 
     public function testRegisterConfirmChangeCredentialAndConfirmAgain(): void
     {
-        // The scripted server is the registered site: it serves /lbc-ID.html holding ID.
-        $domain = parse_url(Servers::$scripted, PHP_URL_HOST) . ':' . parse_url(Servers::$scripted, PHP_URL_PORT);
+        // The test web site is the registered site: it serves /lbc-ID.html holding ID.
+        $domain = parse_url(Servers::$site, PHP_URL_HOST) . ':' . parse_url(Servers::$site, PHP_URL_PORT);
         $anonymous = new Client(baseUrl: Servers::$baseUrl);
         $registration = $anonymous->register($domain, 'admin@example.com', adminPhone: '79001234567', balanceNotifyLimit: 100);
         self::assertNotSame('', $registration->callApiId);

@@ -163,7 +163,8 @@ final class ExceptionsTest extends TestCase
 
     public function testAnUnknownCodeIsAnApiException(): void
     {
-        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$scripted . '/unknown-code/callapi/v2.0/', maxRetries: 0);
+        Servers::answerOnce('balance', Servers::httpAnswer('200 OK', (string) json_encode(['error' => 'SOMETHING_NEW', 'clazz' => 'PROCESS', 'reason' => 'a code from the future', 'additional' => ['hint' => 42]]), "X-Request-Id: scripted-unknown\r\n"));
+        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$baseUrl, maxRetries: 0);
         $e = self::thrown(fn () => $client->balance(), ApiException::class);
         self::assertSame(ApiException::class, get_class($e));
         self::assertSame('SOMETHING_NEW', $e->getErrorCode());
@@ -175,7 +176,8 @@ final class ExceptionsTest extends TestCase
 
     public function testHttpError(): void
     {
-        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$scripted . '/502/callapi/v2.0/', maxRetries: 0);
+        Servers::answerOnce('call', Servers::httpAnswer('502 Bad Gateway', '<html><body>Bad Gateway</body></html>', "X-Request-Id: scripted-502\r\n", 'text/html'));
+        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$baseUrl, maxRetries: 0);
         $e = self::thrown(fn () => $client->call(self::phone(), '203.0.113.9'), Exception\HttpException::class);
         self::assertSame(502, $e->getHttpStatus());
         self::assertSame('scripted-502', $e->getRequestId());
@@ -185,7 +187,8 @@ final class ExceptionsTest extends TestCase
 
     public function testDecodeError(): void
     {
-        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$scripted . '/garbage/callapi/v2.0/', maxRetries: 0);
+        Servers::answerOnce('balance', Servers::httpAnswer('200 OK', 'this is not JSON'));
+        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$baseUrl, maxRetries: 0);
         $e = self::thrown(fn () => $client->balance(), Exception\DecodeException::class);
         self::assertTrue($e->mayHaveBeenPlaced());
         self::assertSame('decode_error', $e->getKind());
@@ -204,7 +207,8 @@ final class ExceptionsTest extends TestCase
 
     public function testTimeout(): void
     {
-        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$scripted . '/slow/callapi/v2.0/', maxRetries: 0, timeout: 0.3);
+        Servers::control('POST', '/_sandbox/faults', ['method' => 'call', 'kind' => 'hang', 'count' => 1]);
+        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$baseUrl, maxRetries: 0, timeout: 0.3);
         $e = self::thrown(fn () => $client->call(self::phone(), '203.0.113.9'), Exception\TimeoutException::class);
         self::assertTrue($e->mayHaveBeenPlaced(), 'the request was written: the call may have been placed');
         self::assertSame('timeout', $e->getKind());

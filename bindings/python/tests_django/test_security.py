@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import SandboxFactory, code_of, control, phone, start, submit, wrong
+from conftest import SandboxFactory, code_of, phone, start, submit, wrong
 from django.contrib.auth import authenticate, get_user_model
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -308,12 +308,7 @@ def test_logs_carry_the_request_id_and_never_the_key_or_the_code(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="loginbycall")
     # A known caller number (code 5093), so that the search below is exact.
-    control(
-        sandbox,
-        "PATCH",
-        f"/_sandbox/accounts/{sandbox.account.call_api_id}",
-        {"fixed_mask": "74951175093"},
-    )
+    sandbox.set_fixed_mask("74951175093")
     number = phone()
     make_user(number)
     start(client, number)
@@ -321,12 +316,7 @@ def test_logs_carry_the_request_id_and_never_the_key_or_the_code(
     assert call is not None
     submit(client, wrong(call.code))
     submit(client, call.code)
-    control(
-        sandbox,
-        "POST",
-        "/_sandbox/faults",
-        {"method": "call", "kind": "error", "code": "NOT_ENOUGH_CREDIT", "count": 1},
-    )
+    sandbox.arm_fault("error", "call", code="NOT_ENOUGH_CREDIT", count=1)
     start(Client(), phone())
     text = "\n".join(record.getMessage() + repr(record.args) for record in caplog.records)
     assert "call placed" in text and "verdict=accepted" in text
