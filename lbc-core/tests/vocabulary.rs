@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use lbc_core::protocol::{Encoding, SignaturePlacement};
 use lbc_core::{
     Client, ClientBuilder, Error, ErrorKind, GuardPolicy, GuardReason, Login, LoginPolicy,
-    TransportKind, Verdict,
+    NumberType, TransportKind, Verdict,
 };
 use serde_json::{Value, json};
 
@@ -97,6 +97,7 @@ fn vocabulary() -> Value {
             g.brake_min_ratio,
             g.brake_window,
             g.brake_pause,
+            g.brake_default_region,
         )
     };
     let _ = guard_fields;
@@ -140,6 +141,7 @@ fn vocabulary() -> Value {
             "ErrorKind": ErrorKind::ALL.map(ErrorKind::as_str),
             "TransportKind": transport_kinds.map(TransportKind::as_str),
             "GuardReason": GuardReason::ALL.map(GuardReason::as_str),
+            "NumberType": NumberType::ALL.map(NumberType::as_str),
         },
         "deprecated": {
             "Error.may_have_reached_server": "may_have_been_placed",
