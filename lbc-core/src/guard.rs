@@ -537,37 +537,79 @@ impl Guard {
 
         let now = self.clock.unix_now();
         let scopes = self.brake_scopes(msisdn, number.as_ref(), region);
+        let brake = self.brake_on();
+        let limits = self.limits(msisdn, ip);
+        let windows: Vec<Window> = limits.iter().map(|l| l.window(now)).collect();
+
+        // One round trip reads what the decision needs: each brake scope's pause, its end and its
+        // epoch, and each limit's current and previous window.
+        let mut keys = Vec::new();
+        if brake {
+            for scope in &scopes {
+                keys.extend(self.brake_flags(&scope.id));
+            }
+        }
+        for (limit, window) in limits.iter().zip(&windows) {
+            keys.extend(limit.keys(self, window));
+        }
+        let values = self.store.get_many(&keys)?;
+        let (flags, counts) = values.split_at(if brake { scopes.len() * 3 } else { 0 });
+        let value = |v: &Option<u64>| v.unwrap_or(0);
 
         // 3. The brake (each scope's epoch, read once, is where this call is counted).
+        let brake_window = Window::at(now, self.policy.brake_window);
         let mut epochs = Vec::with_capacity(scopes.len());
-        if self.brake_on() {
-            for scope in &scopes {
-                epochs.push(self.brake_check(scope, now)?);
+        if brake {
+            for (scope, flag) in scopes.iter().zip(flags.chunks(3)) {
+                self.brake_paused(scope, flag[0].is_some(), flag[1], now)?;
+                epochs.push(value(&flag[2]));
+            }
+            // A second round trip: the calls and accepted codes of each scope's epoch.
+            let keys: Vec<String> = scopes
+                .iter()
+                .zip(&epochs)
+                .flat_map(|(scope, epoch)| self.brake_counters(&scope.id, *epoch, &brake_window))
+                .collect();
+            let counted = self.store.get_many(&keys)?;
+            for ((scope, epoch), c) in scopes.iter().zip(&epochs).zip(counted.chunks(4)) {
+                // (The first window of all has no window before it: its key is the current one.)
+                let before = |v: &Option<u64>| if brake_window.index == 0 { 0 } else { value(v) };
+                let calls = brake_window.weigh(before(&c[1]), value(&c[0]));
+                let accepted = brake_window.weigh(before(&c[3]), value(&c[2]));
+                self.brake_judge(scope, *epoch, calls, accepted, now)?;
             }
         }
 
-        // 4 and 5. Velocity and spend: first a read, so that a call already over a limit is
-        // refused without counting anything; then incr-and-compare, which is what holds the limit
-        // when processes race.
-        let limits = self.limits(msisdn, ip);
+        // 4 and 5. Velocity and spend: a call already over a limit is refused without counting
+        // anything; then every limit is counted in one round trip, and each count compared, which
+        // is what holds the limit when processes race.
         let mut previous = Vec::with_capacity(limits.len());
-        for limit in &limits {
-            previous.push(limit.precheck(self, now)?);
+        for ((limit, window), c) in limits.iter().zip(&windows).zip(counts.chunks(2)) {
+            previous.push(limit.precheck(window, value(&c[0]), value(&c[1]))?);
         }
-        for (limit, previous) in limits.iter().zip(previous) {
-            limit.take(self, now, previous)?;
+        let counters: Vec<(String, u64, Duration)> = limits
+            .iter()
+            .zip(&windows)
+            .map(|(limit, window)| limit.counter(self, window))
+            .collect();
+        let taken = self.store.incr_many(&counters)?;
+        for (((limit, window), previous), count) in
+            limits.iter().zip(&windows).zip(previous).zip(taken)
+        {
+            limit.judge(window, previous, count)?;
         }
 
         // Placed: count it for the brake.
-        if self.brake_on() {
-            let window = Window::at(now, self.policy.brake_window);
-            for (scope, epoch) in scopes.iter().zip(epochs) {
-                self.store.incr(
-                    &self.brake_key("calls", &scope.id, epoch, window.index),
-                    1,
-                    window.ttl(),
-                )?;
-            }
+        if brake {
+            let counters: Vec<(String, u64, Duration)> = scopes
+                .iter()
+                .zip(&epochs)
+                .map(|(scope, epoch)| {
+                    let key = self.brake_key("calls", &scope.id, *epoch, brake_window.index);
+                    (key, 1, brake_window.ttl())
+                })
+                .collect();
+            self.store.incr_many(&counters)?;
         }
         Ok(())
     }
@@ -615,77 +657,89 @@ impl Guard {
             .unwrap_or(0))
     }
 
-    /// Refuses a call to a paused scope, or trips the brake; otherwise gives the scope's epoch.
-    fn brake_check(&self, scope: &BrakeScope, now: u64) -> Result<u64, Error> {
+    /// The keys of a brake scope's pause flag, the pause's end and its epoch.
+    fn brake_flags(&self, scope: &str) -> [String; 3] {
+        [
+            self.key(format_args!("brake:pause:{scope}")),
+            self.key(format_args!("brake:until:{scope}")),
+            self.key(format_args!("brake:epoch:{scope}")),
+        ]
+    }
+
+    /// The keys of a brake scope's calls and accepted codes in `window` and the one before it.
+    fn brake_counters(&self, scope: &str, epoch: u64, window: &Window) -> [String; 4] {
+        let previous = window.index.saturating_sub(1);
+        [
+            self.brake_key("calls", scope, epoch, window.index),
+            self.brake_key("calls", scope, epoch, previous),
+            self.brake_key("accepted", scope, epoch, window.index),
+            self.brake_key("accepted", scope, epoch, previous),
+        ]
+    }
+
+    fn brake_refusal(&self, scope: &BrakeScope, retry_after: Duration) -> Error {
+        refuse(
+            GuardReason::Brake,
+            Some(retry_after),
+            format!(
+                "calls to {} are paused: too few of the last calls there led to an accepted code",
+                scope.shown
+            ),
+        )
+    }
+
+    /// Refuses a call to a scope whose pause flag is set (`until`: when the pause ends).
+    fn brake_paused(
+        &self,
+        scope: &BrakeScope,
+        paused: bool,
+        until: Option<u64>,
+        now: u64,
+    ) -> Result<(), Error> {
+        if !paused {
+            return Ok(());
+        }
         let pause = self.policy.brake_pause;
-        let pause_key = self.key(format_args!("brake:pause:{}", scope.id));
-        let until_key = self.key(format_args!("brake:until:{}", scope.id));
-        if self.store.get(&pause_key)?.is_some() {
-            let left = self
-                .store
-                .get(&until_key)?
-                .and_then(|until| until.checked_sub(now))
-                .map_or(pause, |left| Duration::from_secs(left.max(1)).min(pause));
-            return Err(refuse(
-                GuardReason::Brake,
-                Some(left),
-                format!(
-                    "calls to {} are paused: too few of the last calls there led to an accepted code",
-                    scope.shown
-                ),
-            ));
+        let left = until
+            .and_then(|until| until.checked_sub(now))
+            .map_or(pause, |left| Duration::from_secs(left.max(1)).min(pause));
+        Err(self.brake_refusal(scope, left))
+    }
+
+    /// Trips the brake on a scope whose `calls` (weighted over the sliding window) led to too few
+    /// `accepted` codes, and refuses; passes otherwise.
+    fn brake_judge(
+        &self,
+        scope: &BrakeScope,
+        epoch: u64,
+        calls: f64,
+        accepted: f64,
+        now: u64,
+    ) -> Result<(), Error> {
+        if calls < f64::from(self.policy.brake_min_calls)
+            || accepted >= self.policy.brake_min_ratio * calls
+        {
+            return Ok(());
         }
-        let window = Window::at(now, self.policy.brake_window);
-        let epoch = self.brake_epoch(&scope.id)?;
-        let count = |what: &str| -> Result<f64, Error> {
-            let current = self
-                .store
-                .get(&self.brake_key(what, &scope.id, epoch, window.index))?
-                .unwrap_or(0);
-            let previous = match window.index.checked_sub(1) {
-                Some(index) => self
-                    .store
-                    .get(&self.brake_key(what, &scope.id, epoch, index))?
-                    .unwrap_or(0),
-                None => 0,
-            };
-            Ok(window.weigh(previous, current))
-        };
-        let calls = count("calls")?;
-        if calls < f64::from(self.policy.brake_min_calls) {
-            return Ok(epoch);
-        }
-        let accepted = count("accepted")?;
-        if accepted >= self.policy.brake_min_ratio * calls {
-            return Ok(epoch);
-        }
+        let pause = self.policy.brake_pause;
+        let [pause_key, until_key, epoch_key] = self.brake_flags(&scope.id);
         if self.store.add(&pause_key, pause)? {
             self.store.incr(&until_key, now + pause.as_secs(), pause)?;
             // The epoch outlives every counter of the epochs before it.
             let epoch_ttl = (self.policy.brake_window * 2 + pause).max(Duration::from_secs(86_400));
-            self.store.incr(
-                &self.key(format_args!("brake:epoch:{}", scope.id)),
-                1,
-                epoch_ttl,
-            )?;
+            self.store.incr(&epoch_key, 1, epoch_ttl)?;
             log::warn!(
                 target: LOG_TARGET,
                 "the guard's brake paused calls to {} for {} s: {calls:.0} calls and {accepted:.0} \
-                 accepted codes in the last {} s (under {:.0} %); a pumping (toll fraud) run?",
+                 accepted codes in the last {} s (under {:.0} %); a pumping (toll fraud) run? \
+                 (epoch {epoch})",
                 scope.shown,
                 pause.as_secs(),
                 self.policy.brake_window.as_secs(),
                 self.policy.brake_min_ratio * 100.0,
             );
         }
-        Err(refuse(
-            GuardReason::Brake,
-            Some(pause),
-            format!(
-                "calls to {} are paused: too few of the last calls there led to an accepted code",
-                scope.shown
-            ),
-        ))
+        Err(self.brake_refusal(scope, pause))
     }
 
     fn limits(&self, msisdn: &str, ip: Option<&str>) -> Vec<Limit> {
@@ -767,69 +821,70 @@ impl Limit {
         }
     }
 
-    /// The counter of the window before this one, clamped to the limit (calls refused over it
-    /// must not keep the limit closed longer).
-    fn previous(&self, guard: &Guard, window: &Window, limit: u64) -> Result<u64, Error> {
-        match window.index.checked_sub(1) {
-            Some(index) => Ok(guard
-                .store
-                .get(&self.key(guard, index))?
-                .unwrap_or(0)
-                .min(limit)),
-            None => Ok(0),
+    /// The window this limit counts in at `now`.
+    fn window(&self, now: u64) -> Window {
+        match self {
+            Limit::Rate { rate, .. } => Window::at(now, rate.window),
+            Limit::Spend { .. } => Window::at(now, DAY),
         }
     }
 
-    /// Refuses, without counting, a call that is over the limit already; gives the previous
-    /// window's count (clamped) for [`Limit::take`].
-    fn precheck(&self, guard: &Guard, now: u64) -> Result<u64, Error> {
+    /// The keys of the current window's counter and the previous one's.
+    fn keys(&self, guard: &Guard, window: &Window) -> [String; 2] {
+        [
+            self.key(guard, window.index),
+            self.key(guard, window.index.saturating_sub(1)),
+        ]
+    }
+
+    /// Refuses, without counting, a call that is over the limit already (`current` and `previous`:
+    /// the two windows' counts as read); gives the previous window's count, clamped to the limit
+    /// (calls refused over it must not keep the limit closed longer), for [`Limit::judge`].
+    fn precheck(&self, window: &Window, current: u64, previous: u64) -> Result<u64, Error> {
         match self {
             Limit::Rate { rate, .. } => {
-                let window = Window::at(now, rate.window);
                 let limit = u64::from(rate.calls);
-                let previous = self.previous(guard, &window, limit)?;
-                let current = guard
-                    .store
-                    .get(&self.key(guard, window.index))?
-                    .unwrap_or(0);
+                let previous = if window.index == 0 {
+                    0
+                } else {
+                    previous.min(limit)
+                };
                 if !window.allows(previous, current + 1, limit) {
                     return Err(self.refusal(window.retry_after(previous, current, limit)));
                 }
                 Ok(previous)
             }
             Limit::Spend { cap, price } => {
-                let day = Window::at(now, DAY);
-                let spent = guard.store.get(&self.key(guard, day.index))?.unwrap_or(0);
-                if spent.saturating_add(*price) > *cap {
-                    return Err(self.refusal(day.left()));
+                if current.saturating_add(*price) > *cap {
+                    return Err(self.refusal(window.left()));
                 }
                 Ok(0)
             }
         }
     }
 
-    /// Counts the call and refuses it if that went over the limit (a race another process won);
-    /// `previous` is what [`Limit::precheck`] read of the window before.
-    fn take(&self, guard: &Guard, now: u64, previous: u64) -> Result<(), Error> {
+    /// What this call adds: the current window's key, by how much, for how long.
+    fn counter(&self, guard: &Guard, window: &Window) -> (String, u64, Duration) {
+        let delta = match self {
+            Limit::Rate { .. } => 1,
+            Limit::Spend { price, .. } => *price,
+        };
+        (self.key(guard, window.index), delta, window.ttl())
+    }
+
+    /// Refuses a call whose own count (`count`, after adding it) went over the limit.
+    fn judge(&self, window: &Window, previous: u64, count: u64) -> Result<(), Error> {
         match self {
             Limit::Rate { rate, .. } => {
-                let window = Window::at(now, rate.window);
                 let limit = u64::from(rate.calls);
-                let count = guard
-                    .store
-                    .incr(&self.key(guard, window.index), 1, window.ttl())?;
                 if !window.allows(previous, count, limit) {
                     let before = count.saturating_sub(1);
                     return Err(self.refusal(window.retry_after(previous, before, limit)));
                 }
             }
-            Limit::Spend { cap, price } => {
-                let day = Window::at(now, DAY);
-                let spent = guard
-                    .store
-                    .incr(&self.key(guard, day.index), *price, day.ttl())?;
-                if spent > *cap {
-                    return Err(self.refusal(day.left()));
+            Limit::Spend { cap, .. } => {
+                if count > *cap {
+                    return Err(self.refusal(window.left()));
                 }
             }
         }

@@ -45,6 +45,22 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// The counter's value, `None` when it does not exist or has expired.
     fn get(&self, key: &str) -> Result<Option<u64>, Error>;
+
+    /// The values of several counters, in order: what the guard reads before a call. A store
+    /// across a network answers them in one round trip; the default asks one by one.
+    fn get_many(&self, keys: &[String]) -> Result<Vec<Option<u64>>, Error> {
+        keys.iter().map(|key| self.get(key)).collect()
+    }
+
+    /// [`Store::incr`] on several counters, in order, each atomic on its own: what the guard
+    /// counts once a call passes. A store across a network sends them in one round trip; the
+    /// default sends them one by one.
+    fn incr_many(&self, counters: &[(String, u64, Duration)]) -> Result<Vec<u64>, Error> {
+        counters
+            .iter()
+            .map(|(key, delta, ttl)| self.incr(key, *delta, *ttl))
+            .collect()
+    }
 }
 
 /// The URL of the store used when none is configured: `sqlite://` at [`default_sqlite_path`]

@@ -150,6 +150,47 @@ impl Store for RedisStore {
         let value: Option<i64> = self.with("get", |conn| redis::cmd("GET").arg(key).query(conn))?;
         Ok(value.map(|v| u64::try_from(v).unwrap_or(0)))
     }
+
+    fn get_many(&self, keys: &[String]) -> Result<Vec<Option<u64>>, Error> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values: Vec<Option<i64>> =
+            self.with("get", |conn| redis::cmd("MGET").arg(keys).query(conn))?;
+        Ok(values
+            .into_iter()
+            .map(|v| v.map(|v| u64::try_from(v).unwrap_or(0)))
+            .collect())
+    }
+
+    fn incr_many(&self, counters: &[(String, u64, Duration)]) -> Result<Vec<u64>, Error> {
+        if counters.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One MULTI/EXEC: each counter's SET NX + INCRBY as in `incr`, all in one round trip.
+        let values: Vec<i64> = self.with("incr", |conn| {
+            let mut pipe = redis::pipe();
+            pipe.atomic();
+            for (key, delta, ttl) in counters {
+                let delta = i64::try_from(*delta).unwrap_or(i64::MAX);
+                pipe.cmd("SET")
+                    .arg(key)
+                    .arg(0)
+                    .arg("PX")
+                    .arg(ttl_millis(*ttl))
+                    .arg("NX")
+                    .ignore()
+                    .cmd("INCRBY")
+                    .arg(key)
+                    .arg(delta);
+            }
+            pipe.query(conn)
+        })?;
+        Ok(values
+            .into_iter()
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .collect())
+    }
 }
 
 #[cfg(test)]

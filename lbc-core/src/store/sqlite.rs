@@ -300,6 +300,48 @@ impl Store for SqliteStore {
         })?;
         Ok(value.map(|v| u64::try_from(v).unwrap_or(0)))
     }
+
+    fn get_many(&self, keys: &[String]) -> Result<Vec<Option<u64>>, Error> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values: Vec<Option<i64>> = self.with("get", |conn, now| {
+            let mut get = conn.prepare_cached(GET)?;
+            keys.iter()
+                .map(|key| {
+                    get.query_row(params![key, now], |row| row.get(0))
+                        .optional()
+                })
+                .collect()
+        })?;
+        Ok(values
+            .into_iter()
+            .map(|v| v.map(|v| u64::try_from(v).unwrap_or(0)))
+            .collect())
+    }
+
+    fn incr_many(&self, counters: &[(String, u64, Duration)]) -> Result<Vec<u64>, Error> {
+        if counters.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One transaction, so one lock and one commit (one fsync) for them all.
+        let values: Vec<i64> = self.write("incr", |tx, now| {
+            let mut incr = tx.prepare_cached(INCR)?;
+            counters
+                .iter()
+                .map(|(key, delta, ttl)| {
+                    let delta = i64::try_from(*delta).unwrap_or(i64::MAX);
+                    incr.query_row(params![key, delta, expiry(now, *ttl), now], |row| {
+                        row.get(0)
+                    })
+                })
+                .collect()
+        })?;
+        Ok(values
+            .into_iter()
+            .map(|v| u64::try_from(v).unwrap_or(0))
+            .collect())
+    }
 }
 
 #[cfg(test)]
