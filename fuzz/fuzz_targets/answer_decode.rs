@@ -3,7 +3,8 @@
 #![no_main]
 #![forbid(unsafe_code)]
 
-use lbc_core::{ErrorKind, Method};
+use lbc_core::ErrorKind;
+use lbc_core::protocol::Method;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &[u8]| {
