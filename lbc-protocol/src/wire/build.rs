@@ -17,7 +17,7 @@ pub(super) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Builds the request for `method` carrying the non-empty `params`, and `signature` where `placement`
 /// says.
 ///
-/// Every parameter name the builder accepts comes back exactly from [`parse`]; it refuses names
+/// Every parameter name the builder accepts comes back exactly from [`parse`](super::parse); it refuses names
 /// that no encoding can carry unchanged: empty ones, ones holding `"`, `\\` or control characters,
 /// and the reserved `signature` and `params`.
 pub fn build(
