@@ -1,11 +1,13 @@
 //! `loginbycall.Client`: lbc-core's `Client`, configured by keyword arguments. Every request runs
 //! with the interpreter released (`py.detach`), so other Python threads run while one waits.
 
+use std::ffi::CStr;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use lbc_core::protocol::{Encoding, SignaturePlacement};
 use lbc_core::{LoginPolicy, Pay, Region, Register};
+use pyo3::exceptions::{PyDeprecationWarning, PyTypeError};
 use pyo3::prelude::*;
 
 use crate::login::Login;
@@ -20,7 +22,7 @@ pub(crate) const USER_AGENT: &str = concat!("loginbycall-python/", env!("CARGO_P
 /// (default: `timeout`) a whole method call with its retries; only methods without side effects
 /// are retried. `user_agent` defaults to `loginbycall-python/<version>`. A bad value raises
 /// `InvalidInput` here, naming it.
-#[pyclass(frozen, module = "loginbycall._native", name = "Client")]
+#[pyclass(frozen, module = "loginbycall", name = "Client")]
 pub(crate) struct Client {
     pub(crate) inner: lbc_core::Client,
 }
@@ -45,6 +47,48 @@ fn placement(py: Python<'_>, text: &str) -> PyResult<SignaturePlacement> {
     }
 }
 
+/// A keyword argument renamed in 0.2 (issue 14), kept for one release: its old name and new name,
+/// and the warning the old one gives.
+struct Renamed {
+    old: &'static str,
+    new: &'static str,
+    warning: &'static CStr,
+}
+
+const OLD_MAX_ATTEMPTS: Renamed = Renamed {
+    old: "login_max_attempts",
+    new: "max_attempts",
+    warning: c"Client(login_max_attempts=...) is deprecated and goes in the next release: use Client(max_attempts=...)",
+};
+
+const OLD_TTL: Renamed = Renamed {
+    old: "login_ttl",
+    new: "ttl",
+    warning:
+        c"Client(login_ttl=...) is deprecated and goes in the next release: use Client(ttl=...)",
+};
+
+/// The value of a renamed argument: the new name's, else the old name's with a
+/// `DeprecationWarning`; both at once is a `TypeError`.
+fn renamed<'a, 'py>(
+    py: Python<'py>,
+    new: Option<&'a Bound<'py, PyAny>>,
+    old: Option<&'a Bound<'py, PyAny>>,
+    names: Renamed,
+) -> PyResult<Option<&'a Bound<'py, PyAny>>> {
+    let Some(old) = old.filter(|o| !o.is_none()) else {
+        return Ok(new);
+    };
+    if new.is_some_and(|n| !n.is_none()) {
+        return Err(PyTypeError::new_err(format!(
+            "Client() got both {} and its deprecated name {}: pass only {}",
+            names.new, names.old, names.new
+        )));
+    }
+    PyErr::warn(py, &py.get_type::<PyDeprecationWarning>(), names.warning, 1)?;
+    Ok(Some(old))
+}
+
 fn count(py: Python<'_>, value: i64, name: &str) -> PyResult<u32> {
     u32::try_from(value).map_err(|_| args::invalid(py, name, "must be 0 or more"))
 }
@@ -57,10 +101,10 @@ impl Client {
             call_api_id=None, api_key=None, *, base_url=None, encoding=None,
             signature_placement=None, timeout=None, connect_timeout=None, deadline=None,
             max_retries=None, proxy=None, ca_bundle=None, user_agent=None, default_region=None,
-            max_response_bytes=None, retry_base_delay=None, login_max_attempts=None,
-            login_ttl=None,
+            max_response_bytes=None, retry_base_delay=None, max_attempts=None, ttl=None,
+            login_max_attempts=None, login_ttl=None,
         ),
-        text_signature = "(call_api_id=None, api_key=None, *, base_url='https://api.loginbycall.ru/callapi/v2.0/', encoding='form', signature_placement='param', timeout=15.0, connect_timeout=5.0, deadline=None, max_retries=2, proxy=None, ca_bundle=None, user_agent=None, default_region='RU', max_response_bytes=1048576, retry_base_delay=None, login_max_attempts=3, login_ttl=300)"
+        text_signature = "(call_api_id=None, api_key=None, *, base_url='https://api.loginbycall.ru/callapi/v2.0/', encoding='form', signature_placement='param', timeout=15.0, connect_timeout=5.0, deadline=None, max_retries=2, proxy=None, ca_bundle=None, user_agent=None, default_region='RU', max_response_bytes=1048576, retry_base_delay=None, max_attempts=3, ttl=300, login_max_attempts=None, login_ttl=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -80,9 +124,13 @@ impl Client {
         default_region: Option<&Bound<'_, PyAny>>,
         max_response_bytes: Option<&Bound<'_, PyAny>>,
         retry_base_delay: Option<&Bound<'_, PyAny>>,
+        max_attempts: Option<&Bound<'_, PyAny>>,
+        ttl: Option<&Bound<'_, PyAny>>,
         login_max_attempts: Option<&Bound<'_, PyAny>>,
         login_ttl: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let max_attempts = renamed(py, max_attempts, login_max_attempts, OLD_MAX_ATTEMPTS)?;
+        let ttl = renamed(py, ttl, login_ttl, OLD_TTL)?;
         let mut builder = lbc_core::Client::builder().user_agent(USER_AGENT);
         if let Some(id) = args::opt_text(call_api_id, "call_api_id")? {
             builder = builder.call_api_id(id);
@@ -136,14 +184,13 @@ impl Client {
             builder = builder.retry_base_delay(t);
         }
         let mut policy = LoginPolicy::default();
-        if let Some(n) = args::opt_integer(login_max_attempts, "login_max_attempts")? {
+        if let Some(n) = args::opt_integer(max_attempts, "max_attempts")? {
             policy.max_attempts = u32::try_from(n)
-                .map_err(|_| args::invalid(py, "login_max_attempts", "must be 1 to 100"))?;
+                .map_err(|_| args::invalid(py, "max_attempts", "must be 1 to 100"))?;
         }
-        if let Some(n) = args::opt_integer(login_ttl, "login_ttl")? {
+        if let Some(n) = args::opt_integer(ttl, "ttl")? {
             policy.ttl = std::time::Duration::from_secs(
-                u64::try_from(n)
-                    .map_err(|_| args::invalid(py, "login_ttl", "must be 1 to 86400"))?,
+                u64::try_from(n).map_err(|_| args::invalid(py, "ttl", "must be 1 to 86400"))?,
             );
         }
         builder = builder.login_policy(policy);

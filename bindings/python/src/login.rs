@@ -4,6 +4,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use lbc_core::Login as CoreLogin;
+use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
 
 use crate::client::Client;
@@ -14,7 +15,7 @@ use crate::{answers, args, errors};
 /// Made by `Client.start_login` or read back with `Login.from_json`. The state holds the code:
 /// keep `to_json()` in server-side session storage, never in a cookie. `repr` hides the code.
 /// Thread-safe: checks are serialised by a lock inside.
-#[pyclass(frozen, module = "loginbycall._native", name = "Login")]
+#[pyclass(frozen, module = "loginbycall", name = "Login")]
 pub(crate) struct Login {
     state: Mutex<CoreLogin>,
 }
@@ -108,8 +109,20 @@ impl Login {
 
     /// Whether the code was accepted (it is accepted only once).
     #[getter]
-    fn accepted(&self) -> bool {
+    fn is_accepted(&self) -> bool {
         self.lock().is_accepted()
+    }
+
+    /// Deprecated, goes in the next release: `is_accepted`.
+    #[getter]
+    fn accepted(&self, py: Python<'_>) -> PyResult<bool> {
+        PyErr::warn(
+            py,
+            &py.get_type::<PyDeprecationWarning>(),
+            c"Login.accepted is deprecated and goes in the next release: use Login.is_accepted",
+            1,
+        )?;
+        Ok(self.is_accepted())
     }
 
     /// Checks the digits the user typed: surrounding whitespace is trimmed, the rest must be
@@ -174,7 +187,7 @@ impl Login {
     fn __repr__(&self, py: Python<'_>) -> String {
         let login = self.lock();
         format!(
-            "Login(call={}, msisdn={}, prompt={}, codelen={}, attempts={}, accepted={})",
+            "Login(call={}, msisdn={}, prompt={}, codelen={}, attempts={}, is_accepted={})",
             args::repr(py, Some(login.call())),
             args::repr(py, Some(login.msisdn())),
             args::repr(py, Some(login.prompt())),

@@ -111,8 +111,8 @@ def test_integers_of_the_wrong_type_or_size(shared_sandbox: Sandbox) -> None:
         {"ca_bundle": 5},
         {"default_region": "XX"},
         {"max_response_bytes": 0},
-        {"login_max_attempts": 0},
-        {"login_ttl": 0},
+        {"max_attempts": 0},
+        {"ttl": 0},
         {"api_key": ""},
         {"api_key": 5},
         {"call_api_id": " "},
@@ -156,7 +156,7 @@ def test_check_refuses_what_is_not_text() -> None:
     state = {
         "call": "c1", "msisdn": "79256880636", "ip_address": None, "mask": "79256880636",
         "codelen": 4, "repeat_timeout": 30, "started_at": 2**62, "attempts": 0,
-        "accepted": False, "policy": {"max_attempts": 100, "ttl_secs": 300},
+        "accepted": False, "policy": {"max_attempts": 100, "ttl": {"secs": 300, "nanos": 0}},
     }
     login = Login.from_json(json.dumps(state))
     not_text: list[Any] = [None, 636, b"0636"]

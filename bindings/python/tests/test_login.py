@@ -27,7 +27,7 @@ def login_with_code(mask_end: str = "0636") -> Login:
         "started_at": int(time.time()),
         "attempts": 0,
         "accepted": False,
-        "policy": {"max_attempts": 3, "ttl_secs": 300},
+        "policy": {"max_attempts": 3, "ttl": {"secs": 300, "nanos": 0}},
     }
     return Login.from_json(json.dumps(state))
 
@@ -45,7 +45,7 @@ def test_a_whole_login_against_the_sandbox(client: loginbycall.Client, sandbox: 
     assert login.expires_at == login.started_at + 300
     verdict = login.check(seen.code)
     assert verdict.accepted and bool(verdict) and verdict.name == "accepted"
-    assert login.accepted and login.attempts_left == 0
+    assert login.is_accepted and login.attempts_left == 0
     state = login.wait_final(client, timeout=10)
     assert state.status is CallStatus.ANSWERED
     login.hangup(client)
@@ -100,7 +100,7 @@ def test_the_state_round_trips_through_json() -> None:
         {"codelen": 40},
         {"attempts": 99},
         {"call": ""},
-        {"policy": {"max_attempts": 0, "ttl_secs": 300}},
+        {"policy": {"max_attempts": 0, "ttl": {"secs": 300, "nanos": 0}}},
     ],
 )
 def test_a_tampered_state_is_refused(change: dict[str, object]) -> None:
@@ -124,7 +124,7 @@ def test_the_repr_hides_the_code() -> None:
 def test_one_login_checked_from_many_threads_is_accepted_once() -> None:
     login = Login.from_json(
         json.dumps(
-            {**json.loads(login_with_code("0636").to_json()), "policy": {"max_attempts": 100, "ttl_secs": 300}}
+            {**json.loads(login_with_code("0636").to_json()), "policy": {"max_attempts": 100, "ttl": {"secs": 300, "nanos": 0}}}
         )
     )
     verdicts: list[loginbycall.Verdict] = []
@@ -167,8 +167,24 @@ def test_wait_final_returns_by_its_timeout() -> None:
 
 
 def test_login_policy_comes_from_the_client(sandbox: Sandbox) -> None:
-    client = sandbox.client(login_max_attempts=5, login_ttl=60)
+    client = sandbox.client(max_attempts=5, ttl=60)
     login = client.start_login(phone())
     assert login.max_attempts == 5 and login.expires_at == login.started_at + 60
     with pytest.raises(loginbycall.InvalidInput):
-        sandbox.client(login_max_attempts=0)
+        sandbox.client(max_attempts=0)
+
+
+def test_the_old_policy_names_still_work_with_a_deprecation_warning(sandbox: Sandbox) -> None:
+    with pytest.warns(DeprecationWarning, match=r"use Client\(max_attempts=\.\.\.\)"):
+        client = sandbox.client(login_max_attempts=4)
+    with pytest.warns(DeprecationWarning, match=r"use Client\(ttl=\.\.\.\)"):
+        client = loginbycall.Client(
+            client.call_api_id, sandbox.account.api_key, base_url=sandbox.base_url, login_ttl=90
+        )
+    login = client.start_login(phone())
+    assert login.max_attempts == 3 and login.expires_at == login.started_at + 90
+    with pytest.raises(TypeError, match="both ttl and its deprecated name login_ttl"):
+        sandbox.client(ttl=60, login_ttl=60)
+    with pytest.warns(DeprecationWarning, match="use Login.is_accepted"):
+        assert login.accepted is False
+

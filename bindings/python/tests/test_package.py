@@ -59,3 +59,17 @@ def test_the_client_signature_repeats_the_builders_defaults() -> None:
     }
     for name, default in _native.CLIENT_DEFAULTS.items():
         assert defaults[name] == default, name
+
+
+def test_the_classes_say_where_users_import_them_from() -> None:
+    import pickle
+
+    from loginbycall.testing import SandboxServer
+
+    for cls in (loginbycall.Client, loginbycall.Login, loginbycall.Signer):
+        assert cls.__module__ == "loginbycall", cls
+        assert getattr(loginbycall, cls.__name__) is cls
+        assert str(cls) == f"<class 'loginbycall.{cls.__name__}'>"
+    assert SandboxServer.__module__ == "loginbycall.testing"
+    with pytest.raises(TypeError, match=r"'loginbycall\.Client'"):
+        pickle.dumps(loginbycall.Client("id", "key"))

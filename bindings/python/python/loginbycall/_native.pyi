@@ -1,4 +1,8 @@
-"""The native half of the LoginByCall SDK (Rust, pyo3); import ``loginbycall`` instead."""
+"""The native half of the LoginByCall SDK (Rust, pyo3); import ``loginbycall`` instead.
+
+Its classes say they live in the package (``loginbycall.Client``, ``loginbycall.Login``,
+``loginbycall.Signer``; ``loginbycall.testing.SandboxServer``), where the package re-exports them.
+"""
 
 from collections.abc import Mapping
 from os import PathLike
@@ -32,6 +36,8 @@ __all__ = [
     "CREDITS_PER_USD",
     "ERROR_CODES",
     "ERROR_KINDS",
+    "TRANSPORT_KINDS",
+    "GUARD_REASONS",
     "CLIENT_DEFAULTS",
 ]
 
@@ -47,6 +53,10 @@ CREDITS_PER_USD: int
 ERROR_CODES: tuple[tuple[str, str, str], ...]
 #: Every error kind's name (lbc-core's ``ErrorKind::as_str``).
 ERROR_KINDS: tuple[str, ...]
+#: Every transport failure kind's name (lbc-core's ``TransportKind::as_str``).
+TRANSPORT_KINDS: tuple[str, ...]
+#: Every reason of a guard refusal (lbc-core's ``GuardReason::as_str``).
+GUARD_REASONS: tuple[str, ...]
 #: lbc-core's client builder defaults, by ``Client`` keyword.
 CLIENT_DEFAULTS: dict[str, Any]
 
@@ -74,8 +84,11 @@ class Client:
         default_region: str = "RU",
         max_response_bytes: int = 1048576,
         retry_base_delay: float | None = None,
-        login_max_attempts: int = 3,
-        login_ttl: int = 300,
+        max_attempts: int = 3,
+        ttl: int = 300,
+        # Deprecated names of max_attempts and ttl (DeprecationWarning), kept for one release.
+        login_max_attempts: int | None = None,
+        login_ttl: int | None = None,
     ) -> Client: ...
     @property
     def base_url(self) -> str: ...
@@ -142,7 +155,10 @@ class Login:
     @property
     def max_attempts(self) -> int: ...
     @property
-    def accepted(self) -> bool: ...
+    def is_accepted(self) -> bool: ...
+    @property
+    def accepted(self) -> bool:
+        """Deprecated (DeprecationWarning), goes in the next release: ``is_accepted``."""
     def check(self, digits: str) -> Verdict: ...
     def wait_final(self, client: Client, timeout: float = 30.0) -> CallState: ...
     def hangup(self, client: Client) -> None: ...

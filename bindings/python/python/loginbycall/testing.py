@@ -31,7 +31,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import _native
+# SandboxServer says it lives here (its __module__), so that its repr and pickle find it.
+from ._native import Client, normalize_phone
+from ._native import SandboxServer as SandboxServer
 from .answers import CallStatus
 from .errors import InvalidInput
 
@@ -192,7 +194,7 @@ class Sandbox:
         request_timeout: float | None = None,
         verify_timeout: float | None = None,
     ) -> None:
-        self._server = _native.SandboxServer(
+        self._server = SandboxServer(
             accounts=None if accounts is None else [(i, k) for i, k in accounts],
             dial_ms=dial_ms,
             ring_ms=ring_ms,
@@ -253,11 +255,11 @@ class Sandbox:
         """The first seeded account."""
         return self.accounts[0]
 
-    def client(self, account: SandboxAccount | None = None, **options: Any) -> _native.Client:
+    def client(self, account: SandboxAccount | None = None, **options: Any) -> Client:
         """A :class:`loginbycall.Client` for ``account`` (default: the first) on this sandbox;
         ``options`` are ``Client``'s keyword arguments."""
         account = account or self.account
-        return _native.Client(
+        return Client(
             account.call_api_id, account.api_key, base_url=self.base_url, **options
         )
 
@@ -269,7 +271,7 @@ class Sandbox:
     def latest_call_to(self, msisdn: str) -> SandboxCall | None:
         """The latest call to ``msisdn`` (any notation ``normalize_phone`` reads), or ``None``."""
         try:
-            digits = _native.normalize_phone(msisdn)
+            digits = normalize_phone(msisdn)
         except InvalidInput:
             digits = msisdn
         found = self._server.latest_call_to(digits)
