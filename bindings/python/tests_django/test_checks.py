@@ -92,7 +92,12 @@ def test_malformed_values_are_errors() -> None:
     for key, value in (
         ("SIGNUP", "yes"),
         ("MAX_ATTEMPTS", 0),
-        ("LOGIN_TTL", "300"),
+        ("TTL", "300"),
+        ("TTL", 0),
+        ("SIGNATURE_PLACEMENT", "cookie"),
+        ("DEFAULT_REGION", 7),
+        ("DEADLINE", -1),
+        ("DEADLINE", "10"),
         ("CREATE_USER", "no.such.hook"),
         ("FORMS", {"phone": "no.such.Form"}),
         ("CLIENT_OPTIONS", ["timeout", 3]),
@@ -108,3 +113,35 @@ def test_the_backend_and_the_session_middleware_are_needed() -> None:
     )
     assert found == ["loginbycall.W001"]
     assert ids(LOGINBYCALL=GOOD, CACHES=REDIS, MIDDLEWARE=[]) == ["loginbycall.E009"]
+
+
+def test_the_old_name_of_ttl_is_read_for_one_release_with_a_warning() -> None:
+    from loginbycall.django.conf import app_settings
+
+    assert ids(LOGINBYCALL={**GOOD, "LOGIN_TTL": 90}, CACHES=REDIS) == ["loginbycall.W003"]
+    both = {**GOOD, "LOGIN_TTL": 90, "TTL": 90}
+    assert ids(LOGINBYCALL=both, CACHES=REDIS) == ["loginbycall.E010"]
+    with override_settings(LOGINBYCALL={**GOOD, "LOGIN_TTL": 90}):
+        assert app_settings().ttl == 90
+    with override_settings(LOGINBYCALL={**GOOD, "TTL": 120, "MAX_ATTEMPTS": 5}):
+        assert (app_settings().ttl, app_settings().max_attempts) == (120, 5)
+
+
+def test_the_client_settings_are_the_sdks_names_in_upper_case() -> None:
+    from loginbycall.django.client import get_client, reset
+
+    settings = {
+        **GOOD,
+        "SIGNATURE_PLACEMENT": "header",
+        "DEFAULT_REGION": "KZ",
+        "DEADLINE": 7.5,
+        "TTL": 120,
+        "MAX_ATTEMPTS": 5,
+    }
+    assert ids(LOGINBYCALL=settings, CACHES=REDIS) == []
+    with override_settings(LOGINBYCALL=settings):
+        reset()
+        client = get_client()
+        # KZ shares +7 with RU: its national form 8 7xx... reads as a Kazakh number.
+        assert client.normalize_phone("8 (701) 123-45-67") == "77011234567"
+        reset()

@@ -31,7 +31,7 @@ def _key(kind: str, call_id: str) -> str:
 
 def _timeout() -> int:
     # Longer than the code lives: after that lbc-core answers "expired" whatever the count.
-    return 2 * max(1, app_settings().login_ttl) + 60
+    return 2 * max(1, app_settings().ttl) + 60
 
 
 def take_check(call_id: str, max_attempts: int) -> bool:

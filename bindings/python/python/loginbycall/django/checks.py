@@ -17,7 +17,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import InvalidCacheBackendError
 from django.utils.module_loading import import_string
 
-from .conf import DEFAULT_RATE_LIMITS, KNOWN_KEYS, raw_settings
+from .conf import DEFAULT_RATE_LIMITS, DEPRECATED_KEYS, KNOWN_KEYS, raw_settings
 from .ratelimit import parse_rates
 
 __all__ = ["check_settings", "register"]
@@ -28,7 +28,13 @@ _NOT_ATOMIC = (
     "django.core.cache.backends.db.DatabaseCache",
     "django.core.cache.backends.filebased.FileBasedCache",
 )
-_INTS = ("MAX_ATTEMPTS", "LOGIN_TTL", "TRUSTED_PROXY_COUNT", "SERVER_STATUS_CACHE_SECONDS")
+_INTS = (
+    "MAX_ATTEMPTS",
+    "TTL",
+    "LOGIN_TTL",
+    "TRUSTED_PROXY_COUNT",
+    "SERVER_STATUS_CACHE_SECONDS",
+)
 
 
 def _error(message: str, hint: str, number: int) -> checks.CheckMessage:
@@ -79,9 +85,43 @@ def _check_values(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
             not isinstance(value, int) or isinstance(value, bool) or value < 0
         ):
             found.append(_error(f"LOGINBYCALL[{key!r}] must be a whole number", "", 8))
-    for key in ("MAX_ATTEMPTS", "LOGIN_TTL"):
+    for key in ("MAX_ATTEMPTS", "TTL", "LOGIN_TTL"):
         if raw.get(key) == 0:
             found.append(_error(f"LOGINBYCALL[{key!r}] must be at least 1", "", 8))
+    for old, new in DEPRECATED_KEYS.items():
+        if old not in raw:
+            continue
+        if new in raw:
+            found.append(
+                _error(
+                    f"LOGINBYCALL has both {new!r} and its deprecated name {old!r}",
+                    f"Keep only {new!r}.",
+                    10,
+                )
+            )
+        else:
+            found.append(
+                _warning(
+                    f"LOGINBYCALL[{old!r}] is deprecated and goes in the next release",
+                    f"Rename it to {new!r} (the same value).",
+                    3,
+                )
+            )
+    placement = raw.get("SIGNATURE_PLACEMENT")
+    if placement is not None and placement not in ("param", "header"):
+        found.append(
+            _error("LOGINBYCALL['SIGNATURE_PLACEMENT'] must be \"param\" or \"header\"", "", 8)
+        )
+    region = raw.get("DEFAULT_REGION")
+    if region is not None and not (isinstance(region, str) and len(region) == 2):
+        found.append(
+            _error("LOGINBYCALL['DEFAULT_REGION'] must be a region code such as \"RU\"", "", 8)
+        )
+    deadline = raw.get("DEADLINE")
+    if deadline is not None and (
+        not isinstance(deadline, (int, float)) or isinstance(deadline, bool) or deadline <= 0
+    ):
+        found.append(_error("LOGINBYCALL['DEADLINE'] must be a number of seconds above 0", "", 8))
     for key in ("CLIENT_OPTIONS", "FORMS", "RATE_LIMITS", "SANDBOX_OPTIONS"):
         if key in raw and not isinstance(raw[key], Mapping):
             found.append(_error(f"LOGINBYCALL[{key!r}] must be a dict", "", 8))

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .._native import Login
-from ..errors import LoginByCallError
+from loginbycall import Login
+from loginbycall.errors import LoginByCallError
 
 __all__ = ["SESSION_KEY", "FlowState", "clear", "load", "save"]
 

@@ -33,8 +33,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .. import errors
-from .._native import Login
+from loginbycall import Login, errors
+
 from . import attempts, ratelimit, signals
 from . import state as flow_state
 from .client import embedded_sandbox, get_client
@@ -397,7 +397,7 @@ class CodeView(_Page):
         left = min(
             login.attempts_left, max(0, login.max_attempts - attempts.checks_made(login.call))
         )
-        locked = state.locked or left == 0 or login.accepted
+        locked = state.locked or left == 0 or login.is_accepted
         context.setdefault(
             "countdown", max(0, math.ceil(login.started_at + login.repeat_timeout - time.time()))
         )
