@@ -31,7 +31,7 @@ _NOT_ATOMIC = (
 _INTS = (
     "MAX_ATTEMPTS",
     "TTL",
-    "LOGIN_TTL",
+    *DEPRECATED_KEYS,
     "TRUSTED_PROXY_COUNT",
     "SERVER_STATUS_CACHE_SECONDS",
 )
@@ -85,7 +85,7 @@ def _check_values(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
             not isinstance(value, int) or isinstance(value, bool) or value < 0
         ):
             found.append(_error(f"LOGINBYCALL[{key!r}] must be a whole number", "", 8))
-    for key in ("MAX_ATTEMPTS", "TTL", "LOGIN_TTL"):
+    for key in ("MAX_ATTEMPTS", "TTL", *DEPRECATED_KEYS):
         if raw.get(key) == 0:
             found.append(_error(f"LOGINBYCALL[{key!r}] must be at least 1", "", 8))
     for old, new in DEPRECATED_KEYS.items():
