@@ -89,14 +89,32 @@ def error_members() -> set[str]:
     return names
 
 
-def stub_client_keywords() -> list[str]:
+def stub_client_signatures() -> list[tuple[bool, list[str]]]:
+    """``Client.__new__``'s overloads in ``_native.pyi``: (whether it is ``@deprecated``, its
+    argument names)."""
+    found = []
     for node in STUB.body:
         if isinstance(node, ast.ClassDef) and node.name == "Client":
             for item in node.body:
                 if isinstance(item, ast.FunctionDef) and item.name == "__new__":
+                    deprecated = any(
+                        isinstance(d, ast.Call) and getattr(d.func, "id", "") == "deprecated"
+                        for d in item.decorator_list
+                    )
                     args = item.args
-                    return [a.arg for a in args.args[1:] + args.kwonlyargs]
-    raise AssertionError("_native.pyi declares no Client.__new__")
+                    found.append((deprecated, [a.arg for a in args.args[1:] + args.kwonlyargs]))
+    assert found, "_native.pyi declares no Client.__new__"
+    return found
+
+
+def stub_client_keywords(*, deprecated: bool = False) -> list[str]:
+    """The keywords of the current signature, or with ``deprecated`` of every signature."""
+    return [
+        name
+        for old, names in stub_client_signatures()
+        if deprecated or not old
+        for name in names
+    ]
 
 
 def test_the_vocabulary_file_has_the_agreed_shape() -> None:
@@ -179,8 +197,8 @@ def test_each_enum_value_is_accepted_or_returned(name: str) -> None:
 def test_old_names_are_gone_but_for_the_documented_aliases() -> None:
     old_names = set(VOCABULARY["deprecated"])
     assert not old_names & set(dir(loginbycall)), "an old name at the package's top"
-    keywords = set(stub_client_keywords())
-    for old in old_names & keywords:
+    assert not old_names & set(stub_client_keywords()), "an old name in Client's signature"
+    for old in old_names & set(stub_client_keywords(deprecated=True)):
         assert ALIASES.get(old) == "Client keyword argument", old
     for type_name in VOCABULARY["members"]:
         cls = python_class(type_name)

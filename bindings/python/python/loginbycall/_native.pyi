@@ -6,7 +6,9 @@ Its classes say they live in the package (``loginbycall.Client``, ``loginbycall.
 
 from collections.abc import Mapping
 from os import PathLike
-from typing import Any, final
+from typing import Any, final, overload
+
+from typing_extensions import deprecated
 
 from loginbycall.answers import (
     AccountStatus,
@@ -66,6 +68,7 @@ _Params = Mapping[str, str | int | None]
 class Client:
     """A LoginByCall client: one per process, safe to share between threads."""
 
+    @overload
     def __new__(
         cls,
         call_api_id: str | None = None,
@@ -86,7 +89,30 @@ class Client:
         retry_base_delay: float | None = None,
         max_attempts: int = 3,
         ttl: int = 300,
-        # Deprecated names of max_attempts and ttl (DeprecationWarning), kept for one release.
+    ) -> Client: ...
+    # The names of max_attempts and ttl before 0.2, kept for one release (DeprecationWarning).
+    @overload
+    @deprecated("Client(login_max_attempts=..., login_ttl=...): use max_attempts= and ttl=")
+    def __new__(
+        cls,
+        call_api_id: str | None = None,
+        api_key: str | None = None,
+        *,
+        base_url: str = "https://api.loginbycall.ru/callapi/v2.0/",
+        encoding: str = "form",
+        signature_placement: str = "param",
+        timeout: float = 15.0,
+        connect_timeout: float = 5.0,
+        deadline: float | None = None,
+        max_retries: int = 2,
+        proxy: str | None = None,
+        ca_bundle: str | PathLike[str] | None = None,
+        user_agent: str | None = None,
+        default_region: str = "RU",
+        max_response_bytes: int = 1048576,
+        retry_base_delay: float | None = None,
+        max_attempts: int | None = None,
+        ttl: int | None = None,
         login_max_attempts: int | None = None,
         login_ttl: int | None = None,
     ) -> Client: ...
@@ -157,6 +183,7 @@ class Login:
     @property
     def is_accepted(self) -> bool: ...
     @property
+    @deprecated("Login.accepted: use Login.is_accepted")
     def accepted(self) -> bool:
         """Deprecated (DeprecationWarning), goes in the next release: ``is_accepted``."""
     def check(self, digits: str) -> Verdict: ...
