@@ -134,6 +134,8 @@ fn demo_client(sandbox: &Sandbox, args: &DemoArgs) -> Result<Client, Failure> {
         .call_api_id(account.call_api_id)
         .api_key(account.api_key)
         .default_region(args.region)
+        // The embedded sandbox lives in this process only: so do the login's counters.
+        .store("memory:")
         .build()?)
 }
 
@@ -178,11 +180,11 @@ impl Demo<'_> {
         self.term.say(&format!(
             "Logging in with +{msisdn}: the site places the call."
         ));
-        let mut login = self
+        let login = self
             .client
             .start_login(phone, Some(USER_IP))
             .map_err(Failure::placing_call)?;
-        let result = self.converse(&mut login, msisdn);
+        let result = self.converse(&login, msisdn);
         let ending = self.end_call(&login);
         match result {
             Ok(()) => {
@@ -200,7 +202,7 @@ impl Demo<'_> {
     }
 
     /// From the placed call to the verdict.
-    fn converse(&mut self, login: &mut Login, msisdn: &str) -> Result<(), Failure> {
+    fn converse(&mut self, login: &Login, msisdn: &str) -> Result<(), Failure> {
         let prompt = format!(
             "Waiting for a call from +{}[{}]",
             sanitize::line(login.prompt()),
@@ -236,7 +238,7 @@ impl Demo<'_> {
                 self.term.ask(&question);
                 self.next_line(login, &question)?
             };
-            match login.check(&digits) {
+            match login.check(&digits)? {
                 Verdict::Accepted => {
                     self.term.say(&self.term.good("✔ Code accepted."));
                     return Ok(());

@@ -206,6 +206,8 @@ impl Client {
             })?;
             params.set("ip_address", ip.to_string());
         }
+        let guarded = params.get("msisdn").unwrap_or("");
+        self.inner.guard.check(guarded, params.get("ip_address"))?;
         self.execute(Method::Call, params)
     }
 

@@ -7,11 +7,14 @@ use std::time::Duration;
 use lbc_protocol::{CALL_API_ID, Encoding, SignaturePlacement, Signer};
 
 use crate::client::{Client, Inner, check_text};
-use crate::login::LoginPolicy;
+use crate::guard::{Guard, GuardPolicy};
+use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::Region;
 use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
-use crate::resolver::CachingResolver;
+use crate::store::{DEFAULT_STORE, Namespaced, Store, open_store};
+use crate::transport::Agents;
 use crate::{ApiKey, Error};
+use zeroize::Zeroizing;
 
 /// The service's address (the later revision's; the SDK's default).
 pub const DEFAULT_BASE_URL: &str = "https://api.loginbycall.ru/callapi/v2.0/";
@@ -48,6 +51,17 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
     login_policy: LoginPolicy,
+    guard: GuardPolicy,
+    store: Option<StoreChoice>,
+    state_key: Option<Zeroizing<Vec<u8>>>,
+    old_state_keys: Vec<Zeroizing<Vec<u8>>>,
+}
+
+/// The store a builder was given: a URL, or one written elsewhere.
+#[derive(Clone)]
+enum StoreChoice {
+    Url(String),
+    Backend(Arc<dyn Store>),
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -84,6 +98,10 @@ impl Default for ClientBuilder {
             clock: Arc::new(SystemClock),
             nonces: Arc::new(OsNonce),
             login_policy: LoginPolicy::default(),
+            guard: GuardPolicy::default(),
+            store: None,
+            state_key: None,
+            old_state_keys: Vec::new(),
         }
     }
 }
@@ -205,6 +223,50 @@ impl ClientBuilder {
         self
     }
 
+    /// What the guard checks before a call is placed (default [`GuardPolicy::default`]: limits a
+    /// person logging in never meets; [`GuardPolicy::off`] checks nothing).
+    pub fn guard(mut self, policy: GuardPolicy) -> Self {
+        self.guard = policy;
+        self
+    }
+
+    /// Where attempts, accept-once and the guard's counters are kept, by URL:
+    /// `sqlite:///absolute/path.sqlite3`, `redis://[:password@]host:port/db` or `memory:` (this
+    /// process only). Default: the per-user SQLite file ([`crate::DEFAULT_STORE`]), shared by
+    /// every process of this user on this server. Several servers need one Redis.
+    ///
+    /// Nothing is opened until first used; a URL that is none of these fails
+    /// [`ClientBuilder::build`] with [`Error::InvalidInput`] on `store`.
+    pub fn store(mut self, url: impl Into<String>) -> Self {
+        self.store = Some(StoreChoice::Url(url.into()));
+        self
+    }
+
+    /// A store written elsewhere (e.g. over a framework's shared cache), instead of a URL. It must
+    /// make [`Store::incr`] and [`Store::add`] atomic across every process that shares it.
+    pub fn store_backend(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(StoreChoice::Backend(store));
+        self
+    }
+
+    /// The secret that seals login states (at least 16 bytes), instead of the default: a key
+    /// derived from the api key. Set it to keep states valid across a change of api key, or to
+    /// seal states on a client without one.
+    pub fn state_key(mut self, key: impl AsRef<[u8]>) -> Self {
+        self.state_key = Some(Zeroizing::new(key.as_ref().to_vec()));
+        self
+    }
+
+    /// Older state keys (or old api keys) whose states are still resumed, for rotation: states
+    /// are sealed with the current key only.
+    pub fn old_state_keys<K: AsRef<[u8]>>(mut self, keys: impl IntoIterator<Item = K>) -> Self {
+        self.old_state_keys = keys
+            .into_iter()
+            .map(|k| Zeroizing::new(k.as_ref().to_vec()))
+            .collect();
+        self
+    }
+
     /// Checks the settings and builds the client (with its connection pool).
     ///
     /// Every value that ends up in a header or a URL is checked here, so that a bad one is an
@@ -235,6 +297,7 @@ impl ClientBuilder {
         }
         check_header_value("user_agent", &self.user_agent)?;
         let login_policy = self.login_policy.check()?;
+        self.guard.check()?;
         let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(self.timeout))
@@ -247,6 +310,34 @@ impl ClientBuilder {
         if let Some(proxy) = &self.proxy {
             config = config.proxy(Some(parse_proxy(proxy)?));
         }
+        for key in self.state_key.iter().chain(&self.old_state_keys) {
+            if key.len() < 16 || key.len() > 1024 {
+                return Err(Error::invalid_input(
+                    "state_key",
+                    "must be 16 to 1024 bytes (a long random secret)",
+                ));
+            }
+        }
+        let state_keys = match (&self.state_key, &self.api_key) {
+            (Some(key), _) => Some(Arc::new(StateKeys::new(key, &self.old_state_keys, true))),
+            (None, Some(api_key)) if !api_key.expose().is_empty() => Some(Arc::new(
+                StateKeys::new(api_key.expose().as_bytes(), &self.old_state_keys, false),
+            )),
+            _ => None,
+        };
+        let store = match self.store {
+            Some(StoreChoice::Backend(store)) => store,
+            Some(StoreChoice::Url(url)) => open_store(&url)?,
+            None => open_store(DEFAULT_STORE)?,
+        };
+        let guard = Arc::new(Guard::new(
+            self.guard,
+            self.default_region,
+            store.clone(),
+            self.clock.clone(),
+            self.call_api_id.as_deref(),
+        ));
+        let store = Namespaced::new(store, self.call_api_id.as_deref());
         let signer = match &self.api_key {
             Some(key) => {
                 check_key(key)?;
@@ -254,14 +345,11 @@ impl ClientBuilder {
             }
             None => None,
         };
-        let agent = ureq::Agent::with_parts(
-            config.build(),
-            ureq::unversioned::transport::DefaultConnector::default(),
-            CachingResolver::default(),
-        );
+        // The configuration is kept so that a forked child can make its own pool (`Agents`).
+        let agents = Arc::new(Agents::new(config.build()));
         Ok(Client {
             inner: Arc::new(Inner {
-                agent,
+                agents,
                 base_url,
                 call_api_id: self.call_api_id,
                 signer,
@@ -277,6 +365,9 @@ impl ClientBuilder {
                 clock: self.clock,
                 nonces: self.nonces,
                 login_policy,
+                store,
+                state_keys,
+                guard,
             }),
         })
     }

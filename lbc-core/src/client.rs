@@ -18,10 +18,12 @@ use serde_json::Value;
 
 use crate::answer::{CallState, FromAnswer};
 use crate::builder::check_key;
-use crate::login::LoginPolicy;
+use crate::guard::Guard;
+use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
-use crate::transport::{Exchange, Failure};
+use crate::store::Namespaced;
+use crate::transport::{Agents, Exchange, Failure, mark_maybe_sent};
 use crate::{ApiKey, ClientBuilder, Error};
 
 /// Checks a text argument: not empty, no control characters.
@@ -46,7 +48,9 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) agent: ureq::Agent,
+    /// The connection pool of this process (a forked child makes its own): shared by the clients
+    /// [`Client::with_credentials`] makes.
+    pub(crate) agents: Arc<Agents>,
     pub(crate) base_url: String,
     pub(crate) call_api_id: Option<String>,
     pub(crate) signer: Option<Signer>,
@@ -62,6 +66,12 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) nonces: Arc<dyn NonceSource>,
     pub(crate) login_policy: LoginPolicy,
+    /// The store, with this account's keys (`lbc:<hash of call_api_id>:...`).
+    pub(crate) store: Namespaced,
+    /// The keys that seal login states; `None` without an api key or a state key.
+    pub(crate) state_keys: Option<Arc<StateKeys>>,
+    /// What is checked before a call is placed.
+    pub(crate) guard: Arc<Guard>,
 }
 
 impl std::fmt::Debug for Client {
@@ -118,9 +128,20 @@ impl Client {
         let key: ApiKey = api_key.into();
         check_key(&key)?;
         let inner = &self.inner;
+        // States stay sealed with an explicit state key; the default one follows the api key.
+        let state_keys = match &inner.state_keys {
+            Some(keys) if keys.explicit => Some(keys.clone()),
+            _ => Some(Arc::new(StateKeys::new(
+                key.expose().as_bytes(),
+                &[],
+                false,
+            ))),
+        };
+        let store = Namespaced::new(inner.store.store.clone(), Some(&call_api_id));
+        let guard = Arc::new(inner.guard.for_account(Some(&call_api_id)));
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: inner.agent.clone(),
+                agents: inner.agents.clone(),
                 base_url: inner.base_url.clone(),
                 call_api_id: Some(call_api_id),
                 signer: Some(Signer::new(key.expose())),
@@ -136,6 +157,9 @@ impl Client {
                 clock: inner.clock.clone(),
                 nonces: inner.nonces.clone(),
                 login_policy: inner.login_policy,
+                store,
+                state_keys,
+                guard,
             }),
         })
     }
@@ -148,9 +172,26 @@ impl Client {
     /// `call-api-id, timestamp, nonce` and then its parameters in the order given, and never retried.
     pub fn request(&self, method: &str, params: &Params) -> Result<Value, Error> {
         match Method::from_name(method) {
+            Some(Method::Call) => {
+                self.guard_raw_call(params)?;
+                self.execute(Method::Call, params.clone())
+            }
             Some(known) => self.execute(known, params.clone()),
             None => self.execute_unknown(method, params.clone()),
         }
+    }
+
+    /// The guard's check of a `call` sent through [`Client::request`]: the escape hatch places
+    /// calls too, so it is guarded the same way.
+    fn guard_raw_call(&self, params: &Params) -> Result<(), Error> {
+        let Some(msisdn) = params.get("msisdn") else {
+            // Refused as missing when sent, before anything leaves.
+            return Ok(());
+        };
+        let msisdn = self
+            .normalize_phone(msisdn)
+            .unwrap_or_else(|_| msisdn.trim().to_owned());
+        self.inner.guard.check(&msisdn, params.get("ip_address"))
     }
 
     /// `call-status` that ends by `deadline` (for [`crate::Login::wait_final`]).
@@ -287,8 +328,12 @@ impl Client {
         prepare: impl Fn() -> Result<(Params, Option<String>), Error>,
     ) -> Result<Value, Error> {
         let inner = &self.inner;
+        let agent = inner.agents.current();
         let started = Instant::now();
         let mut attempt = 0;
+        // Whether an earlier attempt may have reached the service: a later failure that sent
+        // nothing (a refused connection) does not make the operation's error say otherwise.
+        let mut sent_before = false;
         loop {
             let (params, signature) = prepare()?;
             let request = lbc_protocol::build(
@@ -303,7 +348,7 @@ impl Client {
                 return Err(Error::Timeout {
                     method: label,
                     after: deadline.saturating_duration_since(started),
-                    may_have_been_placed: false,
+                    may_have_been_placed: sent_before,
                 });
             }
             let (timeout, reported_limit) = if left < inner.timeout {
@@ -312,7 +357,7 @@ impl Client {
                 (inner.timeout, inner.timeout)
             };
             let exchange = Exchange {
-                agent: &inner.agent,
+                agent: &agent,
                 url: format!("{}{}", inner.base_url, request.target),
                 method: label,
                 timeout,
@@ -324,10 +369,14 @@ impl Client {
             let error = match exchange.run(&request) {
                 Ok(value) => return Ok(value),
                 Err(Failure {
-                    error,
+                    mut error,
                     transient,
                     maybe_sent,
                 }) => {
+                    if sent_before {
+                        mark_maybe_sent(&mut error);
+                    }
+                    sent_before |= maybe_sent;
                     let may_resend = transient && (retry_safe || !maybe_sent);
                     if !may_resend || attempt >= inner.max_retries {
                         return Err(error);

@@ -115,7 +115,8 @@ pub enum Error {
         /// What failed, in words.
         message: String,
         /// Whether any byte of the request may have reached the server: false only when the
-        /// connection failed before anything was written.
+        /// connection failed before anything was written (the kinds `dns`, `connect` and a `tls`
+        /// handshake refused) and no earlier attempt of the same operation may have reached it.
         may_have_been_placed: bool,
         /// The underlying error, when there is one.
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -365,11 +366,12 @@ impl fmt::Display for ErrorKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportKind {
-    /// The host name could not be resolved.
+    /// The host name could not be resolved (nothing was sent).
     Dns,
     /// The connection was refused or could not be made (nothing was sent).
     Connect,
-    /// The TLS handshake or certificate check failed.
+    /// The TLS handshake or certificate check failed (a refused handshake, an untrusted
+    /// certificate among others, sent nothing).
     Tls,
     /// The connection was reset or closed before a whole answer arrived.
     Reset,

@@ -11,9 +11,10 @@
 //!     .call_api_id("npK5AJe407KnZnn9kqYIL9dMJP7WZIpP01kwNjP6")
 //!     .api_key("eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq")
 //!     .build()?;
-//! let mut login = client.start_login("8 (925) 688-06-36", Some("80.80.88.88"))?;
+//! let login = client.start_login("8 (925) 688-06-36", Some("80.80.88.88"))?;
 //! println!("Waiting for a call from +{}[____]", login.prompt());
-//! match login.check("0636") {
+//! // Keep `login.to_json()` in the session; on the next page, `client.resume_login(&state)?`.
+//! match login.check("0636")? {
 //!     Verdict::Accepted => login.hangup(&client)?,
 //!     other => println!("not logged in: {other:?}"),
 //! }
@@ -52,7 +53,7 @@ pub use builder::{
 };
 pub use client::Client;
 pub use error::{ApiError, Error, ErrorKind, TransportKind};
-pub use guard::GuardReason;
+pub use guard::{AllowedCountries, GuardPolicy, GuardReason, NumberType, RateLimit};
 /// The protocol itself, without I/O: the method table, [`protocol::Params`], signing
 /// ([`protocol::Signer`]), the wire encodings and the service's error codes. It is the
 /// `lbc-protocol` crate, re-exported so that lbc-core is the one dependency a program needs.
@@ -64,7 +65,9 @@ pub use login::{Login, LoginPolicy, Verdict};
 pub type LoginCall = Login;
 pub use phone::{Region, normalize as normalize_phone};
 pub use secret::ApiKey;
-pub use store::{MemoryStore, Store};
+#[cfg(feature = "sqlite")]
+pub use store::default_sqlite_path;
+pub use store::{DEFAULT_STORE, MemoryStore, Store, open_store};
 
 /// Test hooks: the clock and nonce source a [`ClientBuilder`] can be given (`testing` feature).
 #[cfg(feature = "testing")]

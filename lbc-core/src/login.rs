@@ -1,19 +1,23 @@
 //! The login flow a site runs: place the call, show the prompt, check the typed digits, wait, hang up.
 //!
-//! A [`Login`] serialises to JSON, so a web site can keep it in its session between the page that
-//! starts the call and the one that checks the digits. **It holds the code**: keep it in server-side
-//! session storage, never in a cookie the browser can read. Its state is private: only
-//! [`Login::check`] changes it, and a state read back is validated as strictly as an answer.
+//! A [`Login`] holds no code: only the prompt (the mask without its last `codelen` digits) and an
+//! HMAC of the code under the client's state key. Its saved state ([`Login::to_json`]) is sealed
+//! with that key and read back only through the client ([`Client::resume_login`]); the attempts
+//! and accept-once are counted in the client's store, shared by every process and server.
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use subtle::ConstantTimeEq;
+use sha2::Sha256;
+use zeroize::Zeroizing;
 
-use crate::answer::{CallState, check_mask};
-use crate::replay::{Clock, SystemClock};
+use crate::answer::CallState;
 use crate::{Client, Error};
 
 /// How many wrong codes and how much time a login allows.
@@ -110,123 +114,310 @@ impl Verdict {
     }
 }
 
-/// What a login remembers; its JSON is the login's saved state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct State {
-    call: String,
-    msisdn: String,
-    ip_address: Option<String>,
-    mask: String,
-    codelen: u32,
-    repeat_timeout: u64,
-    started_at: u64,
-    attempts: u32,
-    accepted: bool,
-    policy: LoginPolicy,
+/// The label the state key is derived under: HMAC-SHA256(secret, this).
+const STATE_KEY_LABEL: &[u8] = b"loginbycall login state v1";
+/// The sealed state's format version.
+const STATE_VERSION: u32 = 1;
+/// How far in the future a state's `started_at` may be (clock skew between servers).
+const MAX_CLOCK_SKEW: u64 = 60;
+/// How much longer than the policy's ttl a login's counters live in the store.
+const COUNTER_MARGIN: Duration = Duration::from_secs(120);
+/// The longest sealed state read back.
+const MAX_STATE_LEN: usize = 8192;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The keys that seal login states: the current one (seals and opens) and older ones (open only),
+/// each derived from its secret as HMAC-SHA256(secret, "loginbycall login state v1").
+#[derive(Clone)]
+pub(crate) struct StateKeys {
+    current: Zeroizing<[u8; 32]>,
+    older: Vec<Zeroizing<[u8; 32]>>,
+    /// Set with [`ClientBuilder::state_key`](crate::ClientBuilder::state_key), not derived from the
+    /// api key (so it survives a change of credentials).
+    pub(crate) explicit: bool,
 }
 
-impl State {
-    /// Refuses a state no login of this SDK can be in, so that a tampered or truncated session can
-    /// never make an empty code or unlock a login.
-    fn validate(self) -> Result<State, Error> {
-        let invalid = |why: String| Error::invalid_input("login_state", why);
-        check_mask(&self.mask, i64::from(self.codelen))
-            .map_err(|(field, why)| invalid(format!("{field} {why}")))?;
-        if self.call.is_empty() || self.call.chars().any(char::is_control) {
-            return Err(invalid("call must be a non-empty id".into()));
-        }
-        if self.msisdn.is_empty() || !self.msisdn.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid("msisdn must be digits".into()));
-        }
-        self.policy
-            .check()
-            .map_err(|e| invalid(format!("policy: {e}")))?;
-        if self.attempts > self.policy.max_attempts {
-            return Err(invalid("more attempts than the policy allows".into()));
-        }
-        Ok(self)
+impl fmt::Debug for StateKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StateKeys(<redacted>)")
     }
 }
 
-/// One login in progress: the call placed for it, and the checks made so far.
+impl StateKeys {
+    pub(crate) fn derive(secret: &[u8]) -> Zeroizing<[u8; 32]> {
+        let mut mac = HmacSha256::new_from_slice(secret)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(STATE_KEY_LABEL);
+        Zeroizing::new(mac.finalize().into_bytes().into())
+    }
+
+    pub(crate) fn new(current: &[u8], older: &[Zeroizing<Vec<u8>>], explicit: bool) -> Self {
+        StateKeys {
+            current: StateKeys::derive(current),
+            older: older.iter().map(|k| StateKeys::derive(k)).collect(),
+            explicit,
+        }
+    }
+
+    fn mac(key: &[u8; 32], parts: &[&[u8]]) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        for part in parts {
+            mac.update(part);
+        }
+        mac
+    }
+
+    fn code_mac(key: &[u8; 32], call: &str, code: &[u8]) -> HmacSha256 {
+        StateKeys::mac(key, &[call.as_bytes(), &[0], code])
+    }
+}
+
+/// What a login remembers: its sealed state, field by field, in this order. Neither the code nor
+/// the mask: only the prompt and an HMAC of the code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct State {
+    v: u32,
+    call: String,
+    msisdn: String,
+    ip_address: Option<String>,
+    prompt: String,
+    codelen: u32,
+    repeat_timeout: u64,
+    started_at: u64,
+    code_mac: String,
+}
+
+/// The state as it is read back: the fields and the seal.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sealed {
+    v: u32,
+    call: String,
+    msisdn: String,
+    ip_address: Option<String>,
+    prompt: String,
+    codelen: u32,
+    repeat_timeout: u64,
+    started_at: u64,
+    code_mac: String,
+    seal: String,
+}
+
+impl State {
+    /// The canonical text: the fields' compact JSON with `"seal"` last.
+    fn seal(&self, keys: &StateKeys) -> String {
+        let body = serde_json::to_string(self)
+            .unwrap_or_else(|_| unreachable!("plain data always serialises"));
+        let seal = StateKeys::mac(&keys.current, &[body.as_bytes()])
+            .finalize()
+            .into_bytes();
+        let mut text = body;
+        text.pop(); // the closing brace
+        text.push_str(",\"seal\":\"");
+        text.push_str(&B64.encode(seal));
+        text.push_str("\"}");
+        text
+    }
+
+    /// Refuses a state no login of this SDK can be in (on top of the seal).
+    fn validate(&self, now: u64) -> Result<(), String> {
+        if self.v != STATE_VERSION {
+            return Err(format!("unknown state version {}", self.v));
+        }
+        if self.call.is_empty() || self.call.chars().any(char::is_control) {
+            return Err("call must be a non-empty id".into());
+        }
+        if self.msisdn.is_empty() || !self.msisdn.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("msisdn must be digits".into());
+        }
+        if !self.prompt.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("prompt must be digits".into());
+        }
+        if !(1..=32).contains(&self.codelen) {
+            return Err("codelen must be 1 to 32".into());
+        }
+        if self.started_at > now.saturating_add(MAX_CLOCK_SKEW) {
+            return Err("started_at is in the future".into());
+        }
+        match B64.decode(&self.code_mac) {
+            Ok(mac) if mac.len() == 32 => Ok(()),
+            _ => Err("code_mac is not an HMAC-SHA256".into()),
+        }
+    }
+}
+
+/// One login in progress: the call placed for it, checked against the attempts counted in the
+/// client's store.
 ///
-/// Expiry is judged by the clock that stamped the login: the client's (the system clock unless a
-/// test gave it another). A login read back with [`Login::from_json`] is judged by the system
+/// It holds neither the code nor the mask: only the prompt and an HMAC of the code under the
+/// client's state key, so a saved state ([`Login::to_json`]) tells nothing that helps guess the
+/// code, and is sealed so that it cannot be changed. Attempts and accept-once live in the store
+/// ([`ClientBuilder::store`](crate::ClientBuilder::store)), so that every process and server
+/// sharing it agrees on them, however many check at once, and a state saved earlier resets
+/// nothing. The policy (attempts, lifetime) is the client's; expiry is judged by the client's
 /// clock.
 #[derive(Clone)]
 pub struct Login {
     state: State,
-    clock: Arc<dyn Clock>,
+    sealed: String,
+    client: Client,
+    attempts: Arc<AtomicU32>,
+    accepted: Arc<AtomicBool>,
 }
 
 impl fmt::Debug for Login {
-    /// Shows everything but the code: the mask's last `codelen` digits are hidden.
+    /// Shows what the state holds (no code is in it).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Login")
             .field("call", &self.state.call)
             .field("msisdn", &self.state.msisdn)
-            .field("prompt", &self.prompt())
+            .field("prompt", &self.state.prompt)
             .field("codelen", &self.state.codelen)
             .field("started_at", &self.state.started_at)
-            .field("attempts", &self.state.attempts)
-            .field("accepted", &self.state.accepted)
+            .field("attempts", &self.attempts())
+            .field("accepted", &self.is_accepted())
             .finish_non_exhaustive()
     }
 }
 
-impl PartialEq for Login {
-    fn eq(&self, other: &Self) -> bool {
-        self.state == other.state
-    }
-}
-
-impl Eq for Login {}
-
-impl Serialize for Login {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.state.serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Login {
-    /// Reads a saved login through the same checks as [`Login::from_json`].
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let state = State::deserialize(deserializer)?;
-        Login::restore(state).map_err(serde::de::Error::custom)
-    }
+fn keys_of(client: &Client) -> Result<Arc<StateKeys>, Error> {
+    client.inner.state_keys.clone().ok_or_else(|| {
+        Error::invalid_input(
+            "state_key",
+            "a login needs a key to seal its state: configure the api_key (or a state_key)",
+        )
+    })
 }
 
 impl Client {
     /// Places the call for a login: `msisdn` as the user typed it, `ip_address` of the user (used by
     /// the service for its repeat timeout; recommended).
+    ///
+    /// Needs a key to seal the login's state (the api key, or
+    /// [`ClientBuilder::state_key`](crate::ClientBuilder::state_key)): without one it fails with
+    /// [`Error::InvalidInput`] on `state_key` before any call is placed.
     pub fn start_login(&self, msisdn: &str, ip_address: Option<&str>) -> Result<Login, Error> {
+        let keys = keys_of(self)?;
         let msisdn = self.normalize_phone(msisdn)?;
         let started = self.call(&msisdn, ip_address)?;
-        let clock = self.clock();
+        let codelen = started.codelen as usize;
+        let (prompt, code) = started.mask.split_at(started.mask.len() - codelen);
+        let code_mac = StateKeys::code_mac(&keys.current, &started.call, code.as_bytes())
+            .finalize()
+            .into_bytes();
+        let state = State {
+            v: STATE_VERSION,
+            call: started.call.clone(),
+            msisdn,
+            ip_address: ip_address.map(|ip| ip.trim().to_owned()),
+            prompt: prompt.to_owned(),
+            codelen: started.codelen,
+            repeat_timeout: started.repeat_timeout,
+            started_at: self.clock().unix_now(),
+            code_mac: B64.encode(code_mac),
+        };
+        let sealed = state.seal(&keys);
         Ok(Login {
-            state: State {
-                call: started.call,
-                msisdn,
-                ip_address: ip_address.map(|ip| ip.trim().to_owned()),
-                mask: started.mask,
-                codelen: started.codelen,
-                repeat_timeout: started.repeat_timeout,
-                started_at: clock.unix_now(),
-                attempts: 0,
-                accepted: false,
-                policy: self.login_policy(),
-            },
-            clock,
+            state,
+            sealed,
+            client: self.clone(),
+            attempts: Arc::default(),
+            accepted: Arc::default(),
         })
+    }
+
+    /// A login back from its sealed state ([`Login::to_json`]), made by this client or one with
+    /// the same state key (or an older key still accepted).
+    ///
+    /// Refused with [`Error::InvalidInput`] on `login_state`: anything that is not byte for byte
+    /// a state this SDK wrote (any edit anywhere), a seal that no key of this client makes, an
+    /// unknown version, a `started_at` more than a minute in the future. A state past its lifetime
+    /// is resumed (its checks answer [`Verdict::Expired`]). The attempts made so far and whether
+    /// the code was accepted are read from the store; the policy is this client's.
+    pub fn resume_login(&self, state: &str) -> Result<Login, Error> {
+        let keys = keys_of(self)?;
+        let invalid = |why: &str| Error::invalid_input("login_state", why.to_owned());
+        if state.len() > MAX_STATE_LEN {
+            return Err(invalid("too long to be a saved login"));
+        }
+        let read: Sealed = serde_json::from_str(state)
+            .map_err(|_| invalid("not a saved login (not the JSON Login::to_json gives)"))?;
+        let seal = read.seal;
+        let parsed = State {
+            v: read.v,
+            call: read.call,
+            msisdn: read.msisdn,
+            ip_address: read.ip_address,
+            prompt: read.prompt,
+            codelen: read.codelen,
+            repeat_timeout: read.repeat_timeout,
+            started_at: read.started_at,
+            code_mac: read.code_mac,
+        };
+        let body = serde_json::to_string(&parsed)
+            .unwrap_or_else(|_| unreachable!("plain data always serialises"));
+        let seal_bytes = B64
+            .decode(&seal)
+            .map_err(|_| invalid("the seal is not base64url"))?;
+        let opened = std::iter::once(&keys.current)
+            .chain(&keys.older)
+            .any(|key| {
+                StateKeys::mac(key, &[body.as_bytes()])
+                    .verify_slice(&seal_bytes)
+                    .is_ok()
+            });
+        if !opened {
+            return Err(invalid(
+                "the seal does not match: the state was changed, or sealed with another key",
+            ));
+        }
+        // Byte for byte what this SDK writes: no other spelling of the same fields is taken.
+        let canonical_tail = format!(",\"seal\":\"{}\"}}", B64.encode(&seal_bytes));
+        if state.len() != body.len() - 1 + canonical_tail.len()
+            || !state.starts_with(&body[..body.len() - 1])
+            || !state.ends_with(&canonical_tail)
+        {
+            return Err(invalid("not the exact text Login::to_json gave"));
+        }
+        parsed
+            .validate(self.clock().unix_now())
+            .map_err(|why| invalid(&why))?;
+        let login = Login {
+            sealed: parsed.seal(&keys),
+            state: parsed,
+            client: self.clone(),
+            attempts: Arc::default(),
+            accepted: Arc::default(),
+        };
+        let store = &self.inner.store;
+        let attempts = store.store.get(&login.attempts_key())?.unwrap_or(0);
+        let max = self.login_policy().max_attempts;
+        login.attempts.store(
+            u32::try_from(attempts).unwrap_or(max).min(max),
+            Ordering::Relaxed,
+        );
+        let accepted = store.store.get(&login.accepted_key())?.is_some();
+        login.accepted.store(accepted, Ordering::Relaxed);
+        Ok(login)
+    }
+
+    /// Where the guard learns that a login's code was accepted (the brake's denominator): called
+    /// once per accepted code, by [`Login::check`], after the store recorded it.
+    pub(crate) fn code_accepted(&self, login: &Login) {
+        self.inner.guard.record_accepted(&login.state.msisdn);
     }
 }
 
 impl Login {
-    fn restore(state: State) -> Result<Login, Error> {
-        Ok(Login {
-            state: state.validate()?,
-            clock: Arc::new(SystemClock),
-        })
+    fn attempts_key(&self) -> String {
+        self.client.inner.store.key("attempts", &self.state.call)
+    }
+
+    fn accepted_key(&self) -> String {
+        self.client.inner.store.key("accepted", &self.state.call)
     }
 
     /// The call's id (for `call-status` and `call-hangup`).
@@ -254,88 +445,116 @@ impl Login {
         self.state.repeat_timeout
     }
 
-    /// When the call was placed, as UNIX seconds of the login's clock.
+    /// When the call was placed, as UNIX seconds of the client's clock.
     pub fn started_at(&self) -> u64 {
         self.state.started_at
     }
 
-    /// When the code stops being accepted, as UNIX seconds of the login's clock.
+    /// When the code stops being accepted, as UNIX seconds of the client's clock.
     pub fn expires_at(&self) -> u64 {
         self.state
             .started_at
-            .saturating_add(self.state.policy.ttl.as_secs())
+            .saturating_add(self.policy().ttl.as_secs())
     }
 
-    /// Checks made so far.
+    /// Checks made on this call so far, as this object last saw them in the store (when it was
+    /// made or resumed, and at each [`Login::check`]); other processes may have made more since.
     pub fn attempts(&self) -> u32 {
-        self.state.attempts
+        self.attempts.load(Ordering::Relaxed)
     }
 
-    /// Checks left before the login locks (0 once the code was accepted).
+    /// Checks left before the login locks (0 once the code was accepted), as last seen.
     pub fn attempts_left(&self) -> u32 {
-        if self.state.accepted {
+        if self.is_accepted() {
             return 0;
         }
-        self.state
-            .policy
-            .max_attempts
-            .saturating_sub(self.state.attempts)
+        self.max_attempts().saturating_sub(self.attempts())
     }
 
-    /// Whether the code was accepted (it is accepted only once).
+    /// Checks allowed per call: the client's policy.
+    pub fn max_attempts(&self) -> u32 {
+        self.policy().max_attempts
+    }
+
+    /// Whether the code was accepted (it is accepted only once), as last seen.
     pub fn is_accepted(&self) -> bool {
-        self.state.accepted
+        self.accepted.load(Ordering::Relaxed)
     }
 
-    /// The attempts and lifetime allowed.
+    /// The attempts and lifetime allowed: the client's policy, never the state's.
     pub fn policy(&self) -> LoginPolicy {
-        self.state.policy
+        self.client.login_policy()
     }
 
     /// What may be shown while waiting: `mask` without its last `codelen` digits, e.g. `7925688` for
     /// `79256880636` (show it as `+7925688[____]`).
     pub fn prompt(&self) -> &str {
-        let keep = self.state.mask.len() - self.state.codelen as usize;
-        &self.state.mask[..keep]
+        &self.state.prompt
     }
 
-    /// Checks the digits the user typed, now (by the login's clock).
+    /// Checks the digits the user typed, now (by the client's clock).
     ///
     /// Surrounding whitespace is trimmed (a space, a tab, the newline `fgets` keeps); what is left
     /// must be exactly `codelen` ASCII digits, compared in constant time: `"636"` is not `"0636"`.
-    /// Every check of a live login counts as an attempt, well-formed or not; a check after expiry
-    /// costs none.
-    pub fn check(&mut self, digits: &str) -> Verdict {
-        let now = self.clock.unix_now();
+    /// Every check of a live login counts as an attempt in the store, well-formed or not, so that
+    /// at most `max_attempts` checks are judged per call across every process and server sharing
+    /// the store; a check after expiry costs none. The right code is accepted once only: a second
+    /// check of it, here or anywhere, is [`Verdict::Locked`].
+    ///
+    /// Fails only when the store does ([`Error::Store`]): then nothing was judged.
+    pub fn check(&self, digits: &str) -> Result<Verdict, Error> {
+        let now = self.client.clock().unix_now();
         self.check_at(digits, now)
     }
 
-    /// [`Login::check`] at `now` (UNIX seconds).
-    pub fn check_at(&mut self, digits: &str, now: u64) -> Verdict {
-        let state = &mut self.state;
-        if state.accepted || state.attempts >= state.policy.max_attempts {
-            return Verdict::Locked;
+    fn check_at(&self, digits: &str, now: u64) -> Result<Verdict, Error> {
+        let policy = self.policy();
+        if now.saturating_sub(self.state.started_at) > policy.ttl.as_secs() {
+            return Ok(Verdict::Expired);
         }
-        if now.saturating_sub(state.started_at) > state.policy.ttl.as_secs() {
-            return Verdict::Expired;
+        if self.is_accepted() {
+            return Ok(Verdict::Locked);
         }
-        state.attempts += 1;
-        let codelen = state.codelen as usize;
-        let code = state.mask.as_bytes()[state.mask.len() - codelen..].to_vec();
+        let store = &self.client.inner.store.store;
+        let lifetime = policy.ttl + COUNTER_MARGIN;
+        let n = store.incr(&self.attempts_key(), 1, lifetime)?;
+        let max = policy.max_attempts;
+        let seen = u32::try_from(n).unwrap_or(u32::MAX).min(max);
+        self.attempts.fetch_max(seen, Ordering::Relaxed);
+        if n > u64::from(max) {
+            return Ok(Verdict::Locked);
+        }
+        let keys = keys_of(&self.client)?;
+        let codelen = self.state.codelen as usize;
         let typed = digits.trim().as_bytes();
-        // `codelen >= 1` and a digits-only mask hold for every state (checked when made or read
-        // back); checking them again here costs nothing and keeps an empty code from ever matching.
-        let well_formed = codelen >= 1
-            && code.len() == codelen
-            && typed.len() == codelen
-            && typed.iter().all(u8::is_ascii_digit);
-        if well_formed && bool::from(typed.ct_eq(&code)) {
-            state.accepted = true;
-            return Verdict::Accepted;
+        let well_formed = typed.len() == codelen && typed.iter().all(u8::is_ascii_digit);
+        let expected = B64.decode(&self.state.code_mac).unwrap_or_default();
+        // `codelen >= 1` holds for every state (checked when made or read back), so an empty code
+        // never matches. The HMAC comparison is constant-time.
+        // Under any key of the client: a state sealed with an older key holds an HMAC made with
+        // it (the code_mac is under the seal, so no one without a key can choose it).
+        let right = well_formed
+            && expected.len() == 32
+            && std::iter::once(&keys.current)
+                .chain(&keys.older)
+                .fold(false, |found, key| {
+                    let ok = StateKeys::code_mac(key, &self.state.call, typed)
+                        .verify_slice(&expected)
+                        .is_ok();
+                    found | ok
+                });
+        if right {
+            if store.add(&self.accepted_key(), lifetime)? {
+                self.accepted.store(true, Ordering::Relaxed);
+                self.client.code_accepted(self);
+                return Ok(Verdict::Accepted);
+            }
+            self.accepted.store(true, Ordering::Relaxed);
+            return Ok(Verdict::Locked);
         }
-        match state.policy.max_attempts - state.attempts {
-            0 => Verdict::Locked,
-            attempts_left => Verdict::Rejected { attempts_left },
+        match max - seen {
+            0 => Ok(Verdict::Locked),
+            attempts_left => Ok(Verdict::Rejected { attempts_left }),
         }
     }
 
@@ -376,163 +595,184 @@ impl Login {
         }
     }
 
-    /// The state as JSON, for a server-side session. It holds the code.
+    /// The sealed state, for the site's session: compact JSON holding the call, the number, the
+    /// prompt, the times and an HMAC of the code (neither the code nor the mask), sealed with the
+    /// client's state key. Read it back with [`Client::resume_login`]; any change to it is refused.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.state)
-            .unwrap_or_else(|_| unreachable!("plain data always serialises"))
+        self.sealed.clone()
     }
 
-    /// The state back from [`Login::to_json`]; anything else, or a state no login can be in (a
-    /// mask that is not digits, a `codelen` that does not fit it, more attempts than allowed), is an
-    /// [`Error::InvalidInput`] on `login_state`.
+    /// Gone: a state read back needs the client that sealed it.
+    #[deprecated(
+        since = "0.2.0",
+        note = "use Client::resume_login: a saved login is opened and checked through its client"
+    )]
     pub fn from_json(json: &str) -> Result<Login, Error> {
-        let state: State = serde_json::from_str(json)
-            .map_err(|e| Error::invalid_input("login_state", format!("not a saved login: {e}")))?;
-        Login::restore(state)
-    }
-
-    #[cfg(test)]
-    fn for_test(mask: &str, codelen: u32, started_at: u64) -> Login {
-        Login {
-            state: State {
-                call: "c1".into(),
-                msisdn: "79000000000".into(),
-                ip_address: None,
-                mask: mask.into(),
-                codelen,
-                repeat_timeout: 30,
-                started_at,
-                attempts: 0,
-                accepted: false,
-                policy: LoginPolicy::default(),
-            },
-            clock: Arc::new(SystemClock),
-        }
+        let _ = json;
+        Err(Error::invalid_input(
+            "login_state",
+            "Login::from_json is gone: use Client::resume_login(state)",
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::replay::Clock;
+
+    struct Fixed(u64);
+    impl Clock for Fixed {
+        fn unix_now(&self) -> u64 {
+            self.0
+        }
+    }
+
+    fn client_at(now: u64) -> Client {
+        Client::builder()
+            .call_api_id("id")
+            .api_key("key-for-tests")
+            .store("memory:")
+            .clock(Arc::new(Fixed(now)))
+            .build()
+            .unwrap()
+    }
+
+    /// A login as `start_login` makes it, without placing a call.
+    fn login_with(client: &Client, mask: &str, codelen: u32, started_at: u64) -> Login {
+        let keys = keys_of(client).unwrap();
+        let (prompt, code) = mask.split_at(mask.len() - codelen as usize);
+        let state = State {
+            v: STATE_VERSION,
+            call: "c1".into(),
+            msisdn: "79000000000".into(),
+            ip_address: None,
+            prompt: prompt.into(),
+            codelen,
+            repeat_timeout: 30,
+            started_at,
+            code_mac: B64.encode(
+                StateKeys::code_mac(&keys.current, "c1", code.as_bytes())
+                    .finalize()
+                    .into_bytes(),
+            ),
+        };
+        Login {
+            sealed: state.seal(&keys),
+            state,
+            client: client.clone(),
+            attempts: Arc::default(),
+            accepted: Arc::default(),
+        }
+    }
 
     fn login() -> Login {
-        Login::for_test("79256880636", 4, 1_000)
+        login_with(&client_at(1_001), "79256880636", 4, 1_000)
     }
 
     #[test]
     fn prompt_hides_the_code() {
-        assert_eq!(login().prompt(), "7925688");
-        assert!(!format!("{:?}", login()).contains("0636"));
+        let l = login();
+        assert_eq!(l.prompt(), "7925688");
+        assert!(!format!("{l:?}").contains("0636"));
+        assert!(!l.to_json().contains("0636"), "{}", l.to_json());
     }
 
     #[test]
     fn exact_digits_only_after_trimming_whitespace() {
-        let mut l = login();
+        let l = login();
         assert_eq!(
-            l.check_at("636", 1_001),
+            l.check("636").unwrap(),
             Verdict::Rejected { attempts_left: 2 }
         );
         assert_eq!(
-            l.check_at("06a6", 1_001),
+            l.check("06a6").unwrap(),
             Verdict::Rejected { attempts_left: 1 }
         );
-        assert_eq!(l.check_at(" 0636\n", 1_001), Verdict::Accepted);
-        assert_eq!(
-            l.check_at("0636", 1_001),
-            Verdict::Locked,
-            "accepted only once"
-        );
-        let mut tabs = login();
-        assert_eq!(tabs.check_at("\t0636\r\n", 1_001), Verdict::Accepted);
-        let mut inner = login();
-        assert!(!inner.check_at("06 36", 1_001).is_accepted());
+        assert_eq!(l.check(" 0636\n").unwrap(), Verdict::Accepted);
+        assert!(l.is_accepted());
+        assert_eq!(l.check("0636").unwrap(), Verdict::Locked, "accepted once");
+        let tabs = login();
+        assert_eq!(tabs.check("\t0636\r\n").unwrap(), Verdict::Accepted);
+        let inner = login();
+        assert!(!inner.check("06 36").unwrap().is_accepted());
     }
 
     #[test]
     fn three_strikes_lock() {
-        let mut l = login();
+        let l = login();
         for left in [2, 1] {
             assert_eq!(
-                l.check_at("1111", 1_001),
+                l.check("1111").unwrap(),
                 Verdict::Rejected {
                     attempts_left: left
                 }
             );
         }
-        assert_eq!(l.check_at("1111", 1_001), Verdict::Locked);
-        assert_eq!(l.check_at("0636", 1_001), Verdict::Locked);
+        assert_eq!(l.check("1111").unwrap(), Verdict::Locked);
+        assert_eq!(l.check("0636").unwrap(), Verdict::Locked);
         assert_eq!(l.attempts_left(), 0);
+        assert_eq!(l.attempts(), 3);
     }
 
     #[test]
     fn codes_expire() {
-        let mut l = login();
-        assert_eq!(l.check_at("0636", 1_000 + 301), Verdict::Expired);
+        let l = login();
+        assert_eq!(l.check_at("0636", 1_000 + 301).unwrap(), Verdict::Expired);
         assert_eq!(l.attempts(), 0, "an expired check costs no attempt");
         assert_eq!(l.expires_at(), 1_300);
-        assert_eq!(l.check_at("0636", 1_000 + 300), Verdict::Accepted);
+        assert_eq!(l.check_at("0636", 1_000 + 300).unwrap(), Verdict::Accepted);
     }
 
     #[test]
     fn an_empty_code_is_never_accepted() {
         for digits in ["", " ", "\n"] {
-            let mut l = login();
-            assert!(!l.check_at(digits, 1_001).is_accepted(), "{digits:?}");
+            let l = login();
+            assert!(!l.check(digits).unwrap().is_accepted(), "{digits:?}");
         }
     }
 
     #[test]
-    fn state_round_trips_through_json() {
-        let mut l = login();
-        l.check_at("1234", 1_001);
-        let back = Login::from_json(&l.to_json()).unwrap();
-        assert_eq!(back, l);
+    fn state_resumes_with_the_store_s_counts() {
+        let client = client_at(1_001);
+        let l = login_with(&client, "79256880636", 4, 1_000);
+        l.check("1234").unwrap();
+        let back = client.resume_login(&l.to_json()).unwrap();
+        assert_eq!(back.to_json(), l.to_json());
         assert_eq!(back.attempts(), 1);
-        let via_serde: Login = serde_json::from_str(&l.to_json()).unwrap();
-        assert_eq!(via_serde, l);
+        assert_eq!(back.check("0636").unwrap(), Verdict::Accepted);
+        let again = client.resume_login(&l.to_json()).unwrap();
+        assert!(again.is_accepted());
+        assert_eq!(again.check("0636").unwrap(), Verdict::Locked);
     }
 
     #[test]
-    fn tampered_states_are_refused() {
-        let saved: serde_json::Value = serde_json::from_str(&login().to_json()).unwrap();
-        let tamper = |field: &str, value: serde_json::Value| {
-            let mut state = saved.clone();
-            state[field] = value;
-            state.to_string()
-        };
-        for bad in [
-            tamper("mask", "12€".into()),
-            tamper("mask", "7925688abcd".into()),
-            tamper("mask", "".into()),
-            tamper("codelen", 0.into()),
-            tamper("codelen", 40.into()),
-            tamper("attempts", 99.into()),
-            tamper("call", "".into()),
-            tamper(
-                "policy",
-                serde_json::json!({"max_attempts": 0, "ttl": {"secs": 300, "nanos": 0}}),
-            ),
-            "{}".into(),
-            "[]".into(),
-        ] {
-            let err = Login::from_json(&bad).unwrap_err();
-            assert_eq!(err.field(), Some("login_state"), "{bad}");
-            assert!(serde_json::from_str::<Login>(&bad).is_err(), "{bad}");
-        }
+    fn the_seal_needs_the_key() {
+        let l = login();
+        let other = Client::builder()
+            .api_key("another-key")
+            .store("memory:")
+            .build()
+            .unwrap();
+        let err = other.resume_login(&l.to_json()).unwrap_err();
+        assert_eq!(err.field(), Some("login_state"), "{err}");
+        let keyless = Client::builder().store("memory:").build().unwrap();
+        assert_eq!(
+            keyless.resume_login(&l.to_json()).unwrap_err().field(),
+            Some("state_key")
+        );
+        #[allow(deprecated)]
+        let gone = Login::from_json(&l.to_json()).unwrap_err();
+        assert!(gone.to_string().contains("resume_login"), "{gone}");
     }
 
     #[test]
-    fn expiry_is_judged_by_the_clock_that_stamped_the_login() {
-        struct Fixed(u64);
-        impl Clock for Fixed {
-            fn unix_now(&self) -> u64 {
-                self.0
-            }
-        }
-        // Stamped by a clock far in the past: by the system clock this login would have expired
-        // decades ago; by its own clock it is a second old.
-        let mut l = Login::for_test("79256880636", 4, 1_000);
-        l.clock = Arc::new(Fixed(1_001));
-        assert_eq!(l.check("0636"), Verdict::Accepted);
+    fn started_at_in_the_future_is_refused() {
+        let client = client_at(1_000);
+        let ok = login_with(&client, "79256880636", 4, 1_060);
+        assert!(client.resume_login(&ok.to_json()).is_ok());
+        let future = login_with(&client, "79256880636", 4, 1_061);
+        let err = client.resume_login(&future.to_json()).unwrap_err();
+        assert!(err.to_string().contains("future"), "{err}");
     }
 }

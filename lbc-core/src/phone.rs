@@ -24,6 +24,11 @@ impl Region {
     pub fn as_str(&self) -> &str {
         self.0.as_ref()
     }
+
+    /// The region of libphonenumber's metadata id (for the guard's country check).
+    pub(crate) fn from_id(id: Id) -> Region {
+        Region(id)
+    }
 }
 
 impl Default for Region {

@@ -15,6 +15,8 @@ use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 
+use crate::transport::resolve_failed;
+
 /// How long looked-up addresses are reused.
 const TTL: Duration = Duration::from_secs(30);
 /// The most host names remembered; past it the cache starts over.
@@ -35,7 +37,10 @@ impl Resolver for CachingResolver {
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
         let Some(authority) = uri.authority() else {
-            return self.system.resolve(uri, config, timeout);
+            return self
+                .system
+                .resolve(uri, config, timeout)
+                .map_err(resolve_failed);
         };
         let default_port = match uri.scheme_str() {
             Some("https") => 443,
@@ -56,7 +61,12 @@ impl Resolver for CachingResolver {
                 return Ok(addrs.clone());
             }
         }
-        let addrs = self.system.resolve(uri, config, timeout)?;
+        // A failure here (the name does not resolve, or not in time) is marked as one before
+        // anything was sent, whatever I/O error the system resolver gave.
+        let addrs = self
+            .system
+            .resolve(uri, config, timeout)
+            .map_err(resolve_failed)?;
         let mut cache = self.lock();
         if cache.len() >= MAX_HOSTS {
             cache.clear();

@@ -1,17 +1,168 @@
 //! One HTTP exchange over ureq: send a built request, read a size-limited answer, and say precisely what
 //! failed, including whether the request may have reached the server.
 
+use std::fmt;
 use std::io::Read;
+use std::sync::{Mutex, OnceLock, PoisonError, TryLockError};
 use std::time::Duration;
 
 use serde_json::Value;
 use ureq::Agent;
+use ureq::config::Config;
 use ureq::http::Response;
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, Transport};
 
 use lbc_protocol::{HttpMethod, WireRequest};
 
 use crate::error::snippet;
+use crate::resolver::CachingResolver;
 use crate::{ApiError, Error, TransportKind};
+
+/// The client's connections, one keep-alive pool per process.
+///
+/// A child of `fork()` inherits its parent's pooled sockets: were it to send on one, the parent and
+/// the child would write requests into one connection and each read the other's answers (another
+/// user's call id and mask, so its code). So every request first asks for the agent of the current
+/// process: the one the client was built with in the process that built it, and in a forked child a
+/// fresh agent with the same configuration, made on the child's first request and used from then on.
+///
+/// The check costs one `getpid` per request, and no process ever waits for a lock it inherited
+/// (one a thread of its parent may have held at the instant of the fork, never to release it): each
+/// process locks only its own generation's mutex, just long enough to clone its agent; a child makes
+/// its generation once ([`OnceLock`], in its own memory) and only tries the parent's mutex, to drop
+/// the inherited agent if it is free (`try_lock`, never waiting). Dropping it closes the child's
+/// copies of the parent's sockets: that neither writes to them nor ends the parent's connections
+/// (ureq and rustls do no I/O when dropped, no `shutdown(2)` is called, and a socket two processes
+/// hold stays open until both close it).
+pub(crate) struct Agents {
+    config: Config,
+    root: Generation,
+}
+
+/// The agent of one process, and the next process's (a child's) once one asked.
+struct Generation {
+    pid: u32,
+    agent: Mutex<Option<Agent>>,
+    next: OnceLock<Box<Generation>>,
+}
+
+impl Generation {
+    fn new(pid: u32, config: &Config) -> Self {
+        Generation {
+            pid,
+            agent: Mutex::new(Some(make_agent(config))),
+            next: OnceLock::new(),
+        }
+    }
+}
+
+/// A fresh agent with its own pool, resolver cache and connector.
+fn make_agent(config: &Config) -> Agent {
+    Agent::with_parts(
+        config.clone(),
+        UnsentConnector(DefaultConnector::default()),
+        CachingResolver::default(),
+    )
+}
+
+impl Agents {
+    /// Agents made with `config` (the agent of this process is made at once).
+    pub fn new(config: Config) -> Self {
+        let root = Generation::new(std::process::id(), &config);
+        Agents { config, root }
+    }
+
+    /// The agent of the current process.
+    pub fn current(&self) -> Agent {
+        self.of_process(std::process::id())
+    }
+
+    /// The agent of process `pid`, made if it has none.
+    fn of_process(&self, pid: u32) -> Agent {
+        let mut generation = &self.root;
+        loop {
+            if generation.pid == pid {
+                let agent = generation
+                    .agent
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                // `None` only if this process's pid was once an ancestor's whose agent a child took
+                // (pids are reused): then the walk goes on and a generation of its own is made.
+                if let Some(agent) = agent.as_ref() {
+                    return agent.clone();
+                }
+            }
+            generation = generation.next.get_or_init(|| {
+                // The first request of a forked child: the parent's pool is dropped here (without
+                // waiting for a lock a vanished thread may hold) and a new agent is made.
+                let inherited = match generation.agent.try_lock() {
+                    Ok(mut agent) => agent.take(),
+                    Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().take(),
+                    Err(TryLockError::WouldBlock) => None,
+                };
+                drop(inherited);
+                Box::new(Generation::new(pid, &self.config))
+            });
+        }
+    }
+}
+
+/// A failure known to have happened before any byte of the request was written: resolving the host
+/// name, or making the connection (TCP, proxy, TLS handshake). The resolver and the connector wrap
+/// what fails in them in this type, so that [`Exchange::classify`] need not guess from an I/O error
+/// where it came from.
+#[derive(Debug)]
+struct Unsent {
+    stage: Stage,
+    error: ureq::Error,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Resolve,
+    Connect,
+}
+
+impl Unsent {
+    fn wrap(stage: Stage, error: ureq::Error) -> ureq::Error {
+        ureq::Error::Other(Box::new(Unsent { stage, error }))
+    }
+}
+
+impl fmt::Display for Unsent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for Unsent {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// ureq's default connector chain (proxy, TCP, TLS), its failures marked as [`Unsent`].
+#[derive(Debug)]
+struct UnsentConnector(DefaultConnector);
+
+impl Connector<()> for UnsentConnector {
+    type Out = Box<dyn Transport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0
+            .connect(details, chained)
+            .map_err(|e| Unsent::wrap(Stage::Connect, e))
+    }
+}
+
+/// The resolver's failures marked as [`Unsent`] (used by [`CachingResolver`]).
+pub(crate) fn resolve_failed(error: ureq::Error) -> ureq::Error {
+    Unsent::wrap(Stage::Resolve, error)
+}
 
 /// How a failed attempt may be handled.
 #[derive(Debug)]
@@ -132,78 +283,132 @@ impl Exchange<'_> {
             Err(io) => {
                 let mut failure = self.classify(ureq::Error::from(io));
                 failure.maybe_sent = true;
-                if let Error::Transport {
-                    may_have_been_placed,
-                    ..
-                }
-                | Error::Timeout {
-                    may_have_been_placed,
-                    ..
-                } = &mut failure.error
-                {
-                    *may_have_been_placed = true;
-                }
+                mark_maybe_sent(&mut failure.error);
                 Err(failure)
             }
         }
     }
 
     /// Says what failed, and whether any byte of the request may have been written: only a failure
-    /// to resolve or connect (or a TLS handshake, which comes before the request) is known to have
-    /// sent nothing.
+    /// to resolve the host or to make the connection (TCP, proxy, TLS handshake), which the resolver
+    /// and the connector mark as [`Unsent`], is known to have sent nothing.
     fn classify(&self, error: ureq::Error) -> Failure {
-        use std::io::ErrorKind as Io;
-        use ureq::Error as U;
-        use ureq::Timeout as T;
-        let (kind, maybe_sent, transient) = match &error {
-            U::Timeout(T::Resolve) | U::HostNotFound => (TransportKind::Dns, false, true),
-            U::Timeout(T::Connect) | U::ConnectionFailed => (TransportKind::Connect, false, true),
-            U::Io(io) => match io.kind() {
-                Io::ConnectionRefused
-                | Io::AddrNotAvailable
-                | Io::NetworkUnreachable
-                | Io::HostUnreachable
-                | Io::PermissionDenied => (TransportKind::Connect, false, true),
-                Io::ConnectionReset
-                | Io::ConnectionAborted
-                | Io::BrokenPipe
-                | Io::UnexpectedEof
-                | Io::NotConnected => (TransportKind::Reset, true, true),
-                _ => (TransportKind::Io, true, true),
-            },
-            U::Tls(_) | U::Pem(_) | U::Rustls(_) | U::TlsRequired => {
-                (TransportKind::Tls, false, false)
+        let (kind, maybe_sent, transient, error) = match error {
+            ureq::Error::Other(other) if other.is::<Unsent>() => {
+                let Ok(unsent) = other.downcast::<Unsent>() else {
+                    unreachable!("checked by `is`")
+                };
+                let (kind, transient) = unsent_kind(&unsent);
+                (kind, false, transient, unsent.error)
             }
-            U::ConnectProxyFailed(_) | U::InvalidProxyUrl => (TransportKind::Proxy, false, false),
-            U::BadUri(_) | U::Http(_) | U::RequireHttpsOnly(_) => {
-                (TransportKind::Protocol, false, false)
+            other => {
+                let (kind, maybe_sent, transient) = sent_kind(&other);
+                (kind, maybe_sent, transient, other)
             }
-            U::Protocol(_)
-            | U::LargeResponseHeader(..)
-            | U::Decompress(..)
-            | U::RedirectFailed
-            | U::TooManyRedirects
-            | U::StatusCode(_) => (TransportKind::Protocol, true, false),
-            _ => (TransportKind::Io, true, true),
         };
         let error = match error {
-            U::Timeout(_) => Error::Timeout {
+            ureq::Error::Timeout(_) => Error::Timeout {
                 method: self.method,
                 after: self.reported_limit,
                 may_have_been_placed: maybe_sent,
             },
-            other => Error::Transport {
-                kind,
-                message: describe(&other),
-                may_have_been_placed: maybe_sent,
-                source: Some(Box::new(other)),
-            },
+            other => {
+                let mut message = describe(&other);
+                if kind == TransportKind::Dns {
+                    if let Some(host) = self
+                        .url
+                        .parse::<ureq::http::Uri>()
+                        .ok()
+                        .and_then(|u| u.host().map(str::to_owned))
+                    {
+                        message = format!("cannot resolve {host}: {message}");
+                    }
+                }
+                Error::Transport {
+                    kind,
+                    message,
+                    may_have_been_placed: maybe_sent,
+                    source: Some(Box::new(other)),
+                }
+            }
         };
         Failure {
             error,
             transient,
             maybe_sent,
         }
+    }
+}
+
+/// Says in `error` that the request may have reached the server: this attempt's or an earlier one's.
+pub(crate) fn mark_maybe_sent(error: &mut Error) {
+    if let Error::Transport {
+        may_have_been_placed,
+        ..
+    }
+    | Error::Timeout {
+        may_have_been_placed,
+        ..
+    } = error
+    {
+        *may_have_been_placed = true;
+    }
+}
+
+/// The kind of a failure before sending, and whether another attempt may help.
+fn unsent_kind(unsent: &Unsent) -> (TransportKind, bool) {
+    use ureq::Error as U;
+    match (&unsent.error, unsent.stage) {
+        (U::BadUri(_), _) => (TransportKind::Protocol, false),
+        (_, Stage::Resolve) | (U::HostNotFound, _) => (TransportKind::Dns, true),
+        (U::Tls(_) | U::Pem(_) | U::Rustls(_) | U::TlsRequired, _) => (TransportKind::Tls, false),
+        // rustls reports a refused handshake as an `InvalidData` I/O error; TCP never does.
+        (U::Io(io), _) if is_tls(io) || io.kind() == std::io::ErrorKind::InvalidData => {
+            (TransportKind::Tls, false)
+        }
+        (U::ConnectProxyFailed(_) | U::InvalidProxyUrl, _) => (TransportKind::Proxy, false),
+        _ => (TransportKind::Connect, true),
+    }
+}
+
+/// Whether an I/O error holds a `rustls::Error` (rustls reports its errors, an untrusted
+/// certificate among them, as I/O errors of kind `InvalidData` holding one).
+fn is_tls(io: &std::io::Error) -> bool {
+    io.get_ref()
+        .is_some_and(|inner| inner.is::<rustls::Error>())
+}
+
+/// The kind of a failure once the connection was made (while writing the request or reading the
+/// answer), whether the request may have reached the server, and whether another attempt may help.
+fn sent_kind(error: &ureq::Error) -> (TransportKind, bool, bool) {
+    use std::io::ErrorKind as Io;
+    use ureq::Error as U;
+    use ureq::Timeout as T;
+    match error {
+        // ureq reports these before a connection is used; kept for safety, they send nothing.
+        U::Timeout(T::Resolve) | U::HostNotFound => (TransportKind::Dns, false, true),
+        U::Timeout(T::Connect) | U::ConnectionFailed => (TransportKind::Connect, false, true),
+        U::Io(io) => match io.kind() {
+            Io::ConnectionReset
+            | Io::ConnectionAborted
+            | Io::BrokenPipe
+            | Io::UnexpectedEof
+            | Io::NotConnected => (TransportKind::Reset, true, true),
+            _ if is_tls(io) => (TransportKind::Tls, true, false),
+            _ => (TransportKind::Io, true, true),
+        },
+        U::Tls(_) | U::Pem(_) | U::Rustls(_) | U::TlsRequired => (TransportKind::Tls, true, false),
+        U::ConnectProxyFailed(_) | U::InvalidProxyUrl => (TransportKind::Proxy, false, false),
+        U::BadUri(_) | U::Http(_) | U::RequireHttpsOnly(_) => {
+            (TransportKind::Protocol, false, false)
+        }
+        U::Protocol(_)
+        | U::LargeResponseHeader(..)
+        | U::Decompress(..)
+        | U::RedirectFailed
+        | U::TooManyRedirects
+        | U::StatusCode(_) => (TransportKind::Protocol, true, false),
+        _ => (TransportKind::Io, true, true),
     }
 }
 
@@ -274,6 +479,47 @@ fn nul_inside(value: &Value, path: &mut String) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_process_gets_its_own_agent_and_a_child_drops_its_parents() {
+        let agents = Agents::new(Config::default());
+        let parent = std::process::id();
+        let (child, grandchild) = (parent.wrapping_add(1), parent.wrapping_add(2));
+        let generations = |agents: &Agents| {
+            let mut pids = vec![agents.root.pid];
+            let mut generation = &agents.root;
+            while let Some(next) = generation.next.get() {
+                pids.push(next.pid);
+                generation = next;
+            }
+            pids
+        };
+        let held = |generation: &Generation| generation.agent.lock().unwrap().is_some();
+
+        agents.current();
+        agents.current();
+        assert_eq!(generations(&agents), [parent]);
+        assert!(held(&agents.root));
+
+        // A child's first request makes its agent and drops the inherited one; later ones reuse it.
+        agents.of_process(child);
+        agents.of_process(child);
+        assert_eq!(generations(&agents), [parent, child]);
+        assert!(!held(&agents.root));
+        let first_child = agents.root.next.get().unwrap();
+        assert!(held(first_child));
+
+        // A child of the child.
+        agents.of_process(grandchild);
+        assert_eq!(generations(&agents), [parent, child, grandchild]);
+        assert!(!held(first_child));
+
+        // An inherited agent whose lock was held at the fork is left alone, never waited for.
+        let agents = Agents::new(Config::default());
+        let guard = agents.root.agent.lock().unwrap();
+        agents.of_process(child);
+        assert!(guard.is_some());
+    }
 
     #[test]
     fn answers_decode_by_shape() {

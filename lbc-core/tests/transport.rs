@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{FakeServer, Reply};
 use lbc_core::protocol::{CallStatus, Encoding, ErrorCode, Method, SignaturePlacement, Signer};
-use lbc_core::{Client, Error};
+use lbc_core::{Client, Error, TransportKind};
 
 const ID: &str = "npK5AJe407KnZnn9kqYIL9dMJP7WZIpP01kwNjP6";
 const KEY: &str = "eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq";
@@ -268,19 +268,8 @@ fn api_errors_keep_code_delay_and_request_id_and_never_the_key() {
     assert_eq!(server.count(), 1);
 }
 
-#[test]
-fn refused_connections_are_transport_errors_that_reached_nothing() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/callapi/v2.0/", closed.local_addr().unwrap());
-    drop(closed);
-    let client = Client::builder()
-        .base_url(url)
-        .call_api_id(ID)
-        .api_key(KEY)
-        .retry_base_delay(Duration::from_millis(5))
-        .build()
-        .unwrap();
-    let err = client.call("79256880636", None).unwrap_err();
+/// Asserts `err` is a transport failure of `kind` that sent nothing, and names no secret.
+fn assert_unsent(err: &Error, kind: TransportKind) {
     assert!(
         matches!(
             err,
@@ -289,9 +278,165 @@ fn refused_connections_are_transport_errors_that_reached_nothing() {
                 ..
             }
         ),
+        "{kind:?}: {err:?}"
+    );
+    assert_eq!(err.transport_kind(), Some(kind), "{err:?}");
+    assert!(!err.may_have_been_placed());
+    assert!(!format!("{err} {err:?}").contains(KEY));
+}
+
+fn client_at(url: &str) -> lbc_core::ClientBuilder {
+    Client::builder()
+        .base_url(url)
+        .call_api_id(ID)
+        .api_key(KEY)
+        .timeout(Duration::from_secs(5))
+        .retry_base_delay(Duration::from_millis(5))
+}
+
+#[test]
+fn refused_connections_are_connect_errors_that_reached_nothing() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/callapi/v2.0/", closed.local_addr().unwrap());
+    drop(closed);
+    let client = client_at(&url).build().unwrap();
+    let err = client.call("79256880636", None).unwrap_err();
+    assert_unsent(&err, TransportKind::Connect);
+    assert_eq!(TransportKind::Connect.as_str(), "connect");
+}
+
+#[test]
+fn a_retry_that_reached_nothing_does_not_hide_an_attempt_that_may_have() {
+    // One attempt answered 503 (it reached the server), then the port is closed: the retry's
+    // refused connection sent nothing, but the operation's error must still say it may have.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/callapi/v2.0/", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        drop(listener);
+        let mut request = [0u8; 4096];
+        let _ = std::io::Read::read(&mut stream, &mut request);
+        let answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy";
+        std::io::Write::write_all(&mut stream, answer.as_bytes()).unwrap();
+    });
+    let client = client_at(&url).max_retries(1).build().unwrap();
+    let err = client.balance().unwrap_err();
+    server.join().unwrap();
+    assert_eq!(
+        err.transport_kind(),
+        Some(TransportKind::Connect),
         "{err:?}"
     );
-    assert!(!format!("{err} {err:?}").contains(KEY));
+    assert!(err.may_have_been_placed(), "{err:?}");
+}
+
+#[test]
+fn a_name_that_does_not_resolve_is_a_dns_error_that_reached_nothing() {
+    // `.invalid` never resolves (RFC 6761): no network is needed to fail.
+    let client = client_at("https://nonexistent.invalid/callapi/v2.0/")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client.call("79256880636", None).unwrap_err();
+    assert_unsent(&err, TransportKind::Dns);
+    assert!(err.to_string().contains("nonexistent.invalid"), "{err}");
+    let err = client.server_status().unwrap_err();
+    assert_unsent(&err, TransportKind::Dns);
+}
+
+/// A certificate for 127.0.0.1 and localhost that nobody trusts, made for this test.
+fn self_signed() -> rcgen::CertifiedKey<rcgen::KeyPair> {
+    rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .unwrap()
+}
+
+/// A TLS server on loopback answering every request with `{"server_status":1}`, and its base URL.
+///
+/// The sandbox serves plain HTTP only, so it cannot show what a certificate check does: this is
+/// the smallest HTTPS server that can (rustls over a std listener, one connection at a time).
+fn tls_server(certified: &rcgen::CertifiedKey<rcgen::KeyPair>) -> String {
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        certified.signing_key.serialize_der(),
+    ));
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![certified.cert.der().clone()], key)
+        .unwrap();
+    let config = std::sync::Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let connection = rustls::ServerConnection::new(config.clone()).unwrap();
+            let mut tls = rustls::StreamOwned::new(connection, stream);
+            // A refused handshake ends here with an error: the next connection is served.
+            let _ = answer_one(&mut tls);
+        }
+    });
+    format!("https://{addr}/callapi/v2.0/")
+}
+
+/// Reads one request (head and `Content-Length` body) and answers it.
+fn answer_one<S: std::io::Read + std::io::Write>(stream: &mut S) -> std::io::Result<()> {
+    let mut request = Vec::new();
+    let mut byte = [0u8; 1];
+    while !request.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 {
+            return Ok(());
+        }
+        request.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&request).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body)?;
+    let answer = br#"{"server_status":1}"#;
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        answer.len()
+    )?;
+    stream.write_all(answer)?;
+    stream.flush()
+}
+
+#[test]
+fn an_untrusted_certificate_is_a_tls_error_that_reached_nothing() {
+    let certified = self_signed();
+    let url = tls_server(&certified);
+    let client = client_at(&url).build().unwrap();
+    let err = client.call("79256880636", None).unwrap_err();
+    assert_unsent(&err, TransportKind::Tls);
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    let err = client.server_status().unwrap_err();
+    assert_unsent(&err, TransportKind::Tls);
+}
+
+#[test]
+fn a_certificate_trusted_through_ca_bundle_is_accepted() {
+    let certified = self_signed();
+    let url = tls_server(&certified);
+    let dir = std::env::temp_dir().join(format!("lbc-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundle = dir.join("ca.pem");
+    std::fs::write(&bundle, certified.cert.pem()).unwrap();
+    let client = client_at(&url).ca_bundle(&bundle).build().unwrap();
+    let status = client.server_status().unwrap();
+    assert_eq!(status.server_status, 1);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -222,7 +222,8 @@ pub unsafe extern "C" fn lbc_login_check(
         // SAFETY: the caller promises `digits` is NULL or NUL-terminated.
         let digits = unsafe { arg_str(digits, "digits") }?;
         verdict_out.required("out_verdict")?;
-        let verdict = login.inner.check(digits);
+        // A store failure (lbc-core's `Error::Store`) is a failure: nothing was judged.
+        let verdict = login.inner.check(digits)?;
         verdict_out.write(|| verdict.into());
         left_out.write(|| verdict.attempts_left());
         Ok(())
@@ -275,6 +276,10 @@ pub unsafe extern "C" fn lbc_login_from_json(
         // SAFETY: the caller promises `json` is NULL or NUL-terminated.
         let json = unsafe { arg_str(json, "json") }?;
         out.required("out_login")?;
+        // For now always LBC_INVALID_INPUT on `login_state`: lbc-core's sealed state is resumed
+        // only through its client (`Client::resume_login`); the C function for that (and the
+        // header's new text) is the FFI owner's next step.
+        #[allow(deprecated)]
         let login = Login::from_json(json)?;
         out.write(|| guard::boxed(lbc_login { inner: login }));
         Ok(())
@@ -354,13 +359,6 @@ pub unsafe extern "C" fn lbc_login_free(login: *mut lbc_login) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{SystemTime, UNIX_EPOCH};
-
-    fn saved(started_at: u64) -> String {
-        format!(
-            r#"{{"call":"c1","msisdn":"79256880636","ip_address":null,"mask":"79256880636","codelen":4,"repeat_timeout":30,"started_at":{started_at},"attempts":0,"accepted":false,"policy":{{"max_attempts":3,"ttl":{{"secs":300,"nanos":0}}}}}}"#
-        )
-    }
 
     #[test]
     fn verdict_numbers_are_stable() {
@@ -377,51 +375,14 @@ mod tests {
     }
 
     #[test]
-    fn getters_follow_the_checks() {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let mut login = lbc_login {
-            inner: Login::from_json(&saved(now)).unwrap(),
-        };
-        let mut verdict = lbc_verdict::LBC_VERDICT_EXPIRED;
-        // SAFETY: `login` and `verdict` are live locals; NULL is allowed where passed.
-        unsafe {
-            assert_eq!(lbc_login_expires_at(&login), now + 300);
-            assert_eq!(
-                (lbc_login_attempts(&login), lbc_login_attempts_left(&login)),
-                (0, 3)
-            );
-            let status = lbc_login_check(
-                &mut login,
-                c"1234".as_ptr(),
-                &mut verdict,
-                ptr::null_mut(),
-                ptr::null_mut(),
-            );
-            assert_eq!(status, lbc_status::LBC_OK);
-            assert_eq!(verdict, lbc_verdict::LBC_VERDICT_REJECTED);
-            assert_eq!(
-                (lbc_login_attempts(&login), lbc_login_attempts_left(&login)),
-                (1, 2)
-            );
-            // The newline fgets keeps is trimmed.
-            let status = lbc_login_check(
-                &mut login,
-                c" 0636\n".as_ptr(),
-                &mut verdict,
-                ptr::null_mut(),
-                ptr::null_mut(),
-            );
-            assert_eq!(status, lbc_status::LBC_OK);
-            assert_eq!(verdict, lbc_verdict::LBC_VERDICT_ACCEPTED);
-            assert_eq!(
-                (lbc_login_attempts(&login), lbc_login_attempts_left(&login)),
-                (2, 0)
-            );
-            assert_eq!(lbc_login_expires_at(ptr::null()), 0);
-            assert_eq!(lbc_login_attempts_left(ptr::null()), 0);
-        }
+    fn from_json_is_gone_until_resume_login_lands() {
+        let mut login = ptr::null_mut();
+        let mut err = ptr::null_mut();
+        // SAFETY: a NUL-terminated literal and live out-parameters.
+        let status = unsafe { lbc_login_from_json(c"{}".as_ptr(), &mut login, &mut err) };
+        assert_eq!(status, lbc_status::LBC_INVALID_INPUT);
+        assert!(login.is_null());
+        // SAFETY: the error this library made, freed once.
+        unsafe { crate::error::lbc_error_free(err) };
     }
 }

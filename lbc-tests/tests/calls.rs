@@ -67,13 +67,16 @@ fn the_code_is_the_end_of_the_mask() {
     })
     .unwrap();
     let client = client(&sandbox);
-    let mut login = client.start_login("+7 (925) 688-06-36", None).unwrap();
+    let login = client.start_login("+7 (925) 688-06-36", None).unwrap();
     assert_eq!(login.codelen(), 6);
     let view = sandbox.call(login.call()).unwrap();
     assert_eq!(view.code.len(), 6);
     assert_eq!(view.mask, format!("{}{}", login.prompt(), view.code));
     assert_eq!(login.prompt(), &view.mask[..5]);
-    assert_eq!(login.check(&view.code), lbc_core::Verdict::Accepted);
+    assert_eq!(
+        login.check(&view.code).unwrap(),
+        lbc_core::Verdict::Accepted
+    );
 }
 
 #[test]
@@ -190,7 +193,14 @@ fn without_credit_there_is_no_call() {
 #[test]
 fn numbers_must_be_eight_to_fifteen_digits_and_ips_addresses() {
     let sandbox = fast();
-    let client = client(&sandbox);
+    // The sandbox's own checks: the SDK's guard (which refuses numbers of no known type) is off.
+    let creds = &sandbox.accounts()[0];
+    let client = builder(&sandbox)
+        .call_api_id(&creds.call_api_id)
+        .api_key(creds.api_key.as_str())
+        .guard(lbc_core::GuardPolicy::off())
+        .build()
+        .unwrap();
     for bad in ["7999000", "7999000000000000", "7999abc0000", "+79990000000"] {
         let answer = client
             .request(

@@ -38,6 +38,9 @@ pub fn builder(sandbox: &Sandbox) -> ClientBuilder {
         .base_url(sandbox.base_url())
         .timeout(Duration::from_secs(10))
         .max_retries(0)
+        // Each test's logins count in its own memory (a seeded sandbox may repeat call ids);
+        // the store tests choose theirs.
+        .store("memory:")
 }
 
 /// A client for `credentials`.
