@@ -85,7 +85,12 @@ fn exception<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>>
         }
         _ => {}
     }
-    class.call((error.to_string(),), Some(&kwargs))
+    let exception = class.call((error.to_string(),), Some(&kwargs))?;
+    // A Python store's exception (`store::PyStore`) is the cause of the `StoreError`.
+    if let Some(cause) = std::error::Error::source(error).and_then(|s| s.downcast_ref::<PyErr>()) {
+        exception.setattr("__cause__", cause.clone_ref(py).into_value(py))?;
+    }
+    Ok(exception)
 }
 
 /// Every error code lbc-core knows, as `(code, class, description)`: `ErrorCode::KNOWN`.

@@ -16,6 +16,7 @@ mod json;
 mod login;
 mod sandbox;
 mod sign;
+mod store;
 
 use pyo3::prelude::*;
 
@@ -52,6 +53,7 @@ mod _native {
         m.add("ERROR_KINDS", crate::errors::kinds(py)?)?;
         m.add("TRANSPORT_KINDS", crate::errors::transport_kinds(py)?)?;
         m.add("GUARD_REASONS", crate::errors::guard_reasons(py)?)?;
+        m.add("DEFAULT_STORE", lbc_core::DEFAULT_STORE)?;
         // The builder's defaults, which `Client`'s signature repeats (a test compares them).
         let defaults = PyDict::new(py);
         let policy = LoginPolicy::default();

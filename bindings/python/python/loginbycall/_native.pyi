@@ -4,12 +4,13 @@ Its classes say they live in the package (``loginbycall.Client``, ``loginbycall.
 ``loginbycall.Signer``; ``loginbycall.testing.SandboxServer``), where the package re-exports them.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import Any, final, overload
 
 from typing_extensions import deprecated
 
+from loginbycall.store import Store
 from loginbycall.answers import (
     AccountStatus,
     Balance,
@@ -41,6 +42,7 @@ __all__ = [
     "TRANSPORT_KINDS",
     "GUARD_REASONS",
     "CLIENT_DEFAULTS",
+    "DEFAULT_STORE",
 ]
 
 #: The SDK's version (lbc-core's).
@@ -61,6 +63,9 @@ TRANSPORT_KINDS: tuple[str, ...]
 GUARD_REASONS: tuple[str, ...]
 #: lbc-core's client builder defaults, by ``Client`` keyword.
 CLIENT_DEFAULTS: dict[str, Any]
+#: The store used when ``Client(store=...)`` is left out: ``"sqlite://"``, the per-user SQLite file
+#: (``$XDG_STATE_HOME`` or ``~/.local/state``, ``loginbycall/store.sqlite3``).
+DEFAULT_STORE: str
 
 _Params = Mapping[str, str | int | None]
 
@@ -89,7 +94,27 @@ class Client:
         retry_base_delay: float | None = None,
         max_attempts: int = 3,
         ttl: int = 300,
-    ) -> Client: ...
+        store: str | Store | None = None,
+        state_key: str | bytes | None = None,
+        old_state_keys: Sequence[str | bytes] | None = None,
+        guard: None = ...,
+    ) -> Client:
+        """A client; every setting is keyword-only and a bad value raises ``InvalidInput``.
+
+        ``store``: where attempts, accept-once and the guard's counters are kept, shared by every
+        process (and server) using it: a URL (``sqlite:///abs/path.sqlite3``,
+        ``redis://host:port/db``, ``memory:`` for this process only), or an object with ``incr``,
+        ``add`` and ``get`` (:class:`loginbycall.Store`), which must be atomic across processes.
+        Default: the per-user SQLite file (:data:`DEFAULT_STORE`).
+
+        ``state_key``: the secret (16 bytes or more) that seals login states, instead of the
+        default derived from ``api_key``; ``old_state_keys``: older ones whose states are still
+        resumed (rotation).
+
+        ``guard``: left out, the default guard (mobile and fixed-line numbers of the
+        ``default_region``, rates a person logging in never meets); ``None``: no guard. A policy
+        of the site's own cannot be given from Python yet.
+        """
     # The names of max_attempts and ttl before 0.2, kept for one release (DeprecationWarning).
     @overload
     @deprecated("Client(login_max_attempts=..., login_ttl=...): use max_attempts= and ttl=")
@@ -113,6 +138,10 @@ class Client:
         retry_base_delay: float | None = None,
         max_attempts: int | None = None,
         ttl: int | None = None,
+        store: str | Store | None = None,
+        state_key: str | bytes | None = None,
+        old_state_keys: Sequence[str | bytes] | None = None,
+        guard: None = ...,
         login_max_attempts: int | None = None,
         login_ttl: int | None = None,
     ) -> Client: ...
@@ -152,11 +181,17 @@ class Client:
     def call_status(self, call: str) -> CallState: ...
     def call_hangup(self, call: str) -> None: ...
     def request(self, method: str, params: _Params | None = None) -> dict[str, Any]: ...
-    def start_login(self, msisdn: str, ip_address: str | None = None) -> Login: ...
+    def start_login(self, msisdn: str, ip_address: str | None = None) -> Login:
+        """Places the call for a login (after the guard's checks) and returns the ``Login``."""
+    def resume_login(self, state: str) -> Login:
+        """A login back from its sealed state (``Login.to_json()``), made by this client or one
+        with the same state key. Any change to the state is ``InvalidInput`` on
+        ``login_state``; the attempts made so far are read from the store (``StoreError``)."""
 
 @final
 class Login:
-    """One login in progress; thread-safe. Its JSON state holds the code."""
+    """One login in progress, checked against the attempts counted in the client's store;
+    thread-safe. Its sealed state (``to_json()``) holds neither the code nor the mask."""
 
     @property
     def call(self) -> str: ...
@@ -186,12 +221,19 @@ class Login:
     @deprecated("Login.accepted: use Login.is_accepted")
     def accepted(self) -> bool:
         """Deprecated (DeprecationWarning), goes in the next release: ``is_accepted``."""
-    def check(self, digits: str) -> Verdict: ...
+    def check(self, digits: str) -> Verdict:
+        """Judges the digits typed; at most ``max_attempts`` checks are judged per call across
+        every process sharing the store, and the right code is accepted once. Nothing needs
+        saving afterwards. Raises ``StoreError`` when the store fails (nothing was judged)."""
     def wait_final(self, client: Client, timeout: float = 30.0) -> CallState: ...
     def hangup(self, client: Client) -> None: ...
-    def to_json(self) -> str: ...
+    def to_json(self) -> str:
+        """The sealed state for the site's session; read it back with
+        ``Client.resume_login``. It does not change when digits are checked."""
     @staticmethod
-    def from_json(text: str) -> Login: ...
+    @deprecated("Login.from_json: use client.resume_login(state)")
+    def from_json(text: str) -> Login:
+        """Deprecated: always raises ``InvalidInput`` (use ``Client.resume_login``)."""
 
 @final
 class Signer:

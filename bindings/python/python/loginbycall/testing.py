@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -206,6 +208,7 @@ class Sandbox:
             verify_timeout=verify_timeout,
         )
         self._origin = urlsplit(self._server.base_url)
+        self._store_dir = tempfile.mkdtemp(prefix="loginbycall-sandbox-")
 
     def __enter__(self) -> Sandbox:
         return self
@@ -219,8 +222,9 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
-        """Stops serving; a second call does nothing."""
+        """Stops serving and removes :attr:`store_url`'s file; a second call does nothing."""
         self._server.shutdown()
+        shutil.rmtree(self._store_dir, ignore_errors=True)
 
     def __repr__(self) -> str:
         return f"Sandbox(base_url={self.base_url!r})"
@@ -229,6 +233,13 @@ class Sandbox:
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT/callapi/v2.0/``: give it to ``Client(base_url=...)``."""
         return self._server.base_url
+
+    @property
+    def store_url(self) -> str:
+        """A SQLite store of this sandbox's own (``sqlite:///tmp/loginbycall-sandbox-.../``), which
+        :meth:`client` uses: attempts and the guard's counters start afresh with each sandbox and
+        never touch the user's default store. Shared by every process that opens it."""
+        return f"sqlite://{self._store_dir}/store.sqlite3"
 
     @property
     def port(self) -> int:
@@ -256,9 +267,12 @@ class Sandbox:
         return self.accounts[0]
 
     def client(self, account: SandboxAccount | None = None, **options: Any) -> Client:
-        """A :class:`loginbycall.Client` for ``account`` (default: the first) on this sandbox;
-        ``options`` are ``Client``'s keyword arguments."""
+        """A :class:`loginbycall.Client` for ``account`` (default: the first) on this sandbox,
+        counting in :attr:`store_url` unless ``store`` is given; ``options`` are ``Client``'s
+        keyword arguments (``guard=None`` turns the guard off, for tests that call one number
+        more often than a person would)."""
         account = account or self.account
+        options.setdefault("store", self.store_url)
         return Client(
             account.call_api_id, account.api_key, base_url=self.base_url, **options
         )
