@@ -291,6 +291,14 @@ class Sandbox:
         found = self._server.latest_call_to(digits)
         return None if found is None else _call(found)
 
+    def requests(self, method: str | None = None) -> int:
+        """How many API requests the sandbox received: of ``method`` (``"call"``, ...), or in
+        all. A call the guard refused never reaches it."""
+        counts = self._control("GET", "/_sandbox/state")["requests"]
+        if method is None:
+            return int(counts["total"])
+        return int(counts["by_method"].get(method, 0))
+
     def advance_clock(self, seconds: int) -> None:
         """Moves the sandbox's clock (repeat timeouts, key expiry) by ``seconds``."""
         self._server.advance_clock(seconds)
