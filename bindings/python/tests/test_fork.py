@@ -6,9 +6,9 @@ its code)."""
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -45,9 +45,7 @@ def get(port: int, path: str) -> dict[str, Any]:
 
 
 def test_a_client_made_before_the_fork_never_crosses_answers() -> None:
-    try:
-        import gunicorn  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("gunicorn") is None:
         if os.environ.get("LBC_PYTHON_REQUIRE_ALL"):
             pytest.fail("gunicorn is not installed (pip install gunicorn)")
         pytest.skip("gunicorn is not installed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from loginbycall import CallStatus, Login
 from loginbycall.testing import Sandbox
 
 
-def login_with_code(sandbox: Sandbox, mask_end: str = "0636", **options: object) -> Login:
+def login_with_code(sandbox: Sandbox, mask_end: str = "0636", **options: Any) -> Login:
     """A login whose code is ``mask_end`` (the sandbox's fixed mask), on a client made with
     ``options``."""
     sandbox.set_fixed_mask("7925688" + mask_end)
@@ -99,7 +100,7 @@ def test_from_json_is_gone_with_a_deprecation_warning(sandbox: Sandbox) -> None:
     saved = login_with_code(sandbox).to_json()
     with pytest.warns(DeprecationWarning, match="resume_login"):
         with pytest.raises(loginbycall.InvalidInput, match="resume_login"):
-            Login.from_json(saved)  # type: ignore[deprecated]
+            Login.from_json(saved)
 
 
 def test_the_repr_hides_the_code(sandbox: Sandbox) -> None:
