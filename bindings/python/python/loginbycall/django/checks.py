@@ -1,9 +1,10 @@
 """System checks (``manage.py check``, run by ``runserver`` and ``migrate`` too).
 
 Errors: settings missing or malformed, the embedded sandbox without ``DEBUG``, the signed-cookie
-session engine (the login state holds the code and must stay on the server), a cache that
-cannot count (``DummyCache``). Warnings: the backend not enabled, a cache whose counts are per
-process or not atomic.
+session engine (the views refuse it at run time too), a per-process cache (``LocMemCache``,
+``DummyCache``) as the store while more than one worker may run (unless ``STORE`` names a URL or
+``SINGLE_PROCESS`` is True; ``DEBUG`` or not), a bad ``STORE``. Warnings: the backend not
+enabled, a cache that does not count atomically, ``RATE_LIMITS["call"]`` (now the guard's).
 """
 
 from __future__ import annotations
@@ -145,6 +146,8 @@ def _check_values(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
     rates = raw.get("RATE_LIMITS") or {}
     if isinstance(rates, Mapping):
         for action, text in rates.items():
+            if action == "call":
+                continue  # moved to the guard: _check_guard warns
             if action not in DEFAULT_RATE_LIMITS:
                 found.append(
                     _error(
@@ -172,8 +175,8 @@ def _check_sessions() -> list[checks.CheckMessage]:
     if settings.SESSION_ENGINE == SIGNED_COOKIES:
         found.append(
             _error(
-                "SESSION_ENGINE is signed cookies: the login state, which holds the code, "
-                "would be sent to the browser",
+                "SESSION_ENGINE is signed cookies: the login state would be sent to the "
+                "browser (the views refuse to run)",
                 "Use a server-side session engine: django.contrib.sessions.backends.db "
                 "(the default), cache or cached_db.",
                 4,
@@ -191,38 +194,109 @@ def _check_sessions() -> list[checks.CheckMessage]:
     return found
 
 
+_PER_PROCESS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
 def _check_cache(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
+    found: list[checks.CheckMessage] = []
+    store = raw.get("STORE")
+    single = raw.get("SINGLE_PROCESS", False)
+    if "SINGLE_PROCESS" in raw and not isinstance(single, bool):
+        found.append(_error("LOGINBYCALL['SINGLE_PROCESS'] must be True or False", "", 8))
+    if store is not None:
+        if not isinstance(store, str) or not store.strip():
+            found.append(_error("LOGINBYCALL['STORE'] must be a store URL", _STORE_HINT, 11))
+        elif store.strip().startswith("memory:") and single is not True:
+            found.append(
+                _error(
+                    "LOGINBYCALL['STORE'] is memory:, which each process keeps for itself",
+                    "With several worker processes each would count attempts on its own: use "
+                    + _STORE_HINT_SHORT + ", or set SINGLE_PROCESS: True if only one process runs.",
+                    12,
+                )
+            )
+        else:
+            try:
+                from loginbycall import Client
+
+                Client("check", "check-key-" + "k" * 20, store=store, guard=None)
+            except Exception as error:  # noqa: BLE001 (reported as the check's message)
+                found.append(_error(f"LOGINBYCALL['STORE'] is refused: {error}", _STORE_HINT, 11))
     alias = str(raw.get("CACHE", "default"))
     try:
         cache = caches[alias]
     except InvalidCacheBackendError:
-        return [_error(f"LOGINBYCALL['CACHE'] names no cache: {alias!r}", "", 5)]
+        return [*found, _error(f"LOGINBYCALL['CACHE'] names no cache: {alias!r}", "", 5)]
     backend = f"{type(cache).__module__}.{type(cache).__qualname__}"
     if backend == "django.core.cache.backends.dummy.DummyCache":
-        return [
+        found.append(
             _error(
-                f"The cache {alias!r} is DummyCache: attempts and rate limits cannot be counted",
-                "Use Redis or Memcached (or LocMemCache for a single process).",
+                f"The cache {alias!r} is DummyCache: rate limits cannot be counted",
+                "Use Redis or Memcached (or LocMemCache with SINGLE_PROCESS: True).",
                 5,
             )
-        ]
-    if backend in _NOT_ATOMIC:
-        return [
+        )
+    elif backend in _PER_PROCESS and store is None and single is not True:
+        # Whether more than one worker runs cannot be known from here (gunicorn runs no checks,
+        # and DEBUG says nothing about it): the site has to say so.
+        found.append(
+            _error(
+                f"The cache {alias!r} is {backend.rsplit('.', 1)[-1]}: each process counts "
+                "attempts on its own, so with several workers a guesser gets max_attempts "
+                "checks per worker",
+                "Use a shared cache (Redis, Memcached), or set LOGINBYCALL['STORE'] to "
+                + _STORE_HINT_SHORT
+                + ", or, if only one process ever serves the site (runserver), "
+                "LOGINBYCALL['SINGLE_PROCESS'] = True.",
+                13,
+            )
+        )
+    elif backend in _NOT_ATOMIC and store is None:
+        found.append(
             _warning(
                 f"The cache {alias!r} ({backend}) does not count atomically",
-                "Concurrent guesses could get more checks than allowed: use Redis or Memcached.",
+                "Concurrent guesses could get more checks than allowed: use Redis or Memcached, "
+                "or LOGINBYCALL['STORE'] = " + _STORE_HINT_SHORT + ".",
                 2,
             )
-        ]
-    if backend == "django.core.cache.backends.locmem.LocMemCache" and not settings.DEBUG:
-        return [
+        )
+    return found
+
+
+_STORE_HINT_SHORT = '"sqlite://" (one server) or "redis://host:6379/0" (several)'
+_STORE_HINT = (
+    "A URL: sqlite:///absolute/path.sqlite3 (or sqlite:// for the per-user default file), "
+    "redis://host:port/db, or memory: with SINGLE_PROCESS."
+)
+
+
+def _check_guard(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
+    found: list[checks.CheckMessage] = []
+    if "GUARD" in raw and raw["GUARD"] is not None:
+        found.append(
+            _error(
+                "LOGINBYCALL['GUARD'] can only be None (the guard off) for now",
+                "Leave it out for lbc-core's default guard; a policy of the site's own cannot "
+                "be configured from Python yet.",
+                14,
+            )
+        )
+    rates = raw.get("RATE_LIMITS") or {}
+    if isinstance(rates, Mapping) and "call" in rates:
+        found.append(
             _warning(
-                f"The cache {alias!r} is LocMemCache: each process counts on its own",
-                "With several worker processes or servers use Redis or Memcached.",
-                2,
+                "LOGINBYCALL['RATE_LIMITS']['call'] is ignored: calls are limited by lbc-core's "
+                "guard now",
+                "The guard limits calls per number (5 an hour), per IP address (20), per "
+                "number range (30) and in all (1000), refuses premium-rate and foreign numbers, "
+                "and counts in the app's store across every worker. Remove the key.",
+                4,
             )
-        ]
-    return []
+        )
+    return found
 
 
 def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
@@ -239,7 +313,7 @@ def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
         ]
     if not isinstance(raw, Mapping):
         return [_error("The LOGINBYCALL setting must be a dict", "", 1)]
-    found = _check_values(raw) + _check_sessions() + _check_cache(raw)
+    found = _check_values(raw) + _check_sessions() + _check_cache(raw) + _check_guard(raw)
     backends: Sequence[str] = getattr(settings, "AUTHENTICATION_BACKENDS", ())
     if BACKEND not in backends:
         found.append(

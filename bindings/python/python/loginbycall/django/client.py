@@ -20,6 +20,7 @@ from loginbycall import Client
 from loginbycall.testing import Sandbox
 
 from .conf import AppSettings, app_settings
+from .store import CacheStore
 
 __all__ = ["embedded_sandbox", "get_client", "reset"]
 
@@ -42,6 +43,9 @@ def _fingerprint(conf: AppSettings) -> str:
         conf.default_region,
         conf.deadline,
         sorted(conf.sandbox_options.items()),
+        conf.cache,
+        conf.store,
+        conf.guard,
     ]
     return repr(parts)
 
@@ -96,6 +100,11 @@ def get_client() -> Client:
         for name, setting in given.items():
             if setting is not None:
                 options.setdefault(name, setting)
+        # lbc-core counts attempts, accept-once and the guard's calls in the store: a URL, or the
+        # site's cache.
+        options.setdefault("store", conf.store or CacheStore(conf.cache))
+        if not conf.guard:
+            options.setdefault("guard", None)
         if conf.sandbox:
             sandbox = _start_sandbox(conf)
             account = sandbox.account

@@ -25,9 +25,11 @@ __all__ = [
 #: ``ip``, ``key`` (the phone number) or ``user``; a duration is a number (default 1) and a unit
 #: ``s``, ``m``, ``h`` or ``d``. A site's ``RATE_LIMITS`` replaces single actions; ``None`` or
 #: ``""`` turns an action's limit off.
+#:
+#: Calls placed are limited by lbc-core's guard (per number, per IP address, per number range, in
+#: all, by number type and country), counted in the app's store: ``RATE_LIMITS["call"]`` is gone
+#: (``manage.py check`` says so). What the guard does not count stays here.
 DEFAULT_RATE_LIMITS: dict[str, str] = {
-    # Calls placed: each one rings someone's phone and costs the site money.
-    "call": "5/m/ip,20/h/ip,3/10m/key,10/d/key",
     # Wrong digits, across calls: a guesser gets a few calls' attempts, not thousands.
     "check_failed": "6/h/key,20/d/key",
     # The status endpoint the code page's script polls (with backoff: about 45 polls a login).
@@ -66,6 +68,9 @@ KNOWN_KEYS: frozenset[str] = frozenset(
         "TRUSTED_PROXY_HEADER",
         "TRUSTED_PROXY_COUNT",
         "CACHE",
+        "STORE",
+        "SINGLE_PROCESS",
+        "GUARD",
         "SERVER_STATUS_CACHE_SECONDS",
         "SANDBOX_OPTIONS",
     }
@@ -97,8 +102,15 @@ class AppSettings:
     trusted_proxy_header: str | None = None
     #: How many proxies of the site's own append to ``X-Forwarded-For``.
     trusted_proxy_count: int = 1
-    #: The cache alias that counts attempts and rate limits.
+    #: The cache alias that counts attempts and rate limits (and is the store, unless ``STORE``).
     cache: str = "default"
+    #: A store URL (``sqlite:///...``, ``redis://...``) for lbc-core's counters instead of the
+    #: cache.
+    store: str | None = None
+    #: Only one process serves the site (``runserver``): a per-process cache is then enough.
+    single_process: bool = False
+    #: ``False`` (``GUARD: None``): lbc-core's guard is off; ``True``: its defaults.
+    guard: bool = True
     #: Checks allowed per call.
     max_attempts: int = 3
     #: Seconds a code stays valid.
@@ -145,6 +157,9 @@ def app_settings() -> AppSettings:
         trusted_proxy_header=raw.get("TRUSTED_PROXY_HEADER"),
         trusted_proxy_count=int(raw.get("TRUSTED_PROXY_COUNT", 1)),
         cache=str(raw.get("CACHE", "default")),
+        store=raw.get("STORE"),
+        single_process=bool(raw.get("SINGLE_PROCESS", False)),
+        guard="GUARD" not in raw or raw["GUARD"] is not None,
         max_attempts=int(raw.get("MAX_ATTEMPTS", 3)),
         ttl=int(raw.get("TTL", raw.get("LOGIN_TTL", 300))),
         signature_placement=raw.get("SIGNATURE_PLACEMENT"),
