@@ -20,6 +20,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -161,15 +162,14 @@ class _Page(View):
     #: ``login`` or ``add``.
     purpose = "login"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         refused = refused_session(request)
         if refused is not None:
             return refused
         try:
-            response: HttpResponse = super().dispatch(request, *args, **kwargs)
+            return super().dispatch(request, *args, **kwargs)
         except errors.StoreError as error:
             return store_failed(error)
-        return response
 
     def render(
         self, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
