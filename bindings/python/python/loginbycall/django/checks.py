@@ -206,6 +206,9 @@ def _check_cache(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
     single = raw.get("SINGLE_PROCESS", False)
     if "SINGLE_PROCESS" in raw and not isinstance(single, bool):
         found.append(_error("LOGINBYCALL['SINGLE_PROCESS'] must be True or False", "", 8))
+    if raw.get("SANDBOX") is True and "SINGLE_PROCESS" not in raw:
+        # The embedded sandbox lives in one process (runserver, tests): so does the site.
+        single = True
     if store is not None:
         if not isinstance(store, str) or not store.strip():
             found.append(_error("LOGINBYCALL['STORE'] must be a store URL", _STORE_HINT, 11))
