@@ -1,6 +1,8 @@
 # libloginbycall: build, install and test the C ABI (lbc-ffi) with its headers.
 #
-#   make                      build the library (cargo build --release -p lbc-ffi)
+#   make                      build the library and `lbc` (cargo build --release -p lbc-cli -p lbc-ffi: one
+#                             build for both, the same one scripts/lib.sh's release_build makes, so that
+#                             cargo unifies their features once and compiles nothing twice)
 #   make install PREFIX=...   install lib/, include/, lib/pkgconfig/loginbycall.pc and bin/lbc (DESTDIR
 #                             honoured); install-lib / install-cli do one half each
 #   make uninstall PREFIX=...
@@ -11,7 +13,7 @@
 #                             and C++17; then check-php-header
 #   make check-php-header     fail when the committed FFI header differs from one made from include/
 #   make test-c               everything above, then the C tests and examples against an installed copy
-#                             and a running `lbc sandbox`, under valgrind
+#                             and a running `lbc sandbox` (the release one), under valgrind
 #
 # cargo's output goes to target/ unless CARGO_TARGET_DIR says otherwise. The pinned cbindgen is
 # installed under .tools/ (not committed).
@@ -47,8 +49,12 @@ LIB_SONAME := libloginbycall.so.$(MAJOR)
 
 all: lib
 
+# `lib` and `cli` are the same build: built apart, the two would differ in features and rebuild
+# the shared dependencies.
+RELEASE_BUILD = $(CARGO) build --release -p lbc-cli -p lbc-ffi
+
 lib:
-	$(CARGO) build --release -p lbc-ffi
+	$(RELEASE_BUILD)
 
 install: install-lib install-cli
 
@@ -108,7 +114,7 @@ BINDIR ?= $(PREFIX)/bin
 .PHONY: cli install-cli uninstall-cli
 
 cli:
-	$(CARGO) build --release -p lbc-cli
+	$(RELEASE_BUILD)
 
 install-cli: cli
 	$(INSTALL) -d $(DESTDIR)$(BINDIR)

@@ -11,16 +11,20 @@
  *   lbc_<type>_free; freeing NULL does nothing.
  * - Every fallible function returns lbc_status. LBC_OK (0) is success; only then are its out-params
  *   written. On failure, when `err` is not NULL, *err receives a new lbc_error (free it with
- *   lbc_error_free) whose getters tell the kind, API code, class, reason, delay, HTTP status,
- *   request id, the argument at fault and whether the request may have reached the service. On
+ *   lbc_error_free) whose getters tell the status (lbc_status_name gives its kind's name), API
+ *   code, class, reason, delay, HTTP status, request id, the argument at fault, the guard's reason
+ *   and retry-after, and whether a call may have been placed (lbc_error_may_have_been_placed). On
  *   success *err is left untouched: initialise it to NULL, and set it back to NULL after freeing it
  *   if the variable is used again.
- * - lbc_status, lbc_verdict, lbc_call_status and lbc_payment_shape are int32_t in C (before C23),
- *   not C enums whose size the compiler picks, so that every FFI reads them as 32-bit integers; their
- *   names are enum constants. The numbers never change.
+ * - lbc_status, lbc_verdict, lbc_call_status, lbc_payment_shape and lbc_signature_placement are
+ *   int32_t in C (before C23), not C enums whose size the compiler picks, so that every FFI reads
+ *   them as 32-bit integers; their names are enum constants. The numbers never change. Functions
+ *   taking one take a plain int32_t and refuse an unknown number (LBC_INVALID_INPUT).
  * - Strings: every `char *` the library returns is the caller's, to be freed with
- *   lbc_string_free. A getter returns NULL when the value is absent (or the object is NULL). The
- *   only `const char *` result is lbc_version(), a static string. Strings passed in must be UTF-8
+ *   lbc_string_free, names from fixed tables included (lbc_status_name, lbc_error_transport_kind,
+ *   lbc_error_guard_reason), so one rule covers them all. A getter returns NULL when the value is
+ *   absent (or the object is NULL). The only `const char *` result is lbc_version(), a static
+ *   string. Strings passed in must be UTF-8
  *   and are copied when kept. A NULL or non-UTF-8 argument is LBC_INVALID_INPUT naming it
  *   (lbc_error_field), never a crash. A text holding a NUL byte is never handed out cut short: a
  *   getter returns NULL for it, a fallible function fails.
@@ -62,12 +66,6 @@
  * The patch version of the header (`Cargo.toml`).
  */
 #define LBC_VERSION_PATCH 0
-
-/**
- * The length of a signature in hex (HMAC-SHA512: 64 bytes, 128 hex digits); a buffer for
- * `lbc_signer_sign_packed` needs one byte more, for the NUL.
- */
-#define LBC_SIGNATURE_HEX_LEN 128
 
 /**
  * What a fallible function returns: `LBC_OK` (0) or the kind of failure; the details are in the
@@ -121,6 +119,15 @@ enum lbc_status
      * A bug: the library panicked; the call was abandoned and its objects left as they were.
      */
     LBC_PANIC = 8,
+    /**
+     * The guard refused to place the call before anything was sent: a number type or country, a
+     * rate or spend limit, the brake (see `lbc_error_guard_reason`, `lbc_error_retry_after`).
+     */
+    LBC_GUARD_REFUSED = 9,
+    /**
+     * The store that keeps attempts and counters (SQLite, Redis) failed.
+     */
+    LBC_STORE_ERROR = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -237,6 +244,34 @@ enum lbc_call_status
 typedef enum lbc_call_status lbc_call_status;
 #else
 typedef int32_t lbc_call_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where a request's signature goes (`lbc_config_set_signature_placement`).
+ *
+ * A 32-bit signed integer in C (`typedef int32_t lbc_signature_placement`); the numbers never
+ * change.
+ */
+enum lbc_signature_placement
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The parameter `signature` (the default).
+     */
+    LBC_SIGNATURE_PLACEMENT_PARAM = 0,
+    /**
+     * The HTTP header `Signature`.
+     */
+    LBC_SIGNATURE_PLACEMENT_HEADER = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lbc_signature_placement lbc_signature_placement;
+#else
+typedef int32_t lbc_signature_placement;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -366,6 +401,18 @@ const char *lbc_version(void);
 void lbc_string_free(char *s);
 
 /**
+ * The one name of the failure kind a status number stands for, the same in every binding of the
+ * SDK: `"invalid_input"`, `"api_error"`, `"http_error"`, `"transport_error"`, `"timeout"`,
+ * `"decode_error"`, `"internal_error"` (also for `LBC_PANIC`), `"guard_refused"`, `"store_error"`.
+ * NULL for `LBC_OK` and for a number this library does not know (e.g. one a newer library added).
+ *
+ * `status` is taken as a plain `int32_t` (which `lbc_status` is in C), so any number may be passed.
+ * A new string, like every `char *` this library returns: free it with `lbc_string_free`.
+ * Thread-safe.
+ */
+char *lbc_status_name(int32_t status);
+
+/**
  * The status the failing function returned (`LBC_OK` for a NULL error).
  *
  * # Safety
@@ -469,22 +516,34 @@ char *lbc_error_field(const struct lbc_error *error);
  *
  * `error` must be NULL or a live `lbc_error`.
  */
-bool lbc_error_may_have_reached_server(const struct lbc_error *error);
+bool lbc_error_may_have_been_placed(const struct lbc_error *error);
 
 /**
- * The kind of failure as one lower-case name, the same in every binding of the SDK: `"api_error"`,
- * `"http_error"`, `"transport_error"`, `"timeout"`, `"decode_error"`, `"invalid_input"` or
- * `"internal_error"` (also for `LBC_PANIC`; the status tells the two apart). A new string (free
- * it with `lbc_string_free`); NULL for a NULL error.
+ * Why the guard refused to place a call, for `LBC_GUARD_REFUSED`: one of `"number_type"`,
+ * `"country"`, `"number_rate"`, `"ip_rate"`, `"range_rate"`, `"global_rate"`, `"spend"`, `"brake"`
+ * (the names every binding shares; more may be added). A new string (free it with
+ * `lbc_string_free`); NULL for every other error.
  *
  * # Safety
  *
  * `error` must be NULL or a live `lbc_error`.
  */
-char *lbc_error_kind_name(const struct lbc_error *error);
+char *lbc_error_guard_reason(const struct lbc_error *error);
 
 /**
- * What kind of transport failure an `LBC_TRANSPORT_ERROR` is: `"dns"`, `"refused"`, `"tls"`,
+ * Seconds to wait before trying the same thing again, fractional: the guard's retry-after for
+ * `LBC_GUARD_REFUSED` (rates, spend, the brake), or the service's delay for `CALL_REPEAT_TIMEOUT`
+ * (the same number as `lbc_error_delay`); a negative number (-1.0) when waiting would not help or
+ * no time was given, and for a NULL error.
+ *
+ * # Safety
+ *
+ * `error` must be NULL or a live `lbc_error`.
+ */
+double lbc_error_retry_after(const struct lbc_error *error);
+
+/**
+ * What kind of transport failure an `LBC_TRANSPORT_ERROR` is: `"dns"`, `"connect"`, `"tls"`,
  * `"reset"`, `"proxy"`, `"protocol"` or `"io"` (more may be added). A new string (free it with
  * `lbc_string_free`); NULL for every other error.
  *
@@ -539,10 +598,12 @@ lbc_status lbc_signer_new(const char *api_key,
                           struct lbc_error **err);
 
 /**
- * Signs METHOD's parameters with the signer's key: the same signature as `lbc_sign` with that key,
- * and the same rules (any array order; the method's signing order decides; NULL or "" values are
- * left out; an unknown or never-signed method is `LBC_INVALID_INPUT`). On success `*out_hex` is a
- * new lower-case hex string; free it with `lbc_string_free`.
+ * Signs METHOD's parameters with the signer's key: HMAC-SHA512 over the method name and the
+ * parameters in the method's documented order, as lbc-core signs every request. Any array order
+ * (the method's signing order decides); NULL or "" values are left out; for a name given twice the
+ * last non-empty value counts; an unknown method, or one that is never signed (`register`,
+ * `status`, `server-status`), is `LBC_INVALID_INPUT`. On success `*out_hex` is a new lower-case hex
+ * string of 128 digits; free it with `lbc_string_free`.
  *
  * Thread-safe: the signer is only read.
  *
@@ -560,35 +621,6 @@ lbc_status lbc_signer_sign(const struct lbc_signer *signer,
                            struct lbc_error **err);
 
 /**
- * Signs like `lbc_signer_sign`, with the parameters packed in one buffer and the signature written
- * into the caller's: the fast path for FFIs where building an array of C strings costs more than
- * the signature itself (PHP's, Python's ctypes).
- *
- * `packed` holds `packed_len` bytes: each parameter's name and value, every one followed by a NUL
- * byte (`"call-api-id\0ID\0nonce\0N\0"`), so names and values cannot themselves hold a NUL;
- * `packed_len` 0 (with `packed` NULL or not) is no parameters. Empty values are left out, as
- * everywhere. On success `out_hex` receives the lower-case hex signature and a NUL
- * (`LBC_SIGNATURE_HEX_LEN` + 1 bytes); `out_hex_size` smaller than that is `LBC_INVALID_INPUT`
- * naming `out_hex`, and so is a buffer that does not split into whole name-value pairs (naming
- * `packed`).
- *
- * Thread-safe: the signer is only read.
- *
- * # Safety
- *
- * `signer` must be NULL or a live signer; `method` NULL or NUL-terminated; `packed` NULL (only with
- * `packed_len` 0) or readable for `packed_len` bytes; `out_hex` NULL or writable for
- * `out_hex_size` bytes; `err` NULL or a valid `lbc_error **`.
- */
-lbc_status lbc_signer_sign_packed(const struct lbc_signer *signer,
-                                  const char *method,
-                                  const char *packed,
-                                  size_t packed_len,
-                                  char *out_hex,
-                                  size_t out_hex_size,
-                                  struct lbc_error **err);
-
-/**
  * Frees a signer. NULL is a no-op.
  *
  * # Safety
@@ -597,30 +629,6 @@ lbc_status lbc_signer_sign_packed(const struct lbc_signer *signer,
  * `lbc_signer_sign` using it still running; it must not be used afterwards.
  */
 void lbc_signer_free(struct lbc_signer *signer);
-
-/**
- * Signs METHOD's parameters (any array order; the method's signing order decides; NULL or "" values
- * are left out). On success *out_hex is a new NUL-terminated lower-case hex string.
- *
- * The signature is lbc-core's: HMAC-SHA512 keyed with `api_key` over the method name and the
- * parameters in the method's documented order. An unknown method, or one that is never signed
- * (`register`, `status`, `server-status`), is `LBC_INVALID_INPUT`. Free `*out_hex` with
- * `lbc_string_free`. Thread-safe.
- *
- * This keys HMAC anew on every call: to sign many requests with one key, make an `lbc_signer` once.
- *
- * # Safety
- *
- * `api_key` and `method` must be NULL or NUL-terminated; `params` NULL (only with `n_params` 0) or
- * an array of `n_params` `lbc_param`s whose strings are NULL or NUL-terminated; `out_hex` NULL or
- * writable; `err` NULL or a valid `lbc_error **`.
- */
-lbc_status lbc_sign(const char *api_key,
-                    const char *method,
-                    const struct lbc_param *params,
-                    size_t n_params,
-                    char **out_hex,
-                    struct lbc_error **err);
 
 /**
  * A new config with every default. Free it with `lbc_config_free`.
@@ -690,16 +698,18 @@ lbc_status lbc_config_set_encoding(struct lbc_config *config,
                                    struct lbc_error **err);
 
 /**
- * Sends the signature in the HTTP header `Signature` (true) or as the parameter `signature` (false,
- * the default).
+ * Sets where the signature goes: `LBC_SIGNATURE_PLACEMENT_PARAM` (the parameter `signature`, the
+ * default) or `LBC_SIGNATURE_PLACEMENT_HEADER` (the HTTP header `Signature`). Another number is
+ * `LBC_INVALID_INPUT` naming `placement` (the argument is a plain `int32_t`, which
+ * `lbc_signature_placement` is in C, so that no number is undefined behaviour).
  *
  * # Safety
  *
  * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
  * `lbc_error **`.
  */
-lbc_status lbc_config_set_signature_in_header(struct lbc_config *config,
-                                              bool in_header,
+lbc_status lbc_config_set_signature_placement(struct lbc_config *config,
+                                              int32_t placement,
                                               struct lbc_error **err);
 
 /**
@@ -714,6 +724,21 @@ lbc_status lbc_config_set_signature_in_header(struct lbc_config *config,
 lbc_status lbc_config_set_timeout_ms(struct lbc_config *config,
                                      uint64_t timeout_ms,
                                      struct lbc_error **err);
+
+/**
+ * Sets the time for a whole operation, in milliseconds: every attempt, backoff and retry of one
+ * method call included (default: the same as the timeout, so that a page has one budget). A retry
+ * is made only while time is left; the last attempt gets only what is left. 0 is refused by
+ * `lbc_client_new`.
+ *
+ * # Safety
+ *
+ * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
+ * `lbc_error **`.
+ */
+lbc_status lbc_config_set_deadline_ms(struct lbc_config *config,
+                                      uint64_t deadline_ms,
+                                      struct lbc_error **err);
 
 /**
  * Sets the time to establish a connection, in milliseconds (default 5000).
@@ -804,8 +829,24 @@ lbc_status lbc_config_set_user_agent(struct lbc_config *config,
                                      struct lbc_error **err);
 
 /**
- * Sets how many checks a login allows and for how many seconds after the call its code is accepted
- * (defaults 3 and 300), for logins started by clients made from this config.
+ * Sets the region whose national number forms are understood, as a two-letter code in either case
+ * (`"RU"`, the default: `8 (925) 688-06-36` is `79256880636`; `"KZ"`, `"US"`, ...). Anything
+ * else is `LBC_INVALID_INPUT` naming `default_region`, and the config is unchanged.
+ *
+ * # Safety
+ *
+ * `config` must be NULL or a live config not used by another thread; `region` NULL or a
+ * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
+ */
+lbc_status lbc_config_set_default_region(struct lbc_config *config,
+                                         const char *region,
+                                         struct lbc_error **err);
+
+/**
+ * Sets the login policy of clients made from this config: how many checks a login allows
+ * (`max_attempts`, default 3) and for how many seconds after the call its code is accepted (`ttl`,
+ * default 300). Values outside lbc-core's limits (1..=100 checks, 1 s..=1 day) are refused by
+ * `lbc_client_new`.
  *
  * # Safety
  *
@@ -814,7 +855,7 @@ lbc_status lbc_config_set_user_agent(struct lbc_config *config,
  */
 lbc_status lbc_config_set_login_policy(struct lbc_config *config,
                                        uint32_t max_attempts,
-                                       uint64_t ttl_secs,
+                                       uint64_t ttl,
                                        struct lbc_error **err);
 
 /**
@@ -984,7 +1025,7 @@ lbc_status lbc_client_credential_confirm(const struct lbc_client *client, struct
  * `ip_address` is the user's address (used for the service's repeat timeout; may be NULL).
  *
  * A call costs money: it is never sent twice by the library. After a failure with
- * `lbc_error_may_have_reached_server` true (an HTTP error status, an unreadable answer, a timeout or
+ * `lbc_error_may_have_been_placed` true (an HTTP error status, an unreadable answer, a timeout or
  * transport failure after the request was written), a call may have been placed.
  * On success `*out_started` is new; free it with `lbc_call_started_free`.
  *
@@ -1445,6 +1486,16 @@ char *lbc_login_call(const struct lbc_login *login);
 char *lbc_login_msisdn(const struct lbc_login *login);
 
 /**
+ * The user's IP address given to `lbc_client_start_login`; NULL when none was given (and for a
+ * NULL login).
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+char *lbc_login_ip_address(const struct lbc_login *login);
+
+/**
  * How many digits the user types (0 for a NULL login).
  *
  * # Safety
@@ -1452,6 +1503,26 @@ char *lbc_login_msisdn(const struct lbc_login *login);
  * `login` must be NULL or a live login not being changed.
  */
 uint32_t lbc_login_codelen(const struct lbc_login *login);
+
+/**
+ * Seconds the service asks to wait before calling the same number again (`repeat_timeout` of the
+ * `call` answer; 0 for a NULL login).
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+uint64_t lbc_login_repeat_timeout(const struct lbc_login *login);
+
+/**
+ * When the call was placed, as UNIX seconds, by the clock that stamped the login (the system
+ * clock). 0 for a NULL login.
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+uint64_t lbc_login_started_at(const struct lbc_login *login);
 
 /**
  * The checks made so far, right or wrong (0 for a NULL login).
@@ -1473,8 +1544,27 @@ uint32_t lbc_login_attempts(const struct lbc_login *login);
 uint32_t lbc_login_attempts_left(const struct lbc_login *login);
 
 /**
- * When the code stops being accepted, as UNIX seconds: the call's start plus the policy's
- * `ttl_secs`, by the clock that stamped the login (the system clock). 0 for a NULL login.
+ * How many checks the login allows in all: the client's policy (`lbc_config_set_login_policy`,
+ * default 3). 0 for a NULL login.
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+uint32_t lbc_login_max_attempts(const struct lbc_login *login);
+
+/**
+ * Whether a check accepted the code (`LBC_VERDICT_ACCEPTED`): the user is logged in. False for a
+ * NULL login.
+ *
+ * # Safety
+ *
+ * `login` must be NULL or a live login not being changed.
+ */
+bool lbc_login_is_accepted(const struct lbc_login *login);
+
+/**
+ * When the code stops being accepted, as UNIX seconds: the call's start plus the policy's `ttl`, by the clock that stamped the login (the system clock). 0 for a NULL login.
  *
  * # Safety
  *
@@ -1571,6 +1661,27 @@ lbc_status lbc_login_hangup(const struct lbc_login *login,
  * `login` must be NULL or a login from this library not freed yet; not used afterwards.
  */
 void lbc_login_free(struct lbc_login *login);
+
+/**
+ * Turns a phone number as people write it into the E.164 digits the service wants, without `+`:
+ * `"+7 (925) 688-06-36"` and, in region RU, `"8 (925) 688-06-36"` both become `"79256880636"`.
+ * This is what `lbc_client_start_login` and `lbc_client_call` do with the number they are given
+ * (with the client's default region), so a site can store and compare numbers the same way.
+ *
+ * `region` is a two-letter code in either case (`"RU"`, `"KZ"`); NULL means `"RU"`. A number that
+ * libphonenumber's metadata does not know as valid is `LBC_INVALID_INPUT` naming `msisdn`; a bad
+ * region is `LBC_INVALID_INPUT` naming `region`. On success `*out` is a new string; free it with
+ * `lbc_string_free`. Thread-safe; sends nothing.
+ *
+ * # Safety
+ *
+ * `text` and `region` must be NULL or NUL-terminated; `out` NULL or writable; `err` NULL or a
+ * valid `lbc_error **`.
+ */
+lbc_status lbc_normalize_phone(const char *text,
+                               const char *region,
+                               char **out,
+                               struct lbc_error **err);
 
 /**
  * Calls any API method by its wire name (e.g. `"call-status"`) and returns the answer as JSON: the

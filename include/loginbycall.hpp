@@ -7,8 +7,11 @@
  *   C answer object is freed as soon as it has been read.
  * - Every failure throws lbc::Error (a std::runtime_error) carrying the status, the kind, the
  *   service's error code, class and reason, the repeat delay, the HTTP status, the request id, the
- *   argument at fault and whether the request may have reached the service. The C lbc_error is read
- *   and freed before the exception is thrown.
+ *   argument at fault, the guard's reason and retry-after, and whether a call may have been placed.
+ *   The C lbc_error is read and freed before the exception is thrown.
+ * - Names follow the SDK's one vocabulary (vocabulary.json): lbc::Login::is_accepted(),
+ *   lbc::Error::may_have_been_placed(), lbc::Config::login_policy(max_attempts, ttl), ...; the few
+ *   old names kept for one release are marked [[deprecated]].
  * - A std::string argument holding a NUL byte is refused (lbc::Error, LBC_INVALID_INPUT naming the
  *   argument) instead of being cut at the NUL on its way to C.
  * - Threads: an lbc::Client or lbc::Signer may be used by many threads at the same time (their
@@ -45,7 +48,7 @@ class Error : public std::runtime_error {
         Details d;
         d.status = LBC_INVALID_INPUT;
         d.message = "invalid `" + field + "`: " + reason;
-        d.kind_name = "invalid_input";
+        d.kind = "invalid_input";
         d.field = field;
         return Error(std::move(d));
     }
@@ -53,8 +56,13 @@ class Error : public std::runtime_error {
     /** The status the C function returned. */
     lbc_status status() const noexcept { return d_.status; }
     /** The kind as one name, the same in every binding: "api_error", "http_error",
-     *  "transport_error", "timeout", "decode_error", "invalid_input", "internal_error". */
-    const std::string &kind_name() const noexcept { return d_.kind_name; }
+     *  "transport_error", "timeout", "decode_error", "invalid_input", "internal_error" (also for
+     *  LBC_PANIC), "guard_refused", "store_error" (lbc_status_name of the status). */
+    const std::string &kind() const noexcept { return d_.kind; }
+    /** The kind's old accessor name. */
+    [[deprecated("renamed kind()")]] const std::string &kind_name() const noexcept {
+        return d_.kind;
+    }
     /** The service's error code (e.g. "CALL_REPEAT_TIMEOUT"), for LBC_API_ERROR. */
     const std::optional<std::string> &code() const noexcept { return d_.code; }
     /** The error class the service sent (e.g. "PROCESS"). */
@@ -72,6 +80,12 @@ class Error : public std::runtime_error {
     /** The kind of an LBC_TRANSPORT_ERROR: "dns", "connect", "tls", "reset", "proxy", "protocol",
      *  "io". */
     const std::optional<std::string> &transport_kind() const noexcept { return d_.transport_kind; }
+    /** Why the guard refused to place the call (LBC_GUARD_REFUSED): "number_type", "country",
+     *  "number_rate", "ip_rate", "range_rate", "global_rate", "spend", "brake". */
+    const std::optional<std::string> &guard_reason() const noexcept { return d_.guard_reason; }
+    /** Seconds to wait before trying again: the guard's retry-after, or the service's delay
+     *  (CALL_REPEAT_TIMEOUT); empty when waiting would not help. */
+    const std::optional<double> &retry_after() const noexcept { return d_.retry_after; }
     /** Whether the failed request may have reached the service, so that a failed `call` may have
      *  placed (and charged) a call: false only when nothing reached it (refused before sending,
      *  no byte written, or an API error); true after an HTTP error status, an unreadable answer, or
@@ -91,7 +105,7 @@ class Error : public std::runtime_error {
     struct Details {
         lbc_status status = LBC_OK;
         std::string message;
-        std::string kind_name;
+        std::string kind;
         std::optional<std::string> code;
         std::optional<std::string> error_class;
         std::optional<std::string> reason;
@@ -100,6 +114,8 @@ class Error : public std::runtime_error {
         std::optional<std::string> request_id;
         std::optional<std::string> field;
         std::optional<std::string> transport_kind;
+        std::optional<std::string> guard_reason;
+        std::optional<double> retry_after;
         bool may_have_been_placed = false;
     };
 
@@ -110,23 +126,28 @@ class Error : public std::runtime_error {
         Details d;
         d.status = status;
         d.message = "libloginbycall failed with status " + std::to_string(status);
+        d.kind = take_opt(lbc_status_name(status)).value_or(std::string());
         if (err == nullptr) {
             return d;
         }
         d.message = take_opt(lbc_error_message(err)).value_or(d.message);
-        d.kind_name = take_opt(lbc_error_kind_name(err)).value_or(std::string());
         d.code = take_opt(lbc_error_code(err));
         d.error_class = take_opt(lbc_error_class(err));
         d.reason = take_opt(lbc_error_reason(err));
         d.request_id = take_opt(lbc_error_request_id(err));
         d.field = take_opt(lbc_error_field(err));
         d.transport_kind = take_opt(lbc_error_transport_kind(err));
+        d.guard_reason = take_opt(lbc_error_guard_reason(err));
         const double delay = lbc_error_delay(err);
         if (delay >= 0.0) {
             d.delay = delay;
         }
+        const double retry_after = lbc_error_retry_after(err);
+        if (retry_after >= 0.0) {
+            d.retry_after = retry_after;
+        }
         d.http_status = lbc_error_http_status(err);
-        d.may_have_been_placed = lbc_error_may_have_reached_server(err);
+        d.may_have_been_placed = lbc_error_may_have_been_placed(err);
         return d;
     }
 
@@ -250,7 +271,8 @@ struct CallState {
 struct CheckResult {
     lbc_verdict verdict = LBC_VERDICT_REJECTED;
     std::uint32_t attempts_left = 0;
-    bool accepted() const noexcept { return verdict == LBC_VERDICT_ACCEPTED; }
+    bool is_accepted() const noexcept { return verdict == LBC_VERDICT_ACCEPTED; }
+    [[deprecated("renamed is_accepted()")]] bool accepted() const noexcept { return is_accepted(); }
 };
 
 namespace detail {
@@ -291,14 +313,32 @@ class Config {
         return set(lbc_config_set_user_agent, v, "user_agent");
     }
 
-    Config &signature_in_header(bool in_header) {
+    /** LBC_SIGNATURE_PLACEMENT_PARAM (the default) or LBC_SIGNATURE_PLACEMENT_HEADER. */
+    Config &signature_placement(lbc_signature_placement placement) {
         detail::call([&](lbc_error **e) {
-            return lbc_config_set_signature_in_header(config_.get(), in_header, e);
+            return lbc_config_set_signature_placement(config_.get(), placement, e);
         });
         return *this;
     }
+    [[deprecated("use signature_placement(LBC_SIGNATURE_PLACEMENT_HEADER)")]] Config &
+    signature_in_header(bool in_header) {
+        return signature_placement(in_header ? LBC_SIGNATURE_PLACEMENT_HEADER
+                                             : LBC_SIGNATURE_PLACEMENT_PARAM);
+    }
+    /** The region whose national number forms are understood ("RU", the default; "KZ", ...);
+     *  also the region of Client::normalize_phone. */
+    Config &default_region(const std::string &region) {
+        set(lbc_config_set_default_region, region, "default_region");
+        region_ = region;
+        return *this;
+    }
+    /** One attempt of a request, answer included (default 15 s). */
     Config &timeout(std::chrono::milliseconds t) {
         return set_u64(lbc_config_set_timeout_ms, static_cast<std::uint64_t>(t.count()));
+    }
+    /** A whole operation, every retry and backoff included (default: the timeout). */
+    Config &deadline(std::chrono::milliseconds t) {
+        return set_u64(lbc_config_set_deadline_ms, static_cast<std::uint64_t>(t.count()));
     }
     Config &connect_timeout(std::chrono::milliseconds t) {
         return set_u64(lbc_config_set_connect_timeout_ms, static_cast<std::uint64_t>(t.count()));
@@ -314,14 +354,18 @@ class Config {
             [&](lbc_error **e) { return lbc_config_set_max_retries(config_.get(), retries, e); });
         return *this;
     }
-    Config &login_policy(std::uint32_t max_attempts, std::uint64_t ttl_secs) {
+    /** Checks a login allows (default 3) and the code's lifetime after the call (default 300 s). */
+    Config &login_policy(std::uint32_t max_attempts, std::chrono::seconds ttl) {
         detail::call([&](lbc_error **e) {
-            return lbc_config_set_login_policy(config_.get(), max_attempts, ttl_secs, e);
+            return lbc_config_set_login_policy(config_.get(), max_attempts,
+                                               static_cast<std::uint64_t>(ttl.count()), e);
         });
         return *this;
     }
 
     const lbc_config *get() const noexcept { return config_.get(); }
+    /** The region given to default_region() ("RU" unless set). */
+    const std::string &region() const noexcept { return region_; }
 
   private:
     using TextSetter = lbc_status (*)(lbc_config *, const char *, lbc_error **);
@@ -338,17 +382,34 @@ class Config {
     }
 
     detail::Handle<lbc_config, lbc_config_free> config_;
+    std::string region_ = "RU";
 };
+
+/** A phone number as people write it, as the E.164 digits the service wants without "+":
+ *  "8 (925) 688-06-36" in region "RU" is "79256880636". Throws lbc::Error (LBC_INVALID_INPUT
+ *  naming "msisdn" or "region") for a number that is not valid or an unknown region. */
+inline std::string normalize_phone(const std::string &text, const std::string &region = "RU") {
+    const char *c_text = detail::arg(text, "text");
+    const char *c_region = detail::arg(region, "region");
+    char *out = nullptr;
+    detail::call([&](lbc_error **e) { return lbc_normalize_phone(c_text, c_region, &out, e); });
+    return detail::take(out);
+}
 
 class Login;
 
 /** A LoginByCall client. Thread-safe: its (const) methods may run on many threads at once. */
 class Client {
   public:
-    explicit Client(const Config &config) {
+    explicit Client(const Config &config) : region_(config.region()) {
         lbc_client *raw = nullptr;
         detail::call([&](lbc_error **e) { return lbc_client_new(config.get(), &raw, e); });
         client_.reset(raw);
+    }
+
+    /** A phone number as this client reads it (its default region): lbc::normalize_phone. */
+    std::string normalize_phone(const std::string &text) const {
+        return lbc::normalize_phone(text, region_);
     }
 
     /** The same settings and connection pool with other credentials. */
@@ -359,7 +420,7 @@ class Client {
         detail::call([&](lbc_error **e) {
             return lbc_client_with_credentials(client_.get(), id, key, &raw, e);
         });
-        return Client(raw);
+        return Client(raw, region_);
     }
 
     /** `register` (a C++ keyword, hence the name). */
@@ -520,9 +581,10 @@ class Client {
     const lbc_client *get() const noexcept { return client_.get(); }
 
   private:
-    explicit Client(lbc_client *raw) : client_(raw) {}
+    Client(lbc_client *raw, std::string region) : client_(raw), region_(std::move(region)) {}
 
     detail::Handle<lbc_client, lbc_client_free> client_;
+    std::string region_;
 };
 
 /** One login in progress. Holds the code: keep its JSON server-side. Not synchronized. */
@@ -540,12 +602,26 @@ class Login {
     std::string prompt() const { return detail::take(lbc_login_prompt(login_.get())); }
     /** The call's id. */
     std::string call() const { return detail::take(lbc_login_call(login_.get())); }
+    /** The number called, as E.164 digits (e.g. "79256880636"). */
+    std::string msisdn() const { return detail::take(lbc_login_msisdn(login_.get())); }
+    /** The user's IP address given to start_login, if any. */
+    std::optional<std::string> ip_address() const {
+        return Error::take_opt(lbc_login_ip_address(login_.get()));
+    }
     /** How many digits the user types. */
     std::uint32_t codelen() const noexcept { return lbc_login_codelen(login_.get()); }
+    /** Seconds the service asks to wait before calling the same number again. */
+    std::uint64_t repeat_timeout() const noexcept { return lbc_login_repeat_timeout(login_.get()); }
+    /** When the call was placed, as UNIX seconds. */
+    std::uint64_t started_at() const noexcept { return lbc_login_started_at(login_.get()); }
     /** The checks made so far, right or wrong. */
     std::uint32_t attempts() const noexcept { return lbc_login_attempts(login_.get()); }
     /** The checks left before the login locks (0 once the code was accepted). */
     std::uint32_t attempts_left() const noexcept { return lbc_login_attempts_left(login_.get()); }
+    /** How many checks the login allows in all (the client's login policy). */
+    std::uint32_t max_attempts() const noexcept { return lbc_login_max_attempts(login_.get()); }
+    /** Whether a check accepted the code. */
+    bool is_accepted() const noexcept { return lbc_login_is_accepted(login_.get()); }
     /** When the code stops being accepted, as UNIX seconds. */
     std::uint64_t expires_at() const noexcept { return lbc_login_expires_at(login_.get()); }
 
@@ -631,20 +707,6 @@ class Signer {
   private:
     detail::Handle<lbc_signer, lbc_signer_free> signer_;
 };
-
-/** Signs `method`'s parameters with `api_key` (keys HMAC on each call: prefer lbc::Signer to sign
- *  many requests). */
-inline std::string sign(const std::string &api_key, const std::string &method,
-                        const Params &params) {
-    const char *key = detail::arg(api_key, "api_key");
-    const char *c_method = detail::arg(method, "method");
-    const std::vector<lbc_param> c_params = detail::c_params(params);
-    char *hex = nullptr;
-    detail::call([&](lbc_error **e) {
-        return lbc_sign(key, c_method, c_params.data(), c_params.size(), &hex, e);
-    });
-    return detail::take(hex);
-}
 
 /** The version of the loaded library, e.g. "0.1.0". */
 inline std::string version() { return lbc_version(); }

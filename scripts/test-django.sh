@@ -10,18 +10,17 @@
 # Installs what it needs: Debian's gettext, redis-server, chromium and chromium-driver (apt-get,
 # when missing), the Python packages at pinned versions into virtual environments under
 # ${CARGO_TARGET_DIR:-target}/django. The wheel is the one scripts/test-python.sh builds
-# (${CARGO_TARGET_DIR:-target}/python/wheels) when it is newer than the binding's sources, else
-# it is built here the same way. Redis runs on a free localhost port in a temporary directory
-# and is stopped at the end.
+# (${CARGO_TARGET_DIR:-target}/python/wheels, scripts/lib.sh's build_wheel), rebuilt only when the
+# lock file, a manifest or a source it is made of changed since. Redis runs on a free localhost
+# port in a temporary directory and is stopped at the end.
 #
 # LBC_EXTRA_PYTHON=/path/to/python3.12+ chooses the second interpreter. The screenshot of the
 # code page goes to $LBC_ARTIFACTS (default: a new temporary directory); with
 # LBC_UPDATE_SCREENSHOT=1 it also replaces docs/django-code-page.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
+. scripts/lib.sh
 
-MATURIN_VERSION=1.16.0
 PYTEST_VERSION=9.2.0
 PYTEST_DJANGO_VERSION=4.14.0
 MYPY_VERSION=2.4.1
@@ -33,74 +32,24 @@ DJANGO_STUBS_LTS=5.2.9
 DJANGO_CURRENT=6.1.3
 DJANGO_STUBS_CURRENT=6.1.2
 
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BUILD=$TARGET/django
-WHEELS=$TARGET/python/wheels
 mkdir -p "$BUILD"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PYTHONDONTWRITEBYTECODE=1
 
-step() { printf '\n==> %s\n' "$*"; }
-version_of() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
-
 # Debian packages: gettext (the catalog test runs makemessages), Redis, the browser.
-need=()
-for tool in msgfmt:gettext xgettext:gettext redis-server:redis-server chromium:chromium \
-  chromedriver:chromium-driver; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
-done
-if [ "${#need[@]}" -gt 0 ]; then
-  step "installing ${need[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" fonts-dejavu-core \
-    >/dev/null
-fi
+apt_need msgfmt:gettext xgettext:gettext redis-server:redis-server chromium:chromium \
+  chromedriver:chromium-driver fonts-dejavu-core
 
 PRIMARY=$(command -v python3)
-PRIMARY_VERSION=$(version_of "$PRIMARY")
+# The current Django needs Python 3.12 or later.
+EXTRA=$(second_python 12)
 
-# The second interpreter: LBC_EXTRA_PYTHON, else pyenv's newest 3.13 or 3.12, else python3.13
-# or python3.12 on PATH (the current Django needs 3.12 or later).
-EXTRA=""
-PYENV=${PYENV_ROOT:-$HOME/.pyenv}
-candidates=("${LBC_EXTRA_PYTHON:-}")
-for minor in 13 12; do
-  while IFS= read -r found; do candidates+=("$found"); done < <(
-    ls -d "$PYENV"/versions/3."$minor".*/bin/python3 2>/dev/null | sort -V -r)
-  candidates+=("python3.$minor")
-done
-for candidate in "${candidates[@]}"; do
-  [ -n "$candidate" ] || continue
-  path=$(command -v "$candidate" 2>/dev/null) || continue
-  found_version=$(version_of "$path" 2>/dev/null) || continue
-  if [ "$found_version" != "$PRIMARY_VERSION" ] && "$path" -c 'import sys, venv, ensurepip
-sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
-    EXTRA=$path
-    break
-  fi
-done
-
-# The wheel: scripts/test-python.sh's when no source of the package is newer, else built here.
-WHEEL=$(ls "$WHEELS"/loginbycall-*-abi3-*.whl 2>/dev/null | head -n 1 || true)
-if [ -n "$WHEEL" ] && [ -z "$(find bindings/python/python bindings/python/src \
-  bindings/python/Cargo.toml bindings/python/pyproject.toml bindings/python/README.md \
-  lbc-core/src lbc-protocol/src lbc-sandbox/src -newer "$WHEEL" -print -quit)" ]; then
-  step "Python: the wheel $(basename "$WHEEL") is up to date"
-else
-  step "Python: building the wheel (maturin $MATURIN_VERSION, release, abi3)"
-  started=$SECONDS
-  "$PRIMARY" -m venv "$BUILD/build-venv"
-  "$BUILD/build-venv/bin/python" -m pip install -q "maturin==$MATURIN_VERSION"
-  rm -rf "$WHEELS"
-  CARGO_TARGET_DIR=$TARGET "$BUILD/build-venv/bin/maturin" build --release --locked \
-    --manifest-path bindings/python/Cargo.toml --out "$WHEELS"
-  WHEEL=$(ls "$WHEELS"/loginbycall-*-abi3-*.whl)
-  echo "built $(basename "$WHEEL") in $((SECONDS - started)) s"
-fi
+# The wheel scripts/test-python.sh built, unless its inputs changed since.
+build_wheel
 
 # Redis on a free port, in a temporary directory, stopped on exit.
 REDIS_DIR=$(mktemp -d)
-REDIS_PORT=$("$PRIMARY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+REDIS_PORT=$(free_port)
 stop_redis() {
   if [ -f "$REDIS_DIR/redis.pid" ]; then
     kill "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null || true

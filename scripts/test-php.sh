@@ -3,12 +3,13 @@
 #
 #  1. installs what it needs from Debian when missing (php-cli with FFI, php-fpm, nginx, phpunit,
 #     curl, valgrind, python3) — on CI (CI=true) or wherever they are missing;
-#  2. builds and installs libloginbycall into a temporary prefix (`make install-lib PREFIX=<tmp>`) and
-#     builds `lbc` (`cargo build -p lbc-cli`) for its sandbox;
+#  2. installs libloginbycall into a temporary prefix (`make install-lib PREFIX=<tmp>`) and takes `lbc`
+#     for its sandbox from the same release build (scripts/lib.sh's release_build);
 #  3. deploys examples/php_site and bindings/php into a temporary web root and runs them as a site
 #     is run: PHP-FPM (a static pool of $WORKERS workers as www-data, PHP's default
 #     ffi.enable=preload, ffi.preload, opcache.preload=bindings/php/preload.php, opcache.preload_user)
-#     behind nginx on 127.0.0.1, with `lbc sandbox` behind a connection-counting proxy;
+#     behind nginx on 127.0.0.1, with `lbc sandbox` as the service (its connection counter,
+#     GET /_sandbox/connections, tells how many connections the workers opened);
 #  4. with curl and a cookie jar: one whole login, then 200 logins from 20 concurrent clients. It
 #     fails on any failed login, a worker crash or fatal error in the FPM log, more connections to
 #     the sandbox than there are workers, or a worker whose memory grew (by more than 1 MiB between
@@ -18,10 +19,9 @@
 # Prints PHPUnit's summary line last; exits non-zero on any failure.
 set -uo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CARGO="${CARGO:-cargo}"
 MAKE="${MAKE:-make}"
-TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WORKERS="${WORKERS:-4}"
 LOGINS="${LOGINS:-200}"
 CLIENTS="${CLIENTS:-20}"
@@ -29,20 +29,10 @@ SITE_USER="${SITE_USER:-www-data}"
 
 failures=0
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-step() { printf '\n==> %s\n' "$*"; }
 
 # 1. What the tests need.
-need=()
-for tool in php:php-cli php-fpm8.2:php-fpm nginx:nginx phpunit:phpunit curl:curl valgrind:valgrind \
-    python3:python3 pkg-config:pkg-config make:make; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 || [[ -x "/usr/sbin/${tool%%:*}" ]] || need+=("${tool##*:}")
-done
-if [[ ${#need[@]} -gt 0 ]]; then
-    step "installing ${need[*]}"
-    SUDO=""; [[ "$(id -u)" -eq 0 ]] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null || exit 1
-fi
+apt_need php:php-cli php-fpm8.2:php-fpm nginx:nginx phpunit:phpunit curl:curl valgrind:valgrind \
+    python3:python3 pkg-config:pkg-config make:make || exit 1
 FPM="$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.* 2>/dev/null | head -n 1)"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 if ! php -r 'exit(extension_loaded("FFI") && version_compare(PHP_VERSION, "8.2", ">=") ? 0 : 1);'; then
@@ -68,12 +58,11 @@ trap 'exit 130' INT TERM
 
 cd "$ROOT" || exit 1
 
-# 2. The library and the sandbox.
-step "make install-lib PREFIX=<tmp>, cargo build -p lbc-cli"
+# 2. The library and the sandbox: the run's one release build (a no-op when scripts/test.sh made it).
+step "make install-lib PREFIX=<tmp>; the release lbc for the sandbox"
 prefix="$work/prefix"
 "$MAKE" -s install-lib PREFIX="$prefix" CARGO="$CARGO" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-"$CARGO" build --quiet -p lbc-cli 2>"$work/build.log" || { cat "$work/build.log"; exit 1; }
-LBC="$TARGET_DIR/debug/lbc"
+release_build 2>"$work/build.log" || { cat "$work/build.log"; exit 1; }
 export LOGINBYCALL_LIB="$prefix/lib/libloginbycall.so"
 "$MAKE" -s check-php-header || fail "bindings/php/resources/loginbycall.ffi.h is stale"
 
@@ -88,13 +77,6 @@ read -r SANDBOX CALL_API_ID API_KEY < <(python3 -c '
 import json, sys
 r = json.loads(sys.argv[1]); a = r["accounts"][0]
 print(r["base_url"].rsplit("/callapi/", 1)[0], a["call_api_id"], a["api_key"])' "$ready")
-sandbox_port="${SANDBOX##*:}"
-
-python3 bindings/php/tests/fpm/count_proxy.py "$sandbox_port" "$work/connections" >"$work/proxy.out" &
-pids+=($!)
-for _ in $(seq 1 50); do [[ -s "$work/proxy.out" ]] && break; sleep 0.1; done
-proxy_port="$(head -n 1 "$work/proxy.out")"
-echo 0 >"$work/connections"
 
 www="$work/www"
 mkdir -p "$www/bindings" "$www/examples" "$work/sessions" "$work/nginx-tmp"
@@ -104,13 +86,13 @@ cp -r examples/php_site "$www/examples/php_site"
 php bindings/php/tools/ffi-preload-header.php "$LOGINBYCALL_LIB" >"$work/loginbycall.ffi.h" || exit 1
 chown -R "$SITE_USER" "$work/sessions"
 chmod -R a+rX "$work"
-site_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+site_port="$(free_port)"
 SITE="http://127.0.0.1:$site_port"
 render() { # render TEMPLATE: the deploy template with this run's values
     sed -e "s|@ROOT@|$www|g" -e "s|@WORK@|$work|g" -e "s|@USER@|$SITE_USER|g" \
         -e "s|@GROUP@|$(id -gn "$SITE_USER")|g" -e "s|@SOCKET@|$work/fpm.sock|g" \
         -e "s|@WORKERS@|$WORKERS|g" -e "s|@CALL_API_ID@|$CALL_API_ID|g" -e "s|@API_KEY@|$API_KEY|g" \
-        -e "s|@BASE_URL@|http://127.0.0.1:$proxy_port/callapi/v2.0/|g" \
+        -e "s|@BASE_URL@|$SANDBOX/callapi/v2.0/|g" \
         -e "s|@FFI_HEADER@|$work/loginbycall.ffi.h|g" -e "s|@SESSIONS@|$work/sessions|g" \
         -e "s|@LISTEN@|127.0.0.1:$site_port|g" "$1"
 }
@@ -230,7 +212,9 @@ else
     fail "the workers changed during the run"
 fi
 
-connections="$(cat "$work/connections")"
+# The sandbox's connection counter: the connections that carried an API request (the curl requests
+# to /_sandbox/ above are not counted there).
+connections="$(curl -sS "$SANDBOX/_sandbox/connections" | python3 -c 'import json, sys; print(json.load(sys.stdin)["api"])')"
 if [[ "$connections" -le "$WORKERS" && "$connections" -ge 1 ]]; then
     echo "ok: $connections connections opened to the sandbox for $((LOGINS + CLIENTS * 2 + 1)) logins ($WORKERS workers)"
 else

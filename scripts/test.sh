@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# Runs every test of the project: formatting, lints, the Rust workspace, the C ABI (header check,
-# C and C++ tests and examples against the installed library, under valgrind), and a short run of
-# every fuzz target.
-# Installs what it needs first, so it works on a fresh Debian machine. `.ci/run` calls exactly this.
+# Runs every test of the project: formatting, lints, the Rust workspace, the Python binding, the Django
+# app, the C ABI (header check, C and C++ tests and examples against the installed library, under
+# valgrind), `make install`, PHP under PHP-FPM + nginx and PHPUnit, the dashboard in chromium, and a
+# short run of every fuzz target. Installs what it needs first, so it works on a fresh Debian machine.
+# `.ci/run` calls exactly this.
+#
+#   scripts/test.sh           everything
+#   scripts/test.sh --quick   the inner loop: fmt, clippy, the Rust tests, the Python tests on one
+#                             Python (no docs build, no second Python, Django, C, PHP, browser or fuzz)
+#
+# The release `lbc` and libloginbycall are built once, up front (scripts/lib.sh's release_build), and
+# the C, PHP, install and browser tests use those; the Python wheel is built once and shared by the
+# Python and Django tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
-step() { printf '\n==> %s\n' "$*"; }
+quick=0
+case "${1:-}" in
+  "") ;;
+  --quick) quick=1 ;;
+  *) echo "usage: scripts/test.sh [--quick]" >&2; exit 2 ;;
+esac
 
-# Debian packages the C and PHP FFI tests need (gcc and cargo are on the machine image).
-need=()
-for tool in valgrind:valgrind pkg-config:pkg-config g++:g++ make:make python3:python3 php:php-cli; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
-done
-if [ "${#need[@]}" -gt 0 ]; then
-  step "installing ${need[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+started=$SECONDS
+timing() { printf '    (%d s so far)\n' "$((SECONDS - started))"; }
+
+# Debian packages the C and PHP FFI tests need (gcc and cargo are on the machine image); the
+# other scripts install their own, with the same function, updating the package lists once.
+if [ "$quick" -eq 0 ]; then
+  apt_need valgrind:valgrind pkg-config:pkg-config g++:g++ make:make python3:python3 php:php-cli
 fi
+# The store's tests race processes on a real Redis (lbc-tests/tests/store_race.rs).
+apt_need redis-server:redis-server
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -28,9 +42,12 @@ step "cargo fmt --check (fuzz/, outside the workspace)"
 
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+timing
 
-step "cargo doc (broken links are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+if [ "$quick" -eq 0 ]; then
+  step "cargo doc (broken links are errors)"
+  RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+fi
 
 step "lbc-sandbox links no HTTP client"
 if cargo tree -p lbc-sandbox --locked --prefix none | grep -E '^(ureq|rustls|ring) '; then
@@ -38,17 +55,40 @@ if cargo tree -p lbc-sandbox --locked --prefix none | grep -E '^(ureq|rustls|rin
   exit 1
 fi
 
+step "lbc-core is the one way in: no CLI or binding depends on lbc-protocol directly"
+for crate in lbc-cli lbc-ffi lbc-python lbc-tests; do
+  if cargo tree -p "$crate" --locked --edges normal,dev --depth 1 --prefix none | grep -q '^lbc-protocol '; then
+    echo "$crate depends on lbc-protocol: reach it as lbc_core::protocol" >&2
+    exit 1
+  fi
+done
+
 step "cargo test (workspace)"
 cargo test --workspace --locked
+timing
+
+if [ "$quick" -eq 1 ]; then
+  step "Python binding: the wheel, pytest, mypy --strict and stubtest on python3 only"
+  LBC_ONE_PYTHON=1 scripts/test-python.sh
+  step "quick run passed in $((SECONDS - started)) s (scripts/test.sh without --quick runs everything)"
+  exit 0
+fi
+
+step "the release build, once: lbc and libloginbycall (cargo build --release -p lbc-cli -p lbc-ffi)"
+release_build
+timing
 
 step "Python binding: the wheel once, pytest on two Python versions, mypy --strict, stubtest"
 scripts/test-python.sh
+timing
 
 step "Django app: the flow, gunicorn + Redis, chromium, Django 5.2 and 6.x"
 scripts/test-django.sh
+timing
 
 step "C ABI: header check, C tests and examples under valgrind, PHP FFI"
 make test-c
+timing
 
 step "make install puts a working lbc in PREFIX/bin"
 tmp=$(mktemp -d)
@@ -61,14 +101,13 @@ rm -rf "$tmp"
 
 step "PHP: the example site under PHP-FPM + nginx, then PHPUnit"
 scripts/test-php.sh
+timing
 
 step "sandbox dashboard in a real browser (chromium headless)"
-if ! command -v chromium >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
-fi
+apt_need chromium:chromium fonts-dejavu-core
 LBC_SCREENSHOT="$(mktemp -d)/sandbox-dashboard.png" tests/browser/dashboard.sh
 
 step "fuzz targets, a short run each (skipped without a nightly toolchain)"
 scripts/fuzz.sh "${LBC_FUZZ_SECONDS:-15}"
+
+step "every test passed in $((SECONDS - started)) s"

@@ -22,7 +22,7 @@ static int report(const char *what, lbc_status status, lbc_error **err) {
     fprintf(stderr, "%s failed (status %d): %s\n", what, (int)status, message ? message : "?");
     if (code != NULL && strcmp(code, "CALL_REPEAT_TIMEOUT") == 0) {
         fprintf(stderr, "try again in %.0f seconds\n", lbc_error_delay(*err));
-    } else if (lbc_error_may_have_reached_server(*err)) {
+    } else if (lbc_error_may_have_been_placed(*err)) {
         fprintf(stderr, "the request may have reached the service (a call may have been placed)\n");
     }
     lbc_string_free(code);

@@ -23,6 +23,9 @@ function auth(): SessionLogin
         apiKey: (string) getenv('LBC_API_KEY'),
         baseUrl: getenv('LBC_BASE_URL') ?: null,
         timeout: 10.0,
+        deadline: 10.0,     // the whole operation, retries included: one budget per page
+        maxAttempts: 3,     // checks per call
+        ttl: 300,           // seconds the code is accepted after the call
     ));
 }
 

@@ -386,8 +386,9 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub verify_timeout: Option<Duration>,
     /// Arm a fault, as METHOD:KIND:COUNT or METHOD:KIND (repeatable). METHOD is an API method or
-    /// `*`; KIND is 502, 503, delay=MS, reset, truncate, error=CODE or error=CODE,additional=JSON;
-    /// COUNT is how many requests it hits (default: every one until cleared)
+    /// `*`; KIND is 502, 503, delay=MS, reset, truncate, hang, error=CODE,
+    /// error=CODE,additional=JSON or raw=JSON_STRING (the exact bytes to answer with); COUNT is how
+    /// many requests it hits (default: every one until cleared)
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<Fault>,
     /// Keep accounts and balances in FILE across restarts (read at start, written as they change)

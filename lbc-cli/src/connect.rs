@@ -87,7 +87,11 @@ pub fn open(opts: &ClientOpts, method: Option<Method>) -> Result<Session, Failur
     } else {
         SignaturePlacement::Param
     };
+    // One admin command is one process: its counters need not outlive it. The guard's number type
+    // and country checks still apply; its rates and the brake, counted in this process's memory,
+    // do not carry over between commands.
     let mut builder = Client::builder()
+        .store("memory:")
         .default_region(opts.region)
         .signature_placement(placement);
     if let Some(url) = &account.base_url {

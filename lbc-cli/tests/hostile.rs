@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ScriptedServer, closed_port, run, run_command};
+use common::{RecordingServer, ScriptedServer, closed_port, run, run_command};
 use serde_json::Value;
 
 /// The phrase of the warning after a `call` that may have been placed.
@@ -193,7 +193,7 @@ fn the_deadline_bounds_the_whole_operation() {
 
 #[test]
 fn the_region_decides_how_national_numbers_are_read() {
-    let server = ScriptedServer::answering(
+    let server = RecordingServer::answering(
         "200 OK",
         r#"{"call":"c1","mask":"79251234567","codelen":4,"repeat_timeout":30}"#,
     );

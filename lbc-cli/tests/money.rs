@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{SandboxProcess, ScriptedServer, TempDir, http};
+use common::{RecordingServer, SandboxProcess, ScriptedServer, TempDir, http};
 
 const PAYMENT: &str =
     r#"{"url":"https://pay.example/assistant.htm","query":{"MNT_AMOUNT":"5.00"},"method":"POST"}"#;
@@ -30,7 +30,7 @@ fn balances_show_dollars_with_two_decimals_and_exact_credits() {
 
 #[test]
 fn pay_takes_dollars_and_checks_the_locale() {
-    let server = ScriptedServer::answering("200 OK", PAYMENT);
+    let server = RecordingServer::answering("200 OK", PAYMENT);
     let paid = server
         .run(&["pay", "--usd", "5.00", "--locale", "en"])
         .expect(0);

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{SandboxProcess, ScriptedServer, TempDir, closed_port, lbc, run, run_command};
+use common::{
+    RecordingServer, SandboxProcess, ScriptedServer, TempDir, closed_port, lbc, run, run_command,
+};
 
 const BALANCE: &str =
     r#"{"balance":1000000,"consumed":2500,"balance_notify_limit":-1,"last_payments":[]}"#;
@@ -23,7 +25,7 @@ fn body(request: &str) -> &str {
 
 #[test]
 fn verbose_shows_the_request_as_sent_with_the_signature_redacted() {
-    let server = ScriptedServer::answering("200 OK", BALANCE);
+    let server = RecordingServer::answering("200 OK", BALANCE);
     let result = server.run(&["balance", "--verbose"]).expect(0);
     let sent = server.requests();
     assert_eq!(sent.len(), 1, "{sent:?}");
@@ -71,7 +73,7 @@ fn verbose_shows_the_request_as_sent_with_the_signature_redacted() {
 
 #[test]
 fn verbose_follows_the_encoding_and_the_signature_header() {
-    let server = ScriptedServer::answering("200 OK", BALANCE);
+    let server = RecordingServer::answering("200 OK", BALANCE);
     let result = server
         .run(&["balance", "-v", "--encoding", "query", "--signature-header"])
         .expect(0);
@@ -124,7 +126,7 @@ fn verbose_shows_api_errors_and_every_method_of_the_sandbox() {
 
 #[test]
 fn a_signed_method_without_a_key_is_refused_before_sending() {
-    let server = ScriptedServer::answering("200 OK", BALANCE);
+    let server = RecordingServer::answering("200 OK", BALANCE);
     let mut command = lbc();
     command
         .env("LBC_BASE_URL", &server.base_url)
@@ -240,7 +242,7 @@ fn ca_bundle_and_proxy_reach_the_library() {
     run(&["server-status", "--ca-bundle", missing.to_str().unwrap()]).expect(2);
 
     // The proxy is asked for the service (which is never resolved here).
-    let proxy = ScriptedServer::answering("502 Bad Gateway", "proxy says no");
+    let proxy = RecordingServer::answering("502 Bad Gateway", "proxy says no");
     let proxy_url = proxy.base_url.replace("/callapi/v2.0/", "");
     run(&[
         "server-status",

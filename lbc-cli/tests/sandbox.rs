@@ -127,7 +127,25 @@ fn faults_are_armed_from_the_command_line() {
     assert_eq!(error["error"]["code"], "NOT_ENOUGH_CREDIT", "{error}");
     assert_eq!(error["error"]["additional"], json!({"left": 3}), "{error}");
 
-    for bad in ["call:5o2", "call", "no-such-method:502", "call:502:0"] {
+    // The kinds the hand-written test servers were for: raw bytes and no answer at all.
+    let broken = SandboxProcess::start(&[
+        "--fault",
+        r#"server-status:raw="HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n{\"s\":1""#,
+        "--fault",
+        "balance:hang:1",
+    ]);
+    let garbled = broken.run(&["--json", "server-status"]).expect(3);
+    assert!(garbled.stderr.contains("decode"), "{garbled:?}");
+    let hung = broken.run(&["balance", "--timeout", "1"]).expect(3);
+    assert!(hung.stderr.contains("1.0 s"), "{hung:?}");
+
+    for bad in [
+        "call:5o2",
+        "call",
+        "no-such-method:502",
+        "call:502:0",
+        "call:raw=x",
+    ] {
         let refused = run(&["sandbox", "--fault", bad]).expect(2);
         assert!(refused.stdout.is_empty(), "{bad}: {refused:?}");
         assert!(refused.stderr.contains("--fault"), "{bad}: {refused:?}");

@@ -28,6 +28,8 @@ use sha2::{Digest, Sha256};
 use crate::Error;
 use crate::phone::Region;
 use crate::replay::Clock;
+
+mod json;
 use crate::store::Store;
 
 /// The `log` target of everything the SDK reports.

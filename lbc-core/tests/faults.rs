@@ -2,6 +2,12 @@
 //! the typed error, the time taken against the deadline, and how many times the server received the
 //! request. A `call` is always received exactly once (it costs money); a `call-status` is retried
 //! while the fault is transient and time is left, each attempt with a new nonce.
+//!
+//! The server is hand-written on purpose: most of these faults happen at the TCP level in the middle
+//! of an answer (a reset after the headers, a body that drips slower than the timeout, headers then
+//! silence, bad chunk sizes, a gzip bomb), which an HTTP server such as the sandbox cannot produce.
+//! The faults a service can show (502, 503, a reset, a delay, a cut answer, raw bytes, a hang) are
+//! tested against the sandbox in lbc-tests/tests/faults.rs.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -249,6 +255,7 @@ fn serve(stream: TcpStream, fault: Fault, log: &Mutex<Vec<Seen>>) {
 
 fn client(server: &Server) -> Client {
     Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .call_api_id(ID)
         .api_key(KEY)
@@ -389,6 +396,7 @@ fn a_refused_connection_placed_nothing() {
         .unwrap()
         .port();
     let client = Client::builder()
+        .store("memory:")
         .base_url(format!("http://127.0.0.1:{port}/callapi/v2.0/"))
         .call_api_id(ID)
         .api_key(KEY)

@@ -16,6 +16,7 @@ const CALL_STARTED: &str = r#"{"call":"c1","mask":"79256880636","codelen":4,"rep
 
 fn client(server: &FakeServer) -> Client {
     Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .call_api_id(ID)
         .api_key(KEY)
@@ -62,6 +63,7 @@ fn retries_stop_after_the_configured_number() {
 
     let server = FakeServer::start(|_| status(502, "x"));
     let no_retry = Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .call_api_id(ID)
         .max_retries(0)
@@ -105,6 +107,7 @@ fn a_call_is_not_sent_again_after_a_server_error() {
 fn a_server_that_never_answers_times_out_within_one_budget() {
     let server = FakeServer::start(|_| Reply::Hang);
     let builder = Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .call_api_id(ID)
         .api_key(KEY)
@@ -160,6 +163,7 @@ fn wait_final_returns_by_its_timeout() {
         _ => Reply::Hang,
     });
     let client = Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .call_api_id(ID)
         .api_key(KEY)
@@ -287,6 +291,7 @@ fn assert_unsent(err: &Error, kind: TransportKind) {
 
 fn client_at(url: &str) -> lbc_core::ClientBuilder {
     Client::builder()
+        .store("memory:")
         .base_url(url)
         .call_api_id(ID)
         .api_key(KEY)
@@ -445,6 +450,7 @@ fn requests_carry_the_configured_encoding_signature_and_user_agent() {
         for placement in [SignaturePlacement::Param, SignaturePlacement::Header] {
             let server = FakeServer::start(|_| Reply::json(CALL_STARTED));
             let client = Client::builder()
+                .store("memory:")
                 .base_url(&server.base_url)
                 .call_api_id(ID)
                 .api_key(KEY)
@@ -496,6 +502,7 @@ fn requests_carry_the_configured_encoding_signature_and_user_agent() {
 fn without_a_key_requests_go_unsigned_but_credential_methods_refuse() {
     let server = FakeServer::start(|_| Reply::json(CALL_STARTED));
     let client = Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .call_api_id(ID)
         .build()
@@ -566,6 +573,7 @@ fn bad_arguments_are_refused_before_sending() {
     }
     assert_eq!(server.count(), 0);
     let no_id = Client::builder()
+        .store("memory:")
         .base_url(&server.base_url)
         .build()
         .unwrap();

@@ -6,7 +6,7 @@ use std::ptr;
 use std::time::Duration;
 
 use lbc_core::protocol::{Encoding, SignaturePlacement, Signer};
-use lbc_core::{ClientBuilder, Error, LoginPolicy};
+use lbc_core::{ClientBuilder, Error, LoginPolicy, Region};
 
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg_mut};
@@ -194,28 +194,66 @@ pub unsafe extern "C" fn lbc_config_set_encoding(
     }
 }
 
-/// Sends the signature in the HTTP header `Signature` (true) or as the parameter `signature` (false,
-/// the default).
+/// Where a request's signature goes (`lbc_config_set_signature_placement`).
+///
+/// A 32-bit signed integer in C (`typedef int32_t lbc_signature_placement`); the numbers never
+/// change.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum lbc_signature_placement {
+    /// The parameter `signature` (the default).
+    LBC_SIGNATURE_PLACEMENT_PARAM = 0,
+    /// The HTTP header `Signature`.
+    LBC_SIGNATURE_PLACEMENT_HEADER = 1,
+}
+
+impl lbc_signature_placement {
+    /// The placement a C caller's number stands for, or `None` for an unknown number.
+    fn from_number(number: i32) -> Option<(Self, SignaturePlacement)> {
+        const PARAM: i32 = lbc_signature_placement::LBC_SIGNATURE_PLACEMENT_PARAM as i32;
+        const HEADER: i32 = lbc_signature_placement::LBC_SIGNATURE_PLACEMENT_HEADER as i32;
+        match number {
+            PARAM => Some((
+                Self::LBC_SIGNATURE_PLACEMENT_PARAM,
+                SignaturePlacement::Param,
+            )),
+            HEADER => Some((
+                Self::LBC_SIGNATURE_PLACEMENT_HEADER,
+                SignaturePlacement::Header,
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Sets where the signature goes: `LBC_SIGNATURE_PLACEMENT_PARAM` (the parameter `signature`, the
+/// default) or `LBC_SIGNATURE_PLACEMENT_HEADER` (the HTTP header `Signature`). Another number is
+/// `LBC_INVALID_INPUT` naming `placement` (the argument is a plain `int32_t`, which
+/// `lbc_signature_placement` is in C, so that no number is undefined behaviour).
 ///
 /// # Safety
 ///
 /// `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
 /// `lbc_error **`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn lbc_config_set_signature_in_header(
+pub unsafe extern "C" fn lbc_config_set_signature_placement(
     config: *mut lbc_config,
-    in_header: bool,
+    placement: i32,
     err: *mut *mut lbc_error,
 ) -> lbc_status {
-    let placement = if in_header {
-        SignaturePlacement::Header
-    } else {
-        SignaturePlacement::Param
-    };
     // SAFETY: forwarded from the caller.
     unsafe {
-        set(config, "signature_in_header", err, |b| {
-            Ok(plain(b.signature_placement(placement), in_header))
+        set(config, "signature_placement", err, |b| {
+            let (named, placement) =
+                lbc_signature_placement::from_number(placement).ok_or_else(|| {
+                    Error::invalid_input(
+                        "placement",
+                        format!(
+                            "{placement} is not LBC_SIGNATURE_PLACEMENT_PARAM (0) or LBC_SIGNATURE_PLACEMENT_HEADER (1)"
+                        ),
+                    )
+                })?;
+            Ok(plain(b.signature_placement(placement), named))
         })
     }
 }
@@ -238,6 +276,30 @@ pub unsafe extern "C" fn lbc_config_set_timeout_ms(
     unsafe {
         set(config, "timeout", err, |b| {
             Ok(plain(b.timeout(timeout), timeout))
+        })
+    }
+}
+
+/// Sets the time for a whole operation, in milliseconds: every attempt, backoff and retry of one
+/// method call included (default: the same as the timeout, so that a page has one budget). A retry
+/// is made only while time is left; the last attempt gets only what is left. 0 is refused by
+/// `lbc_client_new`.
+///
+/// # Safety
+///
+/// `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
+/// `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_config_set_deadline_ms(
+    config: *mut lbc_config,
+    deadline_ms: u64,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    let deadline = Duration::from_millis(deadline_ms);
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set(config, "deadline", err, |b| {
+            Ok(plain(b.deadline(deadline), deadline))
         })
     }
 }
@@ -380,8 +442,45 @@ pub unsafe extern "C" fn lbc_config_set_user_agent(
     }
 }
 
-/// Sets how many checks a login allows and for how many seconds after the call its code is accepted
-/// (defaults 3 and 300), for logins started by clients made from this config.
+/// Sets the region whose national number forms are understood, as a two-letter code in either case
+/// (`"RU"`, the default: `8 (925) 688-06-36` is `79256880636`; `"KZ"`, `"US"`, ...). Anything
+/// else is `LBC_INVALID_INPUT` naming `default_region`, and the config is unchanged.
+///
+/// # Safety
+///
+/// `config` must be NULL or a live config not used by another thread; `region` NULL or a
+/// NUL-terminated string; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_config_set_default_region(
+    config: *mut lbc_config,
+    region: *const c_char,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_text(config, region, "default_region", err, |b, v| {
+            Ok(b.default_region(parse_region(v, "default_region")?))
+        })
+    }
+}
+
+/// Reads a two-letter region code for the argument `field`.
+pub(crate) fn parse_region(text: &str, field: &str) -> Result<Region, Error> {
+    text.parse::<Region>().map_err(|_| {
+        Error::invalid_input(
+            field,
+            format!(
+                "`{}` is not a two-letter region code such as RU",
+                lbc_core::protocol::excerpt(text)
+            ),
+        )
+    })
+}
+
+/// Sets the login policy of clients made from this config: how many checks a login allows
+/// (`max_attempts`, default 3) and for how many seconds after the call its code is accepted (`ttl`,
+/// default 300). Values outside lbc-core's limits (1..=100 checks, 1 s..=1 day) are refused by
+/// `lbc_client_new`.
 ///
 /// # Safety
 ///
@@ -396,12 +495,82 @@ pub unsafe extern "C" fn lbc_config_set_login_policy(
 ) -> lbc_status {
     let policy = LoginPolicy {
         max_attempts,
-        ttl: std::time::Duration::from_secs(ttl),
+        ttl: Duration::from_secs(ttl),
     };
     // SAFETY: forwarded from the caller.
     unsafe {
         set(config, "login_policy", err, |b| {
             Ok(plain(b.login_policy(policy), (max_attempts, ttl)))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A setter's status and, on failure, the field its error names.
+    fn outcome(
+        set: impl FnOnce(*mut lbc_config, *mut *mut lbc_error) -> lbc_status,
+    ) -> (lbc_status, Option<String>, Settings) {
+        let config = lbc_config_new();
+        let mut err: *mut lbc_error = ptr::null_mut();
+        let status = set(config, &mut err);
+        // SAFETY: `err` is NULL or a fresh error, `config` a fresh config; both freed once.
+        unsafe {
+            let field = err
+                .as_ref()
+                .and_then(|e| e.error.field().map(str::to_owned));
+            let settings = (*config).settings.clone();
+            guard::free_box(err);
+            lbc_config_free(config);
+            (status, field, settings)
+        }
+    }
+
+    #[test]
+    fn the_new_setters_check_their_arguments() {
+        // SAFETY: `c` is a live config, `e` a writable `lbc_error *`.
+        let (status, _, settings) =
+            outcome(|c, e| unsafe { lbc_config_set_signature_placement(c, 1, e) });
+        assert_eq!(status, lbc_status::LBC_OK);
+        assert_eq!(
+            settings.get("signature_placement").map(String::as_str),
+            Some("LBC_SIGNATURE_PLACEMENT_HEADER")
+        );
+        for bad in [2, -1, i32::MAX] {
+            // SAFETY: `c` is a live config, `e` a writable `lbc_error *`.
+            let (status, field, settings) =
+                outcome(|c, e| unsafe { lbc_config_set_signature_placement(c, bad, e) });
+            assert_eq!(status, lbc_status::LBC_INVALID_INPUT);
+            assert_eq!(field.as_deref(), Some("placement"));
+            assert!(settings.is_empty(), "a refused setting is not recorded");
+        }
+        // SAFETY: `c` is a live config, `e` a writable `lbc_error *`.
+        let (status, _, _) = outcome(|c, e| unsafe { lbc_config_set_deadline_ms(c, 2500, e) });
+        assert_eq!(status, lbc_status::LBC_OK);
+        // SAFETY: `c` is a live config, `e` a writable `lbc_error *`.
+        let (status, _, settings) =
+            outcome(|c, e| unsafe { lbc_config_set_default_region(c, c"kz".as_ptr(), e) });
+        assert_eq!(status, lbc_status::LBC_OK);
+        assert_eq!(
+            settings.get("default_region").map(String::as_str),
+            Some("kz")
+        );
+        for bad in [c"", c"RUS", c"XX"] {
+            // SAFETY: `c` is a live config, `e` a writable `lbc_error *`.
+            let (status, field, _) =
+                outcome(|c, e| unsafe { lbc_config_set_default_region(c, bad.as_ptr(), e) });
+            assert_eq!(status, lbc_status::LBC_INVALID_INPUT);
+            assert_eq!(field.as_deref(), Some("default_region"));
+        }
+        // SAFETY: `c` is a live config, `e` a writable `lbc_error *`.
+        let (status, field, _) =
+            outcome(|c, e| unsafe { lbc_config_set_default_region(c, ptr::null(), e) });
+        assert_eq!(status, lbc_status::LBC_INVALID_INPUT);
+        assert_eq!(field.as_deref(), Some("default_region"));
+        // SAFETY: NULL config is refused, not dereferenced.
+        let status = unsafe { lbc_config_set_deadline_ms(ptr::null_mut(), 1, ptr::null_mut()) };
+        assert_eq!(status, lbc_status::LBC_INVALID_INPUT);
     }
 }

@@ -216,19 +216,45 @@ pub unsafe extern "C" fn lbc_error_may_have_been_placed(error: *const lbc_error)
     })
 }
 
-/// The kind of failure as one lower-case name, the same in every binding of the SDK: `"api_error"`,
-/// `"http_error"`, `"transport_error"`, `"timeout"`, `"decode_error"`, `"invalid_input"` or
-/// `"internal_error"` (also for `LBC_PANIC`; the status tells the two apart). A new string (free
-/// it with `lbc_string_free`); NULL for a NULL error.
+/// Why the guard refused to place a call, for `LBC_GUARD_REFUSED`: one of `"number_type"`,
+/// `"country"`, `"number_rate"`, `"ip_rate"`, `"range_rate"`, `"global_rate"`, `"spend"`, `"brake"`
+/// (the names every binding shares; more may be added). A new string (free it with
+/// `lbc_string_free`); NULL for every other error.
 ///
 /// # Safety
 ///
 /// `error` must be NULL or a live `lbc_error`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn lbc_error_kind_name(error: *const lbc_error) -> *mut c_char {
+pub unsafe extern "C" fn lbc_error_guard_reason(error: *const lbc_error) -> *mut c_char {
     guard::value(ptr::null_mut(), || {
         // SAFETY: forwarded from the caller.
-        unsafe { with(error, ptr::null_mut(), |e| owned(e.error.kind().as_str())) }
+        unsafe {
+            with(error, ptr::null_mut(), |e| {
+                owned_opt(e.error.guard_reason().map(|reason| reason.as_str()))
+            })
+        }
+    })
+}
+
+/// Seconds to wait before trying the same thing again, fractional: the guard's retry-after for
+/// `LBC_GUARD_REFUSED` (rates, spend, the brake), or the service's delay for `CALL_REPEAT_TIMEOUT`
+/// (the same number as `lbc_error_delay`); a negative number (-1.0) when waiting would not help or
+/// no time was given, and for a NULL error.
+///
+/// # Safety
+///
+/// `error` must be NULL or a live `lbc_error`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_error_retry_after(error: *const lbc_error) -> f64 {
+    guard::value(-1.0, || {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            with(error, -1.0, |e| {
+                e.error
+                    .retry_after()
+                    .map_or(-1.0, |after| after.as_secs_f64())
+            })
+        }
     })
 }
 
@@ -348,10 +374,6 @@ mod tests {
             assert_eq!(lbc_error_http_status(&http), 502);
             assert!(lbc_error_may_have_been_placed(&http));
             assert_eq!(take(lbc_error_request_id(&http)).as_deref(), Some("r-1"));
-            assert_eq!(
-                take(lbc_error_kind_name(&http)).as_deref(),
-                Some("http_error")
-            );
             assert_eq!(take(lbc_error_transport_kind(&http)), None);
 
             assert!(!lbc_error_may_have_been_placed(&refused));
@@ -359,21 +381,56 @@ mod tests {
                 take(lbc_error_transport_kind(&refused)).as_deref(),
                 Some("connect")
             );
-            assert_eq!(
-                take(lbc_error_kind_name(&refused)).as_deref(),
-                Some("transport_error")
-            );
             assert_eq!(lbc_error_http_status(&refused), 0);
 
             assert_eq!(take(lbc_error_field(&input)).as_deref(), Some("msisdn"));
-            assert_eq!(
-                take(lbc_error_kind_name(&input)).as_deref(),
-                Some("invalid_input")
-            );
             assert!(!lbc_error_may_have_been_placed(&input));
 
-            assert_eq!(take(lbc_error_kind_name(ptr::null())), None);
+            assert_eq!(take(lbc_error_guard_reason(&http)), None);
+            assert_eq!(lbc_error_retry_after(&http), -1.0);
+            assert_eq!(take(lbc_error_guard_reason(ptr::null())), None);
+            assert_eq!(lbc_error_retry_after(ptr::null()), -1.0);
             assert!(!lbc_error_may_have_been_placed(ptr::null()));
+        }
+    }
+
+    #[test]
+    fn guard_refusals_tell_their_reason_and_when_to_retry() {
+        let rate = lbc_error::new(Error::GuardRefused {
+            reason: lbc_core::GuardReason::NumberRate,
+            retry_after: Some(std::time::Duration::from_millis(1500)),
+            message: "too many calls to +7925688****".into(),
+        });
+        let country = lbc_error::new(Error::GuardRefused {
+            reason: lbc_core::GuardReason::Country,
+            retry_after: None,
+            message: "calls to this country are not allowed".into(),
+        });
+        let store = lbc_error::new(Error::Store {
+            message: "database is locked".into(),
+            source: None,
+        });
+        let mut api = lbc_core::ApiError::new(ErrorCode::CallRepeatTimeout);
+        api.additional = Some(serde_json::json!({"delay": 23.5}));
+        let repeat = lbc_error::new(Error::Api(Box::new(api)));
+        // SAFETY: live locals.
+        unsafe {
+            assert_eq!(lbc_error_status(&rate), lbc_status::LBC_GUARD_REFUSED);
+            assert_eq!(
+                take(lbc_error_guard_reason(&rate)).as_deref(),
+                Some("number_rate")
+            );
+            assert_eq!(lbc_error_retry_after(&rate), 1.5);
+            assert!(!lbc_error_may_have_been_placed(&rate));
+            assert_eq!(
+                take(lbc_error_guard_reason(&country)).as_deref(),
+                Some("country")
+            );
+            assert_eq!(lbc_error_retry_after(&country), -1.0);
+            assert_eq!(lbc_error_status(&store), lbc_status::LBC_STORE_ERROR);
+            assert_eq!(take(lbc_error_guard_reason(&store)), None);
+            assert_eq!(lbc_error_retry_after(&repeat), 23.5);
+            assert_eq!(lbc_error_delay(&repeat), 23.5);
         }
     }
 

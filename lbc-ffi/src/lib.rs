@@ -11,7 +11,8 @@
 //!   the other enums) and writes its out-parameters only on success; on failure it writes a new
 //!   `lbc_error` into `*err` when `err` is not NULL.
 //! - Every `char *` the library returns belongs to the caller, who frees it with
-//!   [`lbc_string_free`]. The only `const char *` result is [`lbc_version`], a static string. A text
+//!   [`lbc_string_free`] (names from fixed tables too, e.g. `lbc_status_name`, so that one rule
+//!   covers every string). The only `const char *` result is [`lbc_version`], a static string. A text
 //!   holding a NUL byte is never handed out cut short: a getter gives NULL, a fallible function an
 //!   error.
 //! - Every export runs inside one panic boundary (`guard.rs`) and checks NULL and UTF-8 first.
@@ -38,6 +39,8 @@ mod answers;
 
 mod login;
 
+mod phone;
+
 mod request;
 
 pub use answers::{
@@ -45,10 +48,10 @@ pub use answers::{
     lbc_payment, lbc_payment_shape, lbc_registration, lbc_server_status,
 };
 pub use client::lbc_client;
-pub use config::lbc_config;
+pub use config::{lbc_config, lbc_signature_placement};
 pub use error::lbc_error;
 pub use login::{lbc_login, lbc_verdict};
-pub use sign::{LBC_SIGNATURE_HEX_LEN, lbc_param, lbc_signer};
+pub use sign::{lbc_param, lbc_signer};
 pub use status::lbc_status;
 
 use std::ffi::c_char;

@@ -11,7 +11,7 @@ use crate::client::lbc_client;
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg, arg_mut};
 use crate::status::lbc_status;
-use crate::strings::{arg_str, c_string, opt_str, owned};
+use crate::strings::{arg_str, c_string, opt_str, owned, owned_opt};
 
 /// One login in progress: the call placed for it and the checks made so far.
 ///
@@ -139,6 +139,18 @@ pub unsafe extern "C" fn lbc_login_msisdn(login: *const lbc_login) -> *mut c_cha
     unsafe { get(login, ptr::null_mut(), |l| owned(l.msisdn())) }
 }
 
+/// The user's IP address given to `lbc_client_start_login`; NULL when none was given (and for a
+/// NULL login).
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_ip_address(login: *const lbc_login) -> *mut c_char {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, ptr::null_mut(), |l| owned_opt(l.ip_address())) }
+}
+
 /// How many digits the user types (0 for a NULL login).
 ///
 /// # Safety
@@ -148,6 +160,30 @@ pub unsafe extern "C" fn lbc_login_msisdn(login: *const lbc_login) -> *mut c_cha
 pub unsafe extern "C" fn lbc_login_codelen(login: *const lbc_login) -> u32 {
     // SAFETY: forwarded from the caller.
     unsafe { get(login, 0, Login::codelen) }
+}
+
+/// Seconds the service asks to wait before calling the same number again (`repeat_timeout` of the
+/// `call` answer; 0 for a NULL login).
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_repeat_timeout(login: *const lbc_login) -> u64 {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, 0, Login::repeat_timeout) }
+}
+
+/// When the call was placed, as UNIX seconds, by the clock that stamped the login (the system
+/// clock). 0 for a NULL login.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_started_at(login: *const lbc_login) -> u64 {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, 0, Login::started_at) }
 }
 
 /// The checks made so far, right or wrong (0 for a NULL login).
@@ -173,8 +209,31 @@ pub unsafe extern "C" fn lbc_login_attempts_left(login: *const lbc_login) -> u32
     unsafe { get(login, 0, Login::attempts_left) }
 }
 
-/// When the code stops being accepted, as UNIX seconds: the call's start plus the policy's
-/// the policy's `ttl`, by the clock that stamped the login (the system clock). 0 for a NULL login.
+/// How many checks the login allows in all: the client's policy (`lbc_config_set_login_policy`,
+/// default 3). 0 for a NULL login.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_max_attempts(login: *const lbc_login) -> u32 {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, 0, |l| l.policy().max_attempts) }
+}
+
+/// Whether a check accepted the code (`LBC_VERDICT_ACCEPTED`): the user is logged in. False for a
+/// NULL login.
+///
+/// # Safety
+///
+/// `login` must be NULL or a live login not being changed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_login_is_accepted(login: *const lbc_login) -> bool {
+    // SAFETY: forwarded from the caller.
+    unsafe { get(login, false, Login::is_accepted) }
+}
+
+/// When the code stops being accepted, as UNIX seconds: the call's start plus the policy's `ttl`, by the clock that stamped the login (the system clock). 0 for a NULL login.
 ///
 /// # Safety
 ///

@@ -5,7 +5,8 @@ use std::collections::{HashMap, VecDeque};
 
 use lbc_protocol::CallStatus;
 
-use crate::CallView;
+use serde::{Deserialize, Serialize};
+
 use crate::clock::DAY_MS;
 
 /// How long a call stays queued, then dialing.
@@ -21,6 +22,27 @@ const FREE_REPEAT_MS: i64 = 60_000;
 const CALL_LIFETIME_MS: i64 = DAY_MS;
 /// The error text of a failed call (status 32).
 pub(crate) const REJECTED: &str = "Call rejected, try again";
+
+/// A call as `/_sandbox/calls/{call}` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallView {
+    /// Call id.
+    pub call: String,
+    /// Number called.
+    pub msisdn: String,
+    /// User IP given with the call.
+    pub ip_address: Option<String>,
+    /// Caller number.
+    pub mask: String,
+    /// Code length.
+    pub codelen: u32,
+    /// The last `codelen` digits of `mask`.
+    pub code: String,
+    /// Status number.
+    pub status: i64,
+    /// Status text.
+    pub status_desc: String,
+}
 
 /// The final status a call to `msisdn` ends with if nobody hangs it up.
 pub(crate) fn outcome_for(msisdn: &str) -> CallStatus {

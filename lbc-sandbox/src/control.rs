@@ -37,6 +37,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             get(list_faults).post(arm_fault).delete(clear_faults),
         )
         .route(
+            "/_sandbox/connections",
+            get(show_connections).delete(reset_connections),
+        )
+        .route(
             "/_sandbox/server-status",
             get(show_server_status).put(set_server_status),
         )
@@ -372,6 +376,14 @@ async fn clear_faults(State(shared): State<Arc<Shared>>) -> Answer {
     let cleared = state.faults.len();
     state.faults.clear();
     ok(&json!({"cleared": cleared}))
+}
+
+async fn show_connections(State(shared): State<Arc<Shared>>) -> Answer {
+    ok(&json!(shared.connections.read()))
+}
+
+async fn reset_connections(State(shared): State<Arc<Shared>>) -> Answer {
+    ok(&json!(shared.connections.reset()))
 }
 
 async fn show_server_status(State(shared): State<Arc<Shared>>) -> Answer {

@@ -417,6 +417,8 @@ fn fault_text(fault: &Fault) -> String {
         FaultKind::Delay(delay) => format!("delay {} ms", delay.as_millis()),
         FaultKind::Reset => "connection reset".to_owned(),
         FaultKind::Truncate => "answer cut in half".to_owned(),
+        FaultKind::Hang => "no answer, ever".to_owned(),
+        FaultKind::Raw(bytes) => format!("raw answer of {} bytes", bytes.len()),
         FaultKind::Error { code, additional } => {
             let mut text = format!("error {code}");
             if let Some(additional) = additional {

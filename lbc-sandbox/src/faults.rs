@@ -14,6 +14,8 @@ use serde_json::{Map, Value};
 pub const MAX_FAULT_DELAY: Duration = Duration::from_secs(600);
 /// The longest error code a fault may answer with.
 const MAX_CODE_LEN: usize = 64;
+/// The longest raw answer a fault may hold: 1 MiB.
+pub const MAX_RAW_ANSWER: usize = 1 << 20;
 /// How many faults may be armed at once.
 pub(crate) const MAX_ARMED: usize = 1000;
 
@@ -42,10 +44,17 @@ pub enum FaultKind {
         /// The `additional` member: a JSON object, or none.
         additional: Option<Map<String, Value>>,
     },
+    /// These exact bytes instead of an HTTP answer (a bad status line, an invalid HTTP version, a
+    /// truncated or garbled answer, ...), then the connection closes. The method does not run.
+    Raw(String),
+    /// No answer at all: the request is read, then held, silent, until the sandbox stops (a delay
+    /// answers in the end; a hang never does). The method does not run.
+    Hang,
 }
 
 impl FaultKind {
-    /// The kind's name in the JSON form: `502`, `503`, `delay`, `reset`, `truncate` or `error`.
+    /// The kind's name in the JSON form: `502`, `503`, `delay`, `reset`, `truncate`, `error`,
+    /// `raw` or `hang`.
     pub fn name(&self) -> &'static str {
         match self {
             FaultKind::BadGateway => "502",
@@ -54,6 +63,8 @@ impl FaultKind {
             FaultKind::Reset => "reset",
             FaultKind::Truncate => "truncate",
             FaultKind::Error { .. } => "error",
+            FaultKind::Raw(_) => "raw",
+            FaultKind::Hang => "hang",
         }
     }
 
@@ -69,8 +80,9 @@ impl FaultKind {
 /// Written on a command line as `METHOD:KIND[:COUNT]`, parsed with [`FromStr`]:
 ///
 /// - `METHOD`: an API method name (`call`, `call-status`, …) or `*` for every request;
-/// - `KIND`: `502`, `503`, `delay=MS`, `reset`, `truncate`, `error=CODE` or
-///   `error=CODE,additional=JSON` (a JSON object);
+/// - `KIND`: `502`, `503`, `delay=MS`, `reset`, `truncate`, `hang`, `error=CODE`,
+///   `error=CODE,additional=JSON` (a JSON object) or `raw=JSON` (a JSON string: the bytes to
+///   write back, e.g. `raw="HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{\"statu"`);
 /// - `COUNT`: how many requests it applies to (a positive number); absent, until cleared.
 ///
 /// ```
@@ -146,7 +158,15 @@ impl Fault {
     }
 
     fn from_object(object: &Map<String, Value>) -> Result<Fault, String> {
-        const MEMBERS: [&str; 6] = ["method", "kind", "delay_ms", "code", "additional", "count"];
+        const MEMBERS: [&str; 7] = [
+            "method",
+            "kind",
+            "delay_ms",
+            "code",
+            "additional",
+            "bytes",
+            "count",
+        ];
         if let Some(unknown) = object.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
             return Err(format!(
                 "unknown member \"{}\"; allowed: {}",
@@ -160,15 +180,15 @@ impl Fault {
             Some(_) => Err(format!("{name} must be a string")),
         };
         let method = string("method")?.ok_or("method is required: an API method name or \"*\"")?;
-        let kind_name =
-            string("kind")?.ok_or("kind is required: 502, 503, delay, reset, truncate or error")?;
+        let kind_name = string("kind")?.ok_or(format!("kind is required: {JSON_KINDS}"))?;
         let present = |name: &str| object.get(name).is_some_and(|v| !v.is_null());
         let allowed: &[&str] = match kind_name {
             "delay" => &["delay_ms"],
             "error" => &["code", "additional"],
+            "raw" => &["bytes"],
             _ => &[],
         };
-        if let Some(extra) = ["delay_ms", "code", "additional"]
+        if let Some(extra) = ["delay_ms", "code", "additional", "bytes"]
             .into_iter()
             .find(|name| present(name) && !allowed.contains(name))
         {
@@ -182,6 +202,12 @@ impl Fault {
             "503" => FaultKind::Unavailable,
             "reset" => FaultKind::Reset,
             "truncate" => FaultKind::Truncate,
+            "hang" => FaultKind::Hang,
+            "raw" => FaultKind::Raw(
+                string("bytes")?
+                    .ok_or("bytes is required with kind \"raw\": a string, the answer's bytes")?
+                    .to_owned(),
+            ),
             "delay" => {
                 let ms = object
                     .get("delay_ms")
@@ -201,7 +227,7 @@ impl Fault {
             },
             other => {
                 return Err(format!(
-                    "unknown kind \"{}\"; expected 502, 503, delay, reset, truncate or error",
+                    "unknown kind \"{}\"; expected {JSON_KINDS}",
                     excerpt(other)
                 ));
             }
@@ -255,11 +281,17 @@ fn check_kind(kind: &FaultKind) -> Result<(), String> {
                 ))
             }
         }
+        FaultKind::Raw(bytes) if bytes.is_empty() || bytes.len() > MAX_RAW_ANSWER => Err(format!(
+            "a raw answer must be 1 to {MAX_RAW_ANSWER} bytes, not {}",
+            bytes.len()
+        )),
         _ => Ok(()),
     }
 }
 
-const KINDS: &str = "502, 503, delay=MS, reset, truncate, error=CODE or error=CODE,additional=JSON";
+const JSON_KINDS: &str = "502, 503, delay, reset, truncate, error, raw or hang";
+const KINDS: &str = "502, 503, delay=MS, reset, truncate, hang, error=CODE, \
+                     error=CODE,additional=JSON or raw=JSON_STRING";
 
 fn parse_kind(text: &str) -> Result<FaultKind, String> {
     match text {
@@ -267,7 +299,15 @@ fn parse_kind(text: &str) -> Result<FaultKind, String> {
         "503" => return Ok(FaultKind::Unavailable),
         "reset" => return Ok(FaultKind::Reset),
         "truncate" => return Ok(FaultKind::Truncate),
+        "hang" => return Ok(FaultKind::Hang),
         _ => {}
+    }
+    if let Some(json) = text.strip_prefix("raw=") {
+        return match serde_json::from_str(json) {
+            Ok(Value::String(bytes)) => Ok(FaultKind::Raw(bytes)),
+            Ok(_) => Err("raw=... must be a JSON string, e.g. raw=\"HTTP/1.1 200\\r\\n\"".into()),
+            Err(e) => Err(format!("raw=... is not a JSON string: {e}")),
+        };
     }
     if let Some(ms) = text.strip_prefix("delay=") {
         let ms: u64 = ms.parse().map_err(|_| {
@@ -343,6 +383,7 @@ impl fmt::Display for Fault {
                     write!(f, ",additional={}", Value::Object(additional.clone()))?;
                 }
             }
+            FaultKind::Raw(bytes) => write!(f, "raw={}", Value::String(bytes.clone()))?,
             other => f.write_str(other.name())?,
         }
         if let Some(count) = self.count {
@@ -367,6 +408,7 @@ impl Serialize for Fault {
                     map.serialize_entry("additional", additional)?;
                 }
             }
+            FaultKind::Raw(bytes) => map.serialize_entry("bytes", bytes)?,
             _ => {}
         }
         map.serialize_entry("count", &self.count)?;
@@ -439,6 +481,13 @@ mod tests {
             ),
             ("balance:reset", "balance", FaultKind::Reset, None),
             ("pay:truncate:2", "pay", FaultKind::Truncate, Some(2)),
+            ("*:hang:1", "*", FaultKind::Hang, Some(1)),
+            (
+                r#"call:raw="HTTP/1.1 200 OK\r\n\r\n{\"a\":1}":2"#,
+                "call",
+                FaultKind::Raw("HTTP/1.1 200 OK\r\n\r\n{\"a\":1}".into()),
+                Some(2),
+            ),
             (
                 "call:error=SOMETHING_NEW",
                 "call",
@@ -493,6 +542,9 @@ mod tests {
                 "additional must be a JSON object",
             ),
             ("call:error=X,additional={", "additional is not JSON"),
+            ("call:raw=abc", "raw=... is not a JSON string"),
+            ("call:raw=[1]", "raw=... must be a JSON string"),
+            ("call:raw=\"\"", "a raw answer must be 1 to"),
         ] {
             let err = spec.parse::<Fault>().unwrap_err();
             assert!(err.contains(says), "{spec}: {err}");
@@ -507,6 +559,8 @@ mod tests {
             json!({"method": "*", "kind": "delay", "delay_ms": 250, "count": null}),
             json!({"method": "pay", "kind": "error", "code": "X", "additional": {"a": 1}, "count": 2}),
             json!({"method": "call-hangup", "kind": "reset", "count": null}),
+            json!({"method": "*", "kind": "hang", "count": 1}),
+            json!({"method": "*", "kind": "raw", "bytes": "HTTP/1.1 600 What\r\n\r\n", "count": 1}),
         ] {
             let fault = Fault::from_json(&body).unwrap();
             let mut listed = serde_json::to_value(&fault).unwrap();
@@ -530,6 +584,14 @@ mod tests {
             (
                 json!({"method": "call", "kind": "502", "delay_ms": 5}),
                 "delay_ms does not go",
+            ),
+            (
+                json!({"method": "call", "kind": "raw"}),
+                "bytes is required",
+            ),
+            (
+                json!({"method": "call", "kind": "hang", "bytes": "x"}),
+                "bytes does not go",
             ),
             (
                 json!({"method": "call", "kind": "502", "count": 0}),

@@ -15,7 +15,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
-use crate::Credentials;
+use crate::state::Credentials;
 use crate::state::{self, Account, KeyState, PayShape, PaymentRecord, State};
 
 /// The version of the file's format.

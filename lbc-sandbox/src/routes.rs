@@ -85,6 +85,9 @@ fn too_slow(limit: Duration) -> Response<Body> {
 /// request must be answered within the request timeout, a fault's delay not counted. Once parsed,
 /// a request runs to its end even if its client goes away.
 async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response<Body> {
+    if sabotage::mark_api_connection() {
+        shared.connections.api();
+    }
     let limit = shared.settings.request_timeout;
     let deadline = Instant::now() + limit;
     let received = tokio::time::timeout_at(deadline, receive(&shared, request)).await;
@@ -110,6 +113,17 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response<Bo
             );
             failure.additional = additional.map(Value::Object);
             return answer::api(Err(failure));
+        }
+        Some(FaultKind::Raw(bytes)) => {
+            // Never written: the connection writes these bytes instead, then closes.
+            sabotage::request_raw(bytes.into_bytes());
+            return Response::new(Body::empty());
+        }
+        Some(FaultKind::Hang) => {
+            // Until the sandbox stops; then the connection is reset, still without an answer.
+            shared.stopped().await;
+            sabotage::request_reset();
+            return Response::new(Body::empty());
         }
         Some(FaultKind::Delay(delay)) => delay,
         Some(FaultKind::Truncate) | None => Duration::ZERO,

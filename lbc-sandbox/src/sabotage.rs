@@ -1,14 +1,18 @@
-//! How faults reach the wire: the gateway pages, an answer cut short, and a connection reset.
+//! How faults reach the wire: the gateway pages, an answer cut short, a connection reset, raw bytes
+//! instead of an answer, and the per-connection mark behind the connection counter.
 //!
-//! A handler cannot reach the socket its request came on, so a reset goes through the connection's
-//! [`ResetSwitch`]: the accept loop serves each connection inside [`with_switch`] over a
-//! [`Switched`] stream; [`request_reset`] flips the switch from the handler, and the next write on
-//! that connection fails after setting `SO_LINGER` to zero, so that dropping the socket sends a RST
-//! instead of a FIN.
+//! A handler cannot reach the socket its request came on, so a reset or a raw answer goes through
+//! the connection's [`ResetSwitch`]: the accept loop serves each connection inside [`with_switch`]
+//! over a [`Switched`] stream. [`request_reset`] flips the switch from the handler, and the next
+//! write on that connection fails after setting `SO_LINGER` to zero, so that dropping the socket
+//! sends a RST instead of a FIN. [`request_raw`] leaves bytes in the switch: the next write on the
+//! connection writes them instead of what hyper wrote, then fails, so that hyper closes the
+//! connection (a FIN, after the bytes).
 
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -90,9 +94,16 @@ impl hyper::body::Body for CutBody {
     }
 }
 
-/// A connection's "reset me" flag.
+/// A connection's switches: "reset me", "write these bytes instead", and "carried an API request".
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ResetSwitch(Arc<AtomicBool>);
+pub(crate) struct ResetSwitch(Arc<Switches>);
+
+#[derive(Debug, Default)]
+struct Switches {
+    reset: AtomicBool,
+    raw: Mutex<Option<Vec<u8>>>,
+    carried_api: AtomicBool,
+}
 
 tokio::task_local! {
     static SWITCH: ResetSwitch;
@@ -106,23 +117,84 @@ pub(crate) async fn with_switch<F: Future>(switch: ResetSwitch, connection: F) -
 /// Asks for the current connection to be reset instead of answered; `false` outside a connection.
 pub(crate) fn request_reset() -> bool {
     SWITCH
-        .try_with(|switch| switch.0.store(true, Ordering::SeqCst))
+        .try_with(|switch| switch.0.reset.store(true, Ordering::SeqCst))
         .is_ok()
+}
+
+/// Asks for `bytes` to be written on the current connection instead of the answer, which then
+/// closes; `false` outside a connection.
+pub(crate) fn request_raw(bytes: Vec<u8>) -> bool {
+    SWITCH
+        .try_with(|switch| {
+            *switch
+                .0
+                .raw
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(bytes);
+        })
+        .is_ok()
+}
+
+/// Marks the current connection as one that carried an API request; `true` the first time only
+/// (and never outside a connection).
+pub(crate) fn mark_api_connection() -> bool {
+    SWITCH
+        .try_with(|switch| !switch.0.carried_api.swap(true, Ordering::SeqCst))
+        .unwrap_or(false)
 }
 
 /// A TCP stream that fails its writes, resetting the connection, once its switch is flipped.
 pub(crate) struct Switched {
     stream: TcpStream,
     switch: ResetSwitch,
+    /// A raw answer being written, and how much of it is written.
+    raw: Option<(Vec<u8>, usize)>,
 }
 
 impl Switched {
     pub(crate) fn new(stream: TcpStream, switch: ResetSwitch) -> Self {
-        Switched { stream, switch }
+        Switched {
+            stream,
+            switch,
+            raw: None,
+        }
+    }
+
+    /// Writes the raw answer asked for, if any: `Ready(Some(error))` once it is all written (the
+    /// connection is then done), `Ready(None)` when there is none, `Pending` while writing.
+    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Option<io::Error>> {
+        if self.raw.is_none() {
+            let asked = self
+                .switch
+                .0
+                .raw
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            match asked {
+                Some(bytes) => self.raw = Some((bytes, 0)),
+                None => return Poll::Ready(None),
+            }
+        }
+        let Some((bytes, written)) = &mut self.raw else {
+            return Poll::Ready(None);
+        };
+        while *written < bytes.len() {
+            match Pin::new(&mut self.stream).poll_write(cx, &bytes[*written..]) {
+                Poll::Ready(Ok(0)) => break,
+                Poll::Ready(Ok(n)) => *written += n,
+                Poll::Ready(Err(e)) => return Poll::Ready(Some(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Some(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "answered with raw bytes by a fault",
+        )))
     }
 
     fn tripped(&self) -> Option<io::Error> {
-        if !self.switch.0.load(Ordering::SeqCst) {
+        if !self.switch.0.reset.load(Ordering::SeqCst) {
             return None;
         }
         // With a zero linger time, closing the socket (when hyper drops it) sends a RST.
@@ -153,6 +225,9 @@ impl AsyncWrite for Switched {
         if let Some(reset) = self.tripped() {
             return Poll::Ready(Err(reset));
         }
+        if let Some(done) = std::task::ready!(self.poll_raw(cx)) {
+            return Poll::Ready(Err(done));
+        }
         Pin::new(&mut self.stream).poll_write(cx, buf)
     }
 
@@ -164,6 +239,9 @@ impl AsyncWrite for Switched {
         if let Some(reset) = self.tripped() {
             return Poll::Ready(Err(reset));
         }
+        if let Some(done) = std::task::ready!(self.poll_raw(cx)) {
+            return Poll::Ready(Err(done));
+        }
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
     }
 
@@ -174,6 +252,9 @@ impl AsyncWrite for Switched {
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if let Some(reset) = self.tripped() {
             return Poll::Ready(Err(reset));
+        }
+        if let Some(done) = std::task::ready!(self.poll_raw(cx)) {
+            return Poll::Ready(Err(done));
         }
         Pin::new(&mut self.stream).poll_flush(cx)
     }
@@ -201,11 +282,13 @@ mod tests {
     #[test]
     fn a_reset_outside_a_connection_is_refused() {
         assert!(!request_reset());
+        assert!(!request_raw(b"x".to_vec()));
+        assert!(!mark_api_connection());
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
         let switch = ResetSwitch::default();
         let flipped = rt.block_on(with_switch(switch.clone(), async { request_reset() }));
-        assert!(flipped && switch.0.load(Ordering::SeqCst));
+        assert!(flipped && switch.0.reset.load(Ordering::SeqCst));
     }
 }

@@ -4,8 +4,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use tokio::sync::watch;
+
 use crate::calls::Timing;
 use crate::clock::{self, Clock};
+use crate::connections::Counters;
 use crate::persist::StateFile;
 use crate::state::State;
 
@@ -35,6 +38,10 @@ pub(crate) struct Shared {
     pub(crate) state_file: Option<StateFile>,
     /// The ids of the accounts the ready line shows.
     pub(crate) seeded: Vec<String>,
+    /// The connection counter.
+    pub(crate) connections: Counters,
+    /// Turns true when the sandbox stops, which ends the requests a `hang` fault holds.
+    pub(crate) stopping: watch::Sender<bool>,
 }
 
 impl Shared {
@@ -48,6 +55,8 @@ impl Shared {
             requests: AtomicU64::new(0),
             state_file: None,
             seeded: Vec::new(),
+            connections: Counters::default(),
+            stopping: watch::Sender::new(false),
         }
     }
 
@@ -65,6 +74,13 @@ impl Shared {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits until the sandbox stops.
+    pub(crate) async fn stopped(&self) {
+        let mut stopping = self.stopping.subscribe();
+        // An error means the sender is gone: the sandbox is gone too.
+        let _ = stopping.wait_for(|stopping| *stopping).await;
     }
 
     /// A fresh `X-Request-Id` in the service's shape, e.g. `0239_04282346_4`.

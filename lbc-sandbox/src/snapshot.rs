@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::CallView;
+use crate::calls::CallView;
 use crate::faults::Fault;
 use crate::money::usd;
 use crate::shared::Shared;

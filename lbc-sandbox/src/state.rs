@@ -7,9 +7,8 @@ use std::fmt;
 use lbc_protocol::{Method, Signer};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::Credentials;
 use crate::calls::CallBook;
 use crate::clock::DAY_MS;
 use crate::faults::{FaultBook, FaultKind};
@@ -25,6 +24,15 @@ pub(crate) const PENDING_KEYS_LIMIT: usize = 5;
 pub(crate) const LAST_PAYMENTS: usize = 5;
 /// Default `balance_notify_limit`: 1 USD.
 pub(crate) const DEFAULT_NOTIFY_LIMIT: i64 = 10_000;
+
+/// Account credentials, as printed in the ready line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    /// The account id.
+    pub call_api_id: String,
+    /// The account key.
+    pub api_key: String,
+}
 
 /// Where an issued key is in its life.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -189,19 +189,22 @@ fn an_unreachable_or_https_verify_url_is_an_invalid_verify_response() {
     }
 }
 
-/// A client holding the new keys of an account whose `verify_url` never answers.
-fn registered_with_hanging_verify_url(sandbox: &Sandbox) -> lbc_core::Client {
-    let hanging = hanging_server();
+/// A client holding the new keys of an account whose `verify_url` never answers (a second sandbox
+/// that hangs every request below its API root, which the client keeps alive), and that sandbox.
+fn registered_with_hanging_verify_url(sandbox: &Sandbox) -> (lbc_core::Client, Sandbox) {
+    let hanging = lbc_testkit::hanging();
     let anonymous = builder(sandbox).build().unwrap();
     let registration = anonymous
         .register(
-            &Register::new("127.0.0.1", "a@example.com").verify_url(format!("http://{hanging}/x")),
+            &Register::new("127.0.0.1", "a@example.com")
+                .verify_url(format!("{}lbc.html", hanging.base_url())),
         )
         .unwrap();
     let key = mailed_key(sandbox, &registration.call_api_id);
-    anonymous
+    let client = anonymous
         .with_credentials(&registration.call_api_id, key)
-        .unwrap()
+        .unwrap();
+    (client, hanging)
 }
 
 #[test]
@@ -211,7 +214,7 @@ fn a_verify_url_that_never_answers_times_out() {
         ..Default::default()
     })
     .unwrap();
-    let client = registered_with_hanging_verify_url(&sandbox);
+    let (client, _site) = registered_with_hanging_verify_url(&sandbox);
     assert_code(
         client.credential_confirm(),
         ErrorCode::InvalidAccountVerifyResponse,
@@ -225,7 +228,7 @@ fn a_request_over_the_time_limit_is_answered_with_error() {
         ..Default::default()
     })
     .unwrap();
-    let client = registered_with_hanging_verify_url(&sandbox);
+    let (client, _site) = registered_with_hanging_verify_url(&sandbox);
     let err = client.credential_confirm().unwrap_err();
     let api = err.api().expect("an API error");
     assert_eq!(api.code, ErrorCode::Error);

@@ -297,6 +297,108 @@ fn a_truncated_answer_is_cut_after_the_method_ran() {
 }
 
 #[test]
+fn a_raw_fault_writes_exactly_its_bytes_then_closes() {
+    let sandbox = fast();
+    let bytes = "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n{\"status\":4,\"stat";
+    let listed = arm(
+        &sandbox,
+        json!({"method": "balance", "kind": "raw", "bytes": bytes, "count": 1}),
+    );
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    assert_eq!(listed.json()["bytes"], bytes);
+    let (got, error) = raw_until_closed(sandbox.addr(), &balance_request(&sandbox));
+    assert_eq!(String::from_utf8_lossy(&got), bytes);
+    assert_eq!(error, None, "closed with a FIN after the bytes");
+
+    // The SDK's view of a few answers no server should send; the method never runs.
+    let client = client(&sandbox);
+    for (answer, check) in [
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n{\"call\":\"c",
+            "truncated",
+        ),
+        ("HTTP/9.9 200 OK\r\n\r\n{}", "bad version"),
+        ("garbage\r\n\r\n", "garbage"),
+    ] {
+        sandbox.arm_fault(Fault::new("call", FaultKind::Raw(answer.into()), Some(1)).unwrap());
+        let err = client.call("79256880636", None).unwrap_err();
+        assert!(err.api().is_none(), "{check}: {err:?}");
+        assert!(err.may_have_been_placed(), "{check}: {err:?}");
+    }
+    assert!(sandbox.latest_call_to("79256880636").is_none());
+    assert_eq!(state(&sandbox)["requests"]["faulted"], 4);
+}
+
+#[test]
+fn a_hang_fault_never_answers_and_does_not_hold_up_the_stop() {
+    let sandbox = fast();
+    sandbox.arm_fault("*:hang:1".parse().unwrap());
+    let client = builder(&sandbox)
+        .call_api_id(&sandbox.accounts()[0].call_api_id)
+        .api_key(sandbox.accounts()[0].api_key.as_str())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.call("79256880636", None).unwrap_err();
+    assert_eq!(err.kind(), lbc_core::ErrorKind::Timeout, "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(sandbox.latest_call_to("79256880636").is_none(), "not run");
+    // Spent: the next request is answered.
+    client.call("79256880636", None).unwrap();
+
+    // A request still held when the sandbox stops ends with it.
+    sandbox.arm_fault("*:hang".parse().unwrap());
+    let addr = sandbox.addr();
+    let request = balance_request(&sandbox);
+    let held = std::thread::spawn(move || raw_until_closed(addr, &request));
+    std::thread::sleep(Duration::from_millis(200));
+    let stopping = Instant::now();
+    sandbox.shutdown();
+    assert!(
+        stopping.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        stopping.elapsed()
+    );
+    let (bytes, _) = held.join().unwrap();
+    assert!(bytes.is_empty(), "{:?}", String::from_utf8_lossy(&bytes));
+}
+
+#[test]
+fn the_connection_counter_counts_accepted_and_api_connections() {
+    let sandbox = fast();
+    let client = client(&sandbox);
+    for _ in 0..3 {
+        client.balance().unwrap();
+    }
+    let counts = sandbox.connections();
+    assert_eq!(counts.api, 1, "one kept-alive connection: {counts:?}");
+    assert_eq!(counts.accepted, 1, "{counts:?}");
+
+    // Over the control API: a fresh connection carries the read, and is counted too.
+    let read = get(sandbox.addr(), "/_sandbox/connections").json();
+    assert_eq!(read, json!({"accepted": 2, "api": 1}));
+    let reset = raw(
+        sandbox.addr(),
+        format!(
+            "DELETE /_sandbox/connections HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            sandbox.addr()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(reset.json(), json!({"accepted": 3, "api": 1}));
+    assert_eq!(sandbox.connections(), Default::default());
+
+    // The kept-alive connection was counted once and is not again; a new client opens a new
+    // connection, and so does each raw request.
+    client.clone().balance().unwrap();
+    let other = builder(&sandbox).call_api_id("x").build().unwrap();
+    let _ = other.balance();
+    let _ = raw_until_closed(sandbox.addr(), &balance_request(&sandbox));
+    assert_eq!(sandbox.reset_connections().api, 2);
+}
+
+#[test]
 fn faults_given_at_start_are_armed() {
     let sandbox = Sandbox::start(SandboxConfig {
         faults: vec![

@@ -72,7 +72,9 @@ impl Race<'_> {
             .login_policy(lbc_core::LoginPolicy {
                 max_attempts,
                 ttl: Duration::from_secs(300),
-            });
+            })
+            // What races here is the login's attempts; the guard's counters are tested elsewhere.
+            .guard(lbc_core::GuardPolicy::off());
         match &self.store {
             Some(url) => builder.store(url.as_str()),
             // What the children's default store is, named by its path.
@@ -286,9 +288,18 @@ fn a_dead_redis_is_a_store_error_within_seconds() {
     let client = builder(&sandbox)
         .call_api_id(&account.call_api_id)
         .api_key(account.api_key.as_str())
-        .store(format!("redis://:hunter2secret@127.0.0.1:{port}/0"))
-        .build()
-        .unwrap();
+        .store(format!("redis://:hunter2secret@127.0.0.1:{port}/0"));
+    // With the guard on, a dead store refuses the call before it is placed: nothing is paid for
+    // while the limits cannot be counted.
+    let guarded = client.clone().build().unwrap();
+    let err = guarded.start_login("79256880799", None).unwrap_err();
+    assert_eq!(err.kind(), lbc_core::ErrorKind::Store, "{err}");
+    assert!(!err.may_have_been_placed());
+    assert!(
+        sandbox.latest_call_to("79256880799").is_none(),
+        "no call placed"
+    );
+    let client = client.guard(lbc_core::GuardPolicy::off()).build().unwrap();
     let login = client.start_login("79256880799", None).unwrap();
     let started = Instant::now();
     let err = client.resume_login(&login.to_json()).unwrap_err();

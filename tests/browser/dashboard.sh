@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sandbox's dashboard (GET /_sandbox/) in a real browser: Debian's chromium, headless.
 #
-# Starts the sandbox (the example `serve` of lbc-sandbox), places calls through its API, registers
+# Starts the sandbox (`lbc sandbox`, the release build), places calls through its API, registers
 # a site with a hostile admin e-mail, arms faults, then has chromium render the page (running its
 # refresh script) and checks the DOM: the calls with their codes, the account, the escaped e-mail as
 # text and not markup, the refresh having run. Saves a screenshot to docs/sandbox-dashboard.png.
@@ -10,6 +10,7 @@
 # M failed" and exits non-zero on a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib.sh
 
 CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
 if [ -z "$CHROMIUM" ]; then
@@ -37,12 +38,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building the sandbox example"
-cargo build --quiet -p lbc-sandbox --example serve
-target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+# The run's release `lbc` (scripts/test.sh built it; a no-op check then).
+release_build
 
 # Calls queue for 1 s, then ring for 10 minutes: the screenshot catches one ringing.
-"$target_dir/debug/examples/serve" --dial-ms 1000 --ring-ms 600000 >"$work/ready" 2>"$work/stderr" &
+"$LBC" sandbox --listen 127.0.0.1:0 --dial-ms 1000 --ring-ms 600000 >"$work/ready" 2>"$work/stderr" &
 server_pid=$!
 for _ in $(seq 1 100); do
   [ -s "$work/ready" ] && break

@@ -2,12 +2,13 @@
 # The C tests of libloginbycall (run by `make test-c`, after the release build and the header check):
 #
 #  1. installs the library into a temporary prefix with `make install-lib` and checks it: only lbc_*
-#     symbols exported, the SONAME, the symlinks, pkg-config's answers, a Python ctypes smoke test;
+#     symbols exported, the SONAME, the symlinks, pkg-config's answers, a Python ctypes smoke test,
+#     the names of the C and C++ APIs against vocabulary.json (check-vocabulary.py);
 #  2. compiles the C tests, the C++ test of loginbycall.hpp and both examples against the installed
 #     copy through pkg-config, linked to the shared library and fully static (`pkg-config --static`,
 #     `cc -static`);
-#  3. starts `lbc sandbox --listen 127.0.0.1:0` (built with `cargo build -p lbc-cli`), reads its
-#     ready line, and stops it at the end, failure or not;
+#  3. starts `lbc sandbox --listen 127.0.0.1:0` (the release `lbc`, built by `make lib` together with
+#     the library), reads its ready line, and stops it at the end, failure or not;
 #  4. runs the shared-library programs under valgrind memcheck, and the static ones without it
 #     (memcheck cannot replace malloc in a static binary, so it would see no leaks there).
 #
@@ -20,10 +21,13 @@
 # runs under valgrind as well: it takes a few seconds. It is not run under helgrind/DRD, which do
 # not understand the futex-based locks of the Rust standard library and report false races.
 #
-# Needs: cc, c++, make, pkg-config, valgrind, python3, php-cli (FFI), nm and readelf (binutils), cargo.
+# Needs: cc, c++, make, pkg-config, valgrind, python3, php-cli (FFI), nm and readelf (binutils), cargo;
+# installs the Debian packages that are missing (scripts/lib.sh's apt_need).
 set -uo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+apt_need cc:gcc c++:g++ make:make pkg-config:pkg-config valgrind:valgrind python3:python3 php:php-cli \
+    nm:binutils readelf:binutils || exit 1
 CARGO="${CARGO:-cargo}"
 MAKE="${MAKE:-make}"
 CC="${CC:-cc}"
@@ -52,7 +56,7 @@ mkdir -p "$build"
 passed=0
 failed=0
 
-step() { # step NAME COMMAND...: runs a harness step, counting it
+check() { # check NAME COMMAND...: runs a harness step, counting it
     local name="$1"
     shift
     if "$@" >"$work/step.log" 2>&1; then
@@ -89,7 +93,7 @@ run_test() { # run_test NAME COMMAND...: runs a C test program, adding its own c
 cd "$ROOT" || exit 1
 
 # 1. Install and check the installed library.
-step "make install-lib PREFIX=<tmp>" "$MAKE" -s install-lib PREFIX="$prefix" CARGO="$CARGO"
+check "make install-lib PREFIX=<tmp>" "$MAKE" -s install-lib PREFIX="$prefix" CARGO="$CARGO"
 libdir="$prefix/lib"
 version="$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml)"
 major="${version%%.*}"
@@ -116,12 +120,15 @@ pkg_config_answers() {
     [[ "$(pkg-config --cflags loginbycall | xargs)" == "-I$prefix/include" ]] &&
     pkg-config --static --libs loginbycall | grep -q -- '-lpthread -ldl -lm'
 }
-step "only lbc_* symbols are exported" only_lbc_symbols
-step "SONAME is libloginbycall.so.$major" soname_is_major
-step "libloginbycall.so -> .so.$major -> .so.$version, .a and both headers installed" links_are_right
-step "pkg-config loginbycall: version, cflags, static libs" pkg_config_answers
-step "Python ctypes uses the library as it is" python3 tests/c/ctypes_smoke.py \
+check "only lbc_* symbols are exported" only_lbc_symbols
+check "SONAME is libloginbycall.so.$major" soname_is_major
+check "libloginbycall.so -> .so.$major -> .so.$version, .a and both headers installed" links_are_right
+check "pkg-config loginbycall: version, cflags, static libs" pkg_config_answers
+check "Python ctypes uses the library as it is" python3 tests/c/ctypes_smoke.py \
     "$libdir/libloginbycall.so" tests/vectors/signatures.json
+step "the C and C++ names are vocabulary.json's" python3 tests/c/check-vocabulary.py \
+    vocabulary.json "$prefix/include/loginbycall.h" "$prefix/include/loginbycall.hpp" \
+    "$libdir/libloginbycall.so"
 
 # 2. Compile tests and examples through pkg-config, shared and static.
 python3 tests/c/gen_vectors.py tests/vectors/signatures.json >"$build/vectors.inc" || exit 1
@@ -129,26 +136,26 @@ read -r -a pc_shared <<<"$(pkg-config --cflags --libs loginbycall)"
 read -r -a pc_static <<<"$(pkg-config --static --cflags --libs loginbycall)"
 rpath=(-Wl,-rpath,"$libdir")
 for t in test_sign test_api test_threads test_php_abi; do
-    step "cc $t (shared)" "$CC" "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" tests/c/support.c \
+    check "cc $t (shared)" "$CC" "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" tests/c/support.c \
         "${pc_shared[@]}" "${rpath[@]}" -o "$build/$t"
-    step "cc -static $t" "$CC" -static "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" \
+    check "cc -static $t" "$CC" -static "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" \
         tests/c/support.c "${pc_static[@]}" -o "$build/$t-static"
 done
 # The C++ test shares support.c (compiled as C) with the C tests.
 read -r -a pc_cflags <<<"$(pkg-config --cflags loginbycall)"
-step "cc -c support.c (for the C++ test)" "$CC" "${CFLAGS[@]}" -pthread "${pc_cflags[@]}" \
+check "cc -c support.c (for the C++ test)" "$CC" "${CFLAGS[@]}" -pthread "${pc_cflags[@]}" \
     -c tests/c/support.c -o "$build/support.o"
-step "c++ test_cpp (shared)" "$CXX" "${CXXFLAGS[@]}" -pthread -I"$build" tests/c/test_cpp.cpp \
+check "c++ test_cpp (shared)" "$CXX" "${CXXFLAGS[@]}" -pthread -I"$build" tests/c/test_cpp.cpp \
     "$build/support.o" "${pc_shared[@]}" "${rpath[@]}" -o "$build/test_cpp"
-step "c++ -static test_cpp" "$CXX" -static "${CXXFLAGS[@]}" -pthread -I"$build" \
+check "c++ -static test_cpp" "$CXX" -static "${CXXFLAGS[@]}" -pthread -I"$build" \
     tests/c/test_cpp.cpp "$build/support.o" "${pc_static[@]}" -o "$build/test_cpp-static"
-step "cc examples/c/login.c (shared)" "$CC" "${CFLAGS[@]}" examples/c/login.c "${pc_shared[@]}" \
+check "cc examples/c/login.c (shared)" "$CC" "${CFLAGS[@]}" examples/c/login.c "${pc_shared[@]}" \
     "${rpath[@]}" -o "$build/login-c"
-step "cc -static examples/c/login.c" "$CC" -static "${CFLAGS[@]}" examples/c/login.c \
+check "cc -static examples/c/login.c" "$CC" -static "${CFLAGS[@]}" examples/c/login.c \
     "${pc_static[@]}" -o "$build/login-c-static"
-step "c++ examples/cpp/login.cpp (shared)" "$CXX" "${CXXFLAGS[@]}" examples/cpp/login.cpp \
+check "c++ examples/cpp/login.cpp (shared)" "$CXX" "${CXXFLAGS[@]}" examples/cpp/login.cpp \
     "${pc_shared[@]}" "${rpath[@]}" -o "$build/login-cpp"
-step "c++ -static examples/cpp/login.cpp" "$CXX" -static "${CXXFLAGS[@]}" examples/cpp/login.cpp \
+check "c++ -static examples/cpp/login.cpp" "$CXX" -static "${CXXFLAGS[@]}" examples/cpp/login.cpp \
     "${pc_static[@]}" -o "$build/login-cpp-static"
 statically_linked() {
     local f
@@ -159,11 +166,10 @@ statically_linked() {
         fi
     done
 }
-step "the -static programs need no shared library" statically_linked
+check "the -static programs need no shared library" statically_linked
 
-# 3. The sandbox.
-step "cargo build -p lbc-cli" "$CARGO" build --quiet -p lbc-cli
-"$TARGET_DIR/debug/lbc" sandbox --listen 127.0.0.1:0 --dial-ms 100 --ring-ms 300 \
+# 3. The sandbox: the release `lbc` that `make lib` built with the library.
+"$TARGET_DIR/release/lbc" sandbox --listen 127.0.0.1:0 --dial-ms 100 --ring-ms 300 \
     >"$work/sandbox.out" 2>"$work/sandbox.err" &
 sandbox_pid=$!
 for _ in $(seq 1 300); do
@@ -203,13 +209,13 @@ run_test "test_php_abi (static)" "$build/test_php_abi-static"
 run_test "PHP FFI: the installed header and library as they are" php tests/php/ffi_smoke.php \
     "$libdir/libloginbycall.so" "$prefix/include/loginbycall.h" tests/vectors/signatures.json \
     "$version" "$LBC_BASE_URL"
-step "examples/c/login.c logs in (valgrind)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
+check "examples/c/login.c logs in (valgrind)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
     "+7 900 444-00-00" 79004440000 "${VALGRIND[@]}" "$build/login-c"
-step "examples/cpp/login.cpp logs in (valgrind)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
+check "examples/cpp/login.cpp logs in (valgrind)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
     "+7 900 444-01-00" 79004440100 "${VALGRIND[@]}" "$build/login-cpp"
-step "examples/c/login.c logs in (static)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
+check "examples/c/login.c logs in (static)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
     "+7 900 444-02-00" 79004440200 "$build/login-c-static"
-step "examples/cpp/login.cpp logs in (static)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
+check "examples/cpp/login.cpp logs in (static)" python3 tests/c/drive_login.py "$LBC_BASE_URL" \
     "+7 900 444-03-00" 79004440300 "$build/login-cpp-static"
 
 echo "test-c: $passed passed, $failed failed"

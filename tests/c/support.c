@@ -218,17 +218,9 @@ done:
     return result;
 }
 
-/* --- Scripted servers ------------------------------------------------------------------------ */
+/* --- Scripted servers: the sandbox, with a fault armed ---------------------------------------- */
 
-struct test_server {
-    int fd;
-    const char *answer;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    int requests;
-};
-
-/* A socket listening on 127.0.0.1 on a port the kernel picks; writes the port. */
+/* A listening socket on 127.0.0.1 on a port the kernel picks; writes the port. */
 static int listen_loopback(int *port) {
     struct sockaddr_in addr;
     socklen_t len = sizeof addr;
@@ -245,106 +237,86 @@ static int listen_loopback(int *port) {
     return fd;
 }
 
-/* Reads one request whole: its headers, then as many body bytes as Content-Length says (so that
- * closing the connection afterwards sends a FIN, not a reset). Returns 0 when the peer went away. */
-int test_read_request(int fd) {
-    char buf[65536];
-    size_t used = 0;
-    char *end = NULL;
-    long body = 0;
-    while (end == NULL) {
-        ssize_t n;
-        if (used == sizeof buf - 1) {
-            return 0;
-        }
-        n = recv(fd, buf + used, sizeof buf - 1 - used, 0);
-        if (n <= 0) {
-            return 0;
-        }
-        used += (size_t)n;
-        buf[used] = '\0';
-        end = strstr(buf, "\r\n\r\n");
+struct test_server {
+    double requests_before;
+};
+
+/* `text` as a JSON string literal (malloc'd). */
+static char *json_quote(const char *text) {
+    size_t n = strlen(text), used = 0;
+    char *out = malloc(n * 6 + 3);
+    if (out == NULL) {
+        exit(2);
     }
-    {
-        const char *p = buf;
-        while ((p = strchr(p, '\n')) != NULL && p < end) {
-            p++;
-            if (strncasecmp(p, "content-length:", 15) == 0) {
-                body = strtol(p + 15, NULL, 10);
-            }
+    out[used++] = '"';
+    for (; *text != '\0'; text++) {
+        unsigned char c = (unsigned char)*text;
+        if (c == '"' || c == '\\') {
+            out[used++] = '\\';
+            out[used++] = (char)c;
+        } else if (c < 0x20) {
+            used += (size_t)sprintf(out + used, "\\u%04x", c);
+        } else {
+            out[used++] = (char)c;
         }
     }
-    body -= (long)(used - (size_t)(end + 4 - buf));
-    while (body > 0) {
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) {
-            return 0;
-        }
-        body -= (long)n;
-    }
-    return 1;
+    out[used++] = '"';
+    out[used] = '\0';
+    return out;
 }
 
-static void *serve(void *arg) {
-    test_server *server = arg;
-    for (;;) {
-        int client = accept(server->fd, NULL, NULL);
-        if (client < 0) {
-            break; /* test_server_stop shut the socket down */
-        }
-        if (test_read_request(client)) {
-            size_t sent = 0, total = strlen(server->answer);
-            /* Counted before answering: a client that has its answer finds its request counted. */
-            pthread_mutex_lock(&server->lock);
-            server->requests++;
-            pthread_mutex_unlock(&server->lock);
-            while (sent < total) {
-                ssize_t n = send(client, server->answer + sent, total - sent, MSG_NOSIGNAL);
-                if (n <= 0) {
-                    break;
-                }
-                sent += (size_t)n;
-            }
-        }
-        shutdown(client, SHUT_WR);
-        close(client);
+/* A number member of a JSON answer of the sandbox's control API, e.g. ("/_sandbox/state",
+ * "requests", "total"); exits the test when it cannot be read. */
+double test_sandbox_number(const char *path, const char *member, const char *inner) {
+    char *answer = http_request(test_env("LBC_BASE_URL"), "GET", path, NULL);
+    json_value *value = answer ? json_parse(answer) : NULL;
+    const json_value *found = value ? json_get(value, member) : NULL;
+    double n;
+    if (found != NULL && inner != NULL) {
+        found = json_get(found, inner);
     }
-    return NULL;
+    if (found == NULL || found->type != JSON_NUMBER) {
+        fprintf(stderr, "cannot read %s %s from the sandbox: %s\n", member, inner ? inner : "",
+                answer ? answer : "no answer");
+        exit(2);
+    }
+    n = found->number;
+    json_free(value);
+    free(answer);
+    return n;
 }
 
 test_server *test_server_start(const char *answer, char *url, size_t size) {
     test_server *server = calloc(1, sizeof *server);
-    int port;
-    if (server == NULL) {
+    char *quoted = json_quote(answer);
+    char *body = malloc(strlen(quoted) + 64);
+    char *armed;
+    if (server == NULL || body == NULL) {
         exit(2);
     }
-    server->fd = listen_loopback(&port);
-    server->answer = answer;
-    pthread_mutex_init(&server->lock, NULL);
-    if (pthread_create(&server->thread, NULL, serve, server) != 0) {
-        fprintf(stderr, "cannot start a server thread\n");
+    sprintf(body, "{\"method\": \"*\", \"kind\": \"raw\", \"bytes\": %s}", quoted);
+    armed = http_request(test_env("LBC_BASE_URL"), "POST", "/_sandbox/faults", body);
+    if (armed == NULL) {
+        fprintf(stderr, "the sandbox refused the fault %s\n", body);
         exit(2);
     }
-    snprintf(url, size, "http://127.0.0.1:%d/callapi/v2.0/", port);
+    free(armed);
+    free(body);
+    free(quoted);
+    server->requests_before = test_sandbox_number("/_sandbox/state", "requests", "total");
+    snprintf(url, size, "%s", test_env("LBC_BASE_URL"));
     return server;
 }
-
 int test_server_requests(test_server *server) {
-    int n;
-    pthread_mutex_lock(&server->lock);
-    n = server->requests;
-    pthread_mutex_unlock(&server->lock);
-    return n;
+    return (int)(test_sandbox_number("/_sandbox/state", "requests", "total") - server->requests_before);
 }
 
 void test_server_stop(test_server *server) {
-    shutdown(server->fd, SHUT_RDWR);
-    pthread_join(server->thread, NULL);
-    close(server->fd);
-    pthread_mutex_destroy(&server->lock);
+    free(http_request(test_env("LBC_BASE_URL"), "DELETE", "/_sandbox/faults", NULL));
     free(server);
 }
 
+/* Not the sandbox: a socket that never accepts fails before any HTTP, at the TCP level. */
 int test_silent_server(char *url, size_t size) {
     int port;
     int fd = listen_loopback(&port);

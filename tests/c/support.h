@@ -1,6 +1,7 @@
 /* Test support for the C and C++ tests of libloginbycall: a tiny assert macro with counters, an
- * HTTP/1.1 client over a POSIX socket (for the sandbox's /_sandbox/ endpoints), scripted local
- * servers (a fixed answer, silence, a refused port), and a minimal JSON reader. */
+ * HTTP/1.1 client over a POSIX socket (for the sandbox's /_sandbox/ endpoints), misbehaving
+ * services (the sandbox with a raw-answer fault; a socket that never accepts; a refused port), the
+ * structs the tests share, and a minimal JSON reader. */
 #ifndef LBC_TEST_SUPPORT_H
 #define LBC_TEST_SUPPORT_H
 
@@ -11,6 +12,16 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* One signature vector of tests/vectors/signatures.json, as tests/c/gen_vectors.py writes them into
+ * vectors.inc (`vectors[]`), for every test that signs. */
+struct sign_vector {
+    const char *method;
+    const char *key;
+    const char *signature;
+    size_t n_params;
+    const lbc_param *params;
+};
 
 extern int test_passed;
 extern int test_failed;
@@ -60,19 +71,19 @@ int test_take_eq(char *s, const char *expected);
  * absolute). Returns the body (malloc'd) of a 200 answer, or NULL. `body` may be NULL. */
 char *http_request(const char *base_url, const char *method, const char *path, const char *body);
 
-/* A server on 127.0.0.1:0 that reads each request whole (headers and Content-Length body) and
- * answers it with the raw bytes `answer` (status line, headers, body), then closes the connection;
- * it serves on a thread of its own until test_server_stop. Writes its API base URL
- * (http://127.0.0.1:PORT/callapi/v2.0/) to `url`. Exits the test when it cannot start. */
-/* Reads one HTTP request from `fd` whole (headers and a Content-Length body); 0 when the peer went
- * away or the headers do not fit 64 KiB. */
-int test_read_request(int fd);
+/* A number in an answer of the sandbox's control API (LBC_BASE_URL's origin): `member` of the JSON
+ * object at `path`, or `member`.`inner` when `inner` is not NULL. Exits the test when unreadable. */
+double test_sandbox_number(const char *path, const char *member, const char *inner);
 
+/* A misbehaving service: the sandbox at LBC_BASE_URL with a fault armed that answers every API
+ * request with the raw bytes `answer` (status line, headers, body), then closes the connection
+ * (POST /_sandbox/faults, kind raw), until test_server_stop disarms it. Writes the API base URL to
+ * `url`. Exits the test when the sandbox refuses. */
 typedef struct test_server test_server;
 test_server *test_server_start(const char *answer, char *url, size_t size);
-/* How many whole requests the server has read so far (each is counted before it is answered). */
+/* How many API requests the sandbox received since test_server_start. */
 int test_server_requests(test_server *server);
-/* Stops the server, waits for its thread, frees it. */
+/* Disarms the sandbox's faults and frees the handle. */
 void test_server_stop(test_server *server);
 
 /* A listening socket that never accepts: the kernel completes the handshake, the request is sent,

@@ -246,8 +246,8 @@ static void test_calls_and_errors(const lbc_client *client) {
     CHECK(text != NULL && strstr(text, "CALL_REPEAT_TIMEOUT") != NULL);
     lbc_string_free(text);
     CHECK(lbc_error_field(err) == NULL);
-    CHECK(!lbc_error_may_have_reached_server(err)); /* the service refused it: nothing placed */
-    CHECK(test_take_eq(lbc_error_kind_name(err), "api_error"));
+    CHECK(!lbc_error_may_have_been_placed(err)); /* the service refused it: nothing placed */
+    CHECK(test_take_eq(lbc_status_name(lbc_error_status(err)), "api_error"));
     CHECK(lbc_error_transport_kind(err) == NULL);
     lbc_error_free(err);
     err = NULL;
@@ -273,8 +273,8 @@ static void test_calls_and_errors(const lbc_client *client) {
     status = lbc_client_call(client, "not a phone", NULL, &again, &err);
     CHECK(status == LBC_INVALID_INPUT && again == sentinel);
     CHECK(test_take_eq(lbc_error_field(err), "msisdn"));
-    CHECK(test_take_eq(lbc_error_kind_name(err), "invalid_input"));
-    CHECK(!lbc_error_may_have_reached_server(err));
+    CHECK(test_take_eq(lbc_status_name(lbc_error_status(err)), "invalid_input"));
+    CHECK(!lbc_error_may_have_been_placed(err));
     lbc_error_free(err);
     err = NULL;
     /* A number libphonenumber knows for no region (the API docs' example) is refused too. */
@@ -481,7 +481,8 @@ static void test_encodings(const char *id, const char *key) {
         OK(lbc_config_set_call_api_id(config, id, &ERR));
         OK(lbc_config_set_api_key(config, key, &ERR));
         OK(lbc_config_set_encoding(config, encodings[i], &ERR));
-        OK(lbc_config_set_signature_in_header(config, i % 2 == 1, &ERR));
+        OK(lbc_config_set_signature_placement(
+            config, i % 2 == 1 ? LBC_SIGNATURE_PLACEMENT_HEADER : LBC_SIGNATURE_PLACEMENT_PARAM, &ERR));
         OK(lbc_config_set_user_agent(config, "lbc-c-tests", &ERR));
         OK(lbc_client_new(config, &client, &ERR));
         OK(lbc_client_balance(client, &balance, &ERR));
@@ -512,8 +513,8 @@ static void test_transport_errors(void) {
         CHECK(lbc_error_status(err) == LBC_HTTP_ERROR);
         CHECK(lbc_error_http_status(err) == 404);
         CHECK(lbc_error_code(err) == NULL);
-        CHECK(lbc_error_may_have_reached_server(err));
-        CHECK(test_take_eq(lbc_error_kind_name(err), "http_error"));
+        CHECK(lbc_error_may_have_been_placed(err));
+        CHECK(test_take_eq(lbc_status_name(lbc_error_status(err)), "http_error"));
         lbc_error_free(err);
         err = NULL;
         lbc_client_free(client);
@@ -527,8 +528,8 @@ static void test_transport_errors(void) {
     OK(lbc_client_new(config, &client, &ERR));
     CHECK(lbc_client_server_status(client, &server, &err) == LBC_TRANSPORT_ERROR);
     CHECK(lbc_error_status(err) == LBC_TRANSPORT_ERROR);
-    CHECK(!lbc_error_may_have_reached_server(err));
-    CHECK(test_take_eq(lbc_error_kind_name(err), "transport_error"));
+    CHECK(!lbc_error_may_have_been_placed(err));
+    CHECK(test_take_eq(lbc_status_name(lbc_error_status(err)), "transport_error"));
     CHECK(test_take_eq(lbc_error_transport_kind(err), "connect"));
     CHECK(lbc_error_http_status(err) == 0);
     CHECK(server == NULL);
@@ -575,9 +576,9 @@ static void test_http_error_statuses(void) {
         CHECK(lbc_error_status(err) == LBC_HTTP_ERROR);
         CHECKF(lbc_error_http_status(err) == statuses[i], "HTTP status %u",
                (unsigned)lbc_error_http_status(err));
-        CHECK(lbc_error_may_have_reached_server(err));
+        CHECK(lbc_error_may_have_been_placed(err));
         CHECK(test_take_eq(lbc_error_request_id(err), ids[i]));
-        CHECK(test_take_eq(lbc_error_kind_name(err), "http_error"));
+        CHECK(test_take_eq(lbc_status_name(lbc_error_status(err)), "http_error"));
         CHECK(lbc_error_code(err) == NULL && lbc_error_field(err) == NULL);
         message = lbc_error_message(err);
         CHECK(message != NULL && strstr(message, i == 0 ? "502" : "503") != NULL);
@@ -610,8 +611,8 @@ static void test_answers_with_nul(void) {
     CHECK(lbc_client_call(client, "79256880636", USER_IP, &started, &err) == LBC_DECODE_ERROR);
     CHECK(started == NULL);
     CHECK(test_take_eq(lbc_error_field(err), "call"));
-    CHECK(test_take_eq(lbc_error_kind_name(err), "decode_error"));
-    CHECK(lbc_error_may_have_reached_server(err)); /* an unreadable answer to a call sent */
+    CHECK(test_take_eq(lbc_status_name(lbc_error_status(err)), "decode_error"));
+    CHECK(lbc_error_may_have_been_placed(err)); /* an unreadable answer to a call sent */
     lbc_error_free(err);
     err = NULL;
     lbc_client_free(client);
@@ -655,8 +656,8 @@ static void test_timeouts(void) {
     CHECK(lbc_client_call(client, "79256880636", USER_IP, &started, &err) == LBC_TIMEOUT);
     CHECK(started == NULL);
     CHECK(lbc_error_status(err) == LBC_TIMEOUT);
-    CHECK(lbc_error_may_have_reached_server(err));
-    CHECK(test_take_eq(lbc_error_kind_name(err), "timeout"));
+    CHECK(lbc_error_may_have_been_placed(err));
+    CHECK(test_take_eq(lbc_status_name(lbc_error_status(err)), "timeout"));
     message = lbc_error_message(err);
     CHECK(message != NULL && strstr(message, "may have been placed") != NULL);
     lbc_string_free(message);

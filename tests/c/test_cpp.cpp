@@ -1,7 +1,7 @@
 // C++ tests of loginbycall.hpp: every getter of lbc::Error, read from real failures (an API error
 // from a running `lbc sandbox` at LBC_BASE_URL, an invalid argument, HTTP 502 and an answer holding
 // a NUL from scripted local servers, a refused port, a server that never answers); lbc::Signer over
-// the 90 signature vectors; lbc::Login's getters. Run under valgrind by tests/c/run.sh, which also
+// the 90 signature vectors; lbc::Login's getters; lbc::Config's setters and lbc::normalize_phone. Run under valgrind by tests/c/run.sh, which also
 // finds any lbc_error the wrapper fails to free.
 #include <chrono>
 #include <cstdio>
@@ -19,14 +19,6 @@
 #include "support.h"
 
 namespace {
-
-struct sign_vector {
-    const char *method;
-    const char *key;
-    const char *signature;
-    std::size_t n_params;
-    const lbc_param *params;
-};
 
 #include "vectors.inc"
 
@@ -94,7 +86,7 @@ void test_api_error() {
     const auto e = error_of([&] { client.call("79001130000", std::string(USER_IP)); });
     if (CHECK(e.has_value())) {
         CHECK(e->status() == LBC_API_ERROR);
-        CHECK(e->kind_name() == "api_error");
+        CHECK(e->kind() == "api_error");
         CHECK(e->code() == "CALL_REPEAT_TIMEOUT"); // as the README writes it
         CHECK(e->error_class() == "PROCESS");
         CHECK(e->reason().has_value() && !e->reason()->empty());
@@ -108,6 +100,7 @@ void test_api_error() {
         CHECK(!e->field().has_value());
         CHECK(!e->transport_kind().has_value());
         CHECK(!e->may_have_been_placed()); // the service refused it
+        CHECK(e->retry_after() == e->delay() && !e->guard_reason().has_value());
     }
     client.call_hangup(started.call);
 
@@ -126,7 +119,7 @@ void test_invalid_input() {
         const auto bad = error_of([&] { client.call("not a phone"); });
         if (CHECK(bad.has_value())) {
             CHECK(bad->status() == LBC_INVALID_INPUT);
-            CHECK(bad->kind_name() == "invalid_input");
+            CHECK(bad->kind() == "invalid_input");
             CHECK(bad->field() == "msisdn");
             CHECK(contains(bad->what(), "msisdn"));
             CHECK(!bad->code() && !bad->request_id() && !bad->delay());
@@ -136,7 +129,7 @@ void test_invalid_input() {
         const std::string cut("79256880636\0" "12", 14);
         const auto nul = error_of([&] { client.call(cut); });
         CHECK(nul && nul->status() == LBC_INVALID_INPUT && nul->field() == "msisdn"
-              && nul->kind_name() == "invalid_input" && !nul->may_have_been_placed());
+              && nul->kind() == "invalid_input" && !nul->may_have_been_placed());
         const auto ip = error_of([&] { client.call("79256880636", std::string("1.2.3.4\0x", 9)); });
         CHECK(ip && ip->field() == "ip_address");
         const auto json = error_of([] { lbc::Login::from_json("{}"); });
@@ -168,7 +161,7 @@ void test_http_error() {
         const auto e = error_of([&] { client.call("+7 925 688-06-36", std::string(USER_IP)); });
         if (CHECK(e.has_value())) {
             CHECK(e->status() == LBC_HTTP_ERROR);
-            CHECK(e->kind_name() == "http_error");
+            CHECK(e->kind() == "http_error");
             CHECKF(e->http_status() == 502, "HTTP status %u", unsigned(e->http_status()));
             CHECK(e->request_id() == "req-cpp-502");
             CHECK(e->may_have_been_placed());
@@ -192,7 +185,7 @@ void test_decode_error() {
     {
         const lbc::Client client(config_for(url));
         const auto e = error_of([&] { client.call("79256880636"); });
-        CHECK(e && e->status() == LBC_DECODE_ERROR && e->kind_name() == "decode_error"
+        CHECK(e && e->status() == LBC_DECODE_ERROR && e->kind() == "decode_error"
               && e->field() == "call" && e->may_have_been_placed());
     }
     test_server_stop(server);
@@ -208,8 +201,8 @@ void test_transport_error() {
     const auto e = error_of([&] { client.call("79256880636"); });
     if (CHECK(e.has_value())) {
         CHECK(e->status() == LBC_TRANSPORT_ERROR);
-        CHECK(e->kind_name() == "transport_error");
-        CHECK(e->transport_kind() == "refused");
+        CHECK(e->kind() == "transport_error");
+        CHECK(e->transport_kind() == "connect");
         CHECK(!e->may_have_been_placed());
         CHECK(e->http_status() == 0 && !e->code() && !e->field() && !e->request_id());
     }
@@ -226,7 +219,7 @@ void test_timeout() {
         const auto e = error_of([&] { client.call("79256880636", std::string(USER_IP)); });
         if (CHECK(e.has_value())) {
             CHECK(e->status() == LBC_TIMEOUT);
-            CHECK(e->kind_name() == "timeout");
+            CHECK(e->kind() == "timeout");
             CHECK(e->may_have_been_placed());
             CHECK(contains(e->what(), "may have been placed"));
             CHECK(!e->code() && !e->transport_kind() && e->http_status() == 0);
@@ -247,6 +240,10 @@ void test_login() {
     CHECK(login.expires_at() >= std::uint64_t(before) + 300
           && login.expires_at() <= std::uint64_t(after) + 300);
     CHECK(login.attempts() == 0 && login.attempts_left() == 3);
+    CHECK(login.msisdn() == "79001130200" && login.ip_address() == std::string(USER_IP));
+    CHECK(login.max_attempts() == 3 && !login.is_accepted() && login.repeat_timeout() > 0);
+    CHECK(login.started_at() >= std::uint64_t(before) && login.started_at() <= std::uint64_t(after)
+          && login.expires_at() == login.started_at() + 300);
     const std::string code = sandbox_code("79001130200");
     CHECK(code.size() == login.codelen());
     std::string wrong = code;
@@ -259,15 +256,15 @@ void test_login() {
     CHECK(again.attempts() == 1 && again.attempts_left() == 2);
     CHECK(again.expires_at() == login.expires_at() && again.call() == login.call());
     const lbc::CheckResult accepted = again.check(code + "\n"); // as getline with \r\n, fgets
-    CHECK(accepted.accepted() && accepted.attempts_left == 0);
-    CHECK(again.attempts() == 2 && again.attempts_left() == 0);
+    CHECK(accepted.is_accepted() && accepted.attempts_left == 0);
+    CHECK(again.attempts() == 2 && again.attempts_left() == 0 && again.is_accepted());
     CHECK(again.check(code).verdict == LBC_VERDICT_LOCKED);
     again.hangup(client);
     const auto nul = error_of([&] { again.check(std::string("06\0" "36", 5)); });
     CHECK(nul && nul->field() == "digits");
 }
 
-/** lbc::Signer and lbc::sign over every vector, in reversed order too. */
+/** lbc::Signer over every vector, in reversed order too. */
 void test_signer() {
     CHECK(VECTOR_COUNT == 90);
     int right = 0;
@@ -285,8 +282,7 @@ void test_signer() {
         }
         reversed.assign(params.rbegin(), params.rend());
         right += signer->sign(v.method, params) == v.signature
-                 && signer->sign(v.method, reversed) == v.signature
-                 && lbc::sign(v.key, v.method, reversed) == v.signature;
+                 && signer->sign(v.method, reversed) == v.signature;
     }
     CHECKF(right == 90, "%d of 90 vectors signed right", right);
     const lbc::Signer one("key");
@@ -299,11 +295,43 @@ void test_signer() {
     CHECK(lbc::version() == LBC_VERSION);
 }
 
+/** The settings added with the one vocabulary, and phone numbers as the library reads them. */
+void test_config_and_phone_numbers() {
+    lbc::Config config = config_for("http://127.0.0.1:9/callapi/v2.0/");
+    config.signature_placement(LBC_SIGNATURE_PLACEMENT_HEADER)
+        .deadline(std::chrono::milliseconds(2500))
+        .login_policy(5, std::chrono::seconds(60))
+        .default_region("kz");
+    const lbc::Client client(config);
+    CHECK(client.normalize_phone("8 (701) 123-45-67") == "77011234567");
+    CHECK(client.with_credentials("other", "other-key").normalize_phone("+7 925 688 06 36")
+          == "79256880636");
+    CHECK(lbc::normalize_phone("8 (925) 688-06-36") == "79256880636");
+    CHECK(lbc::normalize_phone("+1 202-555-0143", "US") == "12025550143");
+    const auto bad_number = error_of([] { lbc::normalize_phone("12345"); });
+    CHECK(bad_number && bad_number->status() == LBC_INVALID_INPUT && bad_number->field() == "msisdn"
+          && bad_number->kind() == "invalid_input");
+    const auto bad_region = error_of([] { lbc::normalize_phone("8 925 688 06 36", "Russia"); });
+    CHECK(bad_region && bad_region->field() == "region");
+    const auto bad_default = error_of([] { lbc::Config().default_region("Russia"); });
+    CHECK(bad_default && bad_default->field() == "default_region");
+    const auto bad_placement =
+        error_of([] { lbc::Config().signature_placement(lbc_signature_placement(7)); });
+    CHECK(bad_placement && bad_placement->field() == "placement");
+    const auto bad_policy = error_of([] {
+        lbc::Config c = config_for("http://127.0.0.1:9/callapi/v2.0/");
+        c.login_policy(0, std::chrono::seconds(300));
+        lbc::Client unused(c);
+    });
+    CHECK(bad_policy && bad_policy->field() == "max_attempts");
+}
+
 } // namespace
 
 int main() {
     try {
         test_signer();
+        test_config_and_phone_numbers();
         test_invalid_input();
         test_transport_error();
         test_timeout();

@@ -2,12 +2,12 @@
  * for every request):
  *
  *  - lbc_client_shared: handles for identical configurations share one client and so one kept-alive
- *    connection (counted at a local keep-alive server), across handles freed and made again, from
- *    many threads; another key, URL or setting is another client; a child of fork() opens its own
+ *    connection (counted by the sandbox, GET /_sandbox/connections), across handles freed and made
+ *    again, from many threads; another key, URL or setting is another client; a child of fork() opens its own
  *    connection and leaves its parent's working; lbc_client_cache_clear / _size;
- *  - lbc_signer_sign_packed over the 90 vectors, and its argument checks;
- *  - lbc_error_codes_json, lbc_error_additional_json (a CALL_REPEAT_TIMEOUT from the sandbox),
- *    lbc_login_msisdn.
+ *  - lbc_error_codes_json, lbc_error_additional_json and lbc_error_retry_after (a
+ *    CALL_REPEAT_TIMEOUT from the sandbox), the getters of a live login the PHP package reads
+ *    (lbc_login_msisdn, _ip_address, _repeat_timeout, _started_at, _max_attempts, _is_accepted).
  *
  * Runs against a running `lbc sandbox` (LBC_BASE_URL, LBC_CALL_API_ID, LBC_API_KEY). */
 #define _POSIX_C_SOURCE 200809L
@@ -22,134 +22,27 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "support.h"
 
-struct sign_vector {
-    const char *method;
-    const char *key;
-    const char *signature;
-    size_t n_params;
-    const lbc_param *params;
-};
+/* --- the sandbox's connection counter (GET /_sandbox/connections) ------------------------------- */
 
-#include "vectors.inc"
+static double requests_before;
 
-/* --- a keep-alive server that counts the connections it accepts -------------------------------- */
-
-static const char KEEP_ALIVE_ANSWER[] = "HTTP/1.1 200 OK\r\n"
-                                        "Content-Type: application/json\r\n"
-                                        "Content-Length: 12\r\n"
-                                        "\r\n"
-                                        "{\"status\":1}";
-
-#define MAX_CONNECTIONS 64
-
-struct connection {
-    struct counting_server *server;
-    int fd;
-};
-
-/* Static, connections included, so that nothing of it is only on a thread's stack (a child of
- * fork() has no such threads, and valgrind would count their blocks as lost). */
-typedef struct counting_server {
-    int fd;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    int connections;
-    int requests;
-    struct connection open[MAX_CONNECTIONS];
-} counting_server;
-
-/* Answers every request of one connection, keeping it open until the client closes it. */
-static void *serve_connection(void *arg) {
-    struct connection *c = arg;
-    while (test_read_request(c->fd)) {
-        pthread_mutex_lock(&c->server->lock);
-        c->server->requests++;
-        pthread_mutex_unlock(&c->server->lock);
-        if (send(c->fd, KEEP_ALIVE_ANSWER, strlen(KEEP_ALIVE_ANSWER), MSG_NOSIGNAL) <= 0) {
-            break;
-        }
-    }
-    shutdown(c->fd, SHUT_RDWR);
-    return NULL;
+/* Sets the sandbox's connection counter back to zero and notes its request count. */
+static void counter_reset(void) {
+    free(http_request(test_env("LBC_BASE_URL"), "DELETE", "/_sandbox/connections", NULL));
+    requests_before = test_sandbox_number("/_sandbox/state", "requests", "total");
 }
 
-static void *accept_loop(void *arg) {
-    counting_server *server = arg;
-    for (;;) {
-        pthread_t thread;
-        struct connection *c = NULL;
-        int fd = accept(server->fd, NULL, NULL);
-        if (fd < 0) {
-            break; /* counting_server_stop shut the socket down */
-        }
-        pthread_mutex_lock(&server->lock);
-        if (server->connections < MAX_CONNECTIONS) {
-            c = &server->open[server->connections];
-            c->server = server;
-            c->fd = fd;
-        }
-        server->connections++;
-        pthread_mutex_unlock(&server->lock);
-        if (c == NULL || pthread_create(&thread, NULL, serve_connection, c) != 0) {
-            close(fd);
-            continue;
-        }
-        pthread_detach(thread);
-    }
-    return NULL;
-}
-
-/* One server per run, static: connection threads may outlive counting_server_stop by a moment. */
-static counting_server the_server;
-
-static counting_server *counting_server_start(char *url, size_t size) {
-    counting_server *server = &the_server;
-    struct sockaddr_in addr;
-    socklen_t len = sizeof addr;
-    server->fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (server->fd < 0 || bind(server->fd, (struct sockaddr *)&addr, sizeof addr) != 0
-        || listen(server->fd, 16) != 0
-        || getsockname(server->fd, (struct sockaddr *)&addr, &len) != 0) {
-        fprintf(stderr, "cannot open a listening socket\n");
-        exit(2);
-    }
-    pthread_mutex_init(&server->lock, NULL);
-    if (pthread_create(&server->thread, NULL, accept_loop, server) != 0) {
-        exit(2);
-    }
-    snprintf(url, size, "http://127.0.0.1:%d/callapi/v2.0/", ntohs(addr.sin_port));
-    return server;
-}
-
-static int counted(counting_server *server, int *requests) {
-    int n;
-    pthread_mutex_lock(&server->lock);
-    n = server->connections;
+/* The connections that carried an API request since counter_reset, and the API requests. */
+static int counted(int *requests) {
     if (requests != NULL) {
-        *requests = server->requests;
+        *requests = (int)(test_sandbox_number("/_sandbox/state", "requests", "total") - requests_before);
     }
-    pthread_mutex_unlock(&server->lock);
-    return n;
-}
-
-/* Stops accepting and ends the open connections (their threads then free what they hold). */
-static void counting_server_stop(counting_server *server) {
-    int i;
-    shutdown(server->fd, SHUT_RDWR);
-    pthread_join(server->thread, NULL);
-    close(server->fd);
-    pthread_mutex_lock(&server->lock);
-    for (i = 0; i < server->connections && i < MAX_CONNECTIONS; i++) {
-        shutdown(server->open[i].fd, SHUT_RDWR);
-    }
-    pthread_mutex_unlock(&server->lock);
+    return (int)test_sandbox_number("/_sandbox/connections", "api", NULL);
 }
 
 /* --- lbc_client_shared ------------------------------------------------------------------------ */
@@ -171,7 +64,7 @@ static int one_request(const lbc_config *config) {
     lbc_error *err = NULL;
     int ok = lbc_client_shared(config, &client, &err) == LBC_OK
              && lbc_client_request(client, "server-status", NULL, &answer, &err) == LBC_OK
-             && answer != NULL && strcmp(answer, "{\"status\":1}") == 0;
+             && answer != NULL && strstr(answer, "\"server_status\"") != NULL;
     if (!ok) {
         char *message = lbc_error_message(err);
         fprintf(stderr, "  request failed: %s\n", message ? message : "-");
@@ -195,8 +88,7 @@ static void *thread_requests(void *arg) {
 }
 
 static void test_shared_connections(void) {
-    char url[128];
-    counting_server *server = counting_server_start(url, sizeof url);
+    const char *url = test_env("LBC_BASE_URL");
     lbc_config *config = config_for(url, "shared-id", "shared-key");
     lbc_config *same = config_for(url, "shared-id", "shared-key");
     lbc_config *other_key = config_for(url, "shared-id", "another-key");
@@ -207,19 +99,20 @@ static void test_shared_connections(void) {
 
     lbc_client_cache_clear();
     CHECK(lbc_client_cache_size() == 0);
+    counter_reset();
 
     /* 50 "requests" of a worker, each building its handle anew: one connection. */
     for (i = 0; i < 50; i++) {
         all_ok &= one_request(i % 2 == 0 ? config : same);
     }
     CHECK(all_ok);
-    CHECKF(counted(server, &requests) == 1 && requests == 50, "%d connections, %d requests",
-           counted(server, NULL), requests);
+    CHECKF(counted(&requests) == 1 && requests == 50, "%d connections, %d requests",
+           counted(NULL), requests);
     CHECK(lbc_client_cache_size() == 1);
 
     /* Another key is another client, with a connection of its own. */
     CHECK(one_request(other_key));
-    CHECKF(counted(server, NULL) == 2, "%d connections", counted(server, NULL));
+    CHECKF(counted(NULL) == 2, "%d connections", counted(NULL));
     CHECK(lbc_client_cache_size() == 2);
 
     /* lbc_client_new does not use the cache: a pool of its own. */
@@ -230,13 +123,13 @@ static void test_shared_connections(void) {
         lbc_string_free(answer);
     }
     lbc_client_free(direct);
-    CHECKF(counted(server, NULL) == 3, "%d connections", counted(server, NULL));
+    CHECKF(counted(NULL) == 3, "%d connections", counted(NULL));
     CHECK(lbc_client_cache_size() == 2);
 
     /* Many threads on one configuration: all answered, on kept-alive connections (the pool keeps a
      * few idle ones per host, so more threads than that may open some anew, but far fewer than one
      * per request). */
-    before_threads = counted(server, NULL);
+    before_threads = counted(NULL);
     for (i = 0; i < THREADS; i++) {
         pthread_create(&threads[i], NULL, thread_requests, config);
     }
@@ -246,12 +139,12 @@ static void test_shared_connections(void) {
         all_ok &= ok != NULL;
     }
     CHECK(all_ok);
-    CHECKF(counted(server, NULL) - before_threads < THREADS * 20 / 2, "%d connections for %d requests",
-           counted(server, NULL) - before_threads, THREADS * 20);
+    CHECKF(counted(NULL) - before_threads < THREADS * 20 / 2, "%d connections for %d requests",
+           counted(NULL) - before_threads, THREADS * 20);
 
     /* A child of fork() never uses its parent's connections: it opens its own. */
     {
-        int before = counted(server, NULL), status = 0;
+        int before = counted(NULL), status = 0;
         child = fork();
         if (child == 0) {
             /* Everything freed before _exit, so that valgrind (which follows the child) finds no
@@ -265,21 +158,21 @@ static void test_shared_connections(void) {
         }
         CHECK(child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status)
               && WEXITSTATUS(status) == 0);
-        CHECKF(counted(server, NULL) == before + 1, "%d connections, %d before",
-               counted(server, NULL), before);
+        CHECKF(counted(NULL) == before + 1, "%d connections, %d before",
+               counted(NULL), before);
         /* ... and the parent's still work, unchanged. */
         CHECK(one_request(config));
-        CHECKF(counted(server, NULL) == before + 1, "%d connections, %d before",
-               counted(server, NULL), before);
+        CHECKF(counted(NULL) == before + 1, "%d connections, %d before",
+               counted(NULL), before);
     }
 
     /* After lbc_client_cache_clear a configuration gets a new client. */
     lbc_client_cache_clear();
     CHECK(lbc_client_cache_size() == 0);
     {
-        int before = counted(server, NULL);
+        int before = counted(NULL);
         CHECK(one_request(config));
-        CHECKF(counted(server, NULL) == before + 1, "%d connections", counted(server, NULL));
+        CHECKF(counted(NULL) == before + 1, "%d connections", counted(NULL));
     }
 
     /* Bad arguments. */
@@ -296,7 +189,6 @@ static void test_shared_connections(void) {
     lbc_config_free(config);
     lbc_config_free(same);
     lbc_config_free(other_key);
-    counting_server_stop(server);
 }
 
 /* Against the sandbox: a shared client signs with its own key, never another configuration's. */
@@ -328,68 +220,6 @@ static void test_shared_keys_against_the_sandbox(void) {
     lbc_config_free(right);
     lbc_config_free(wrong);
     lbc_client_cache_clear();
-}
-
-/* --- lbc_signer_sign_packed ------------------------------------------------------------------- */
-
-static void test_packed_vectors(void) {
-    size_t i, j;
-    char packed[8192];
-    char hex[LBC_SIGNATURE_HEX_LEN + 1];
-    lbc_signer *signer = NULL;
-    const char *signer_key = NULL;
-    int all_ok = 1;
-    for (i = 0; i < VECTOR_COUNT; i++) {
-        const struct sign_vector *v = &vectors[i];
-        size_t used = 0;
-        lbc_status status;
-        if (signer_key == NULL || strcmp(signer_key, v->key) != 0) {
-            lbc_signer_free(signer);
-            signer = NULL;
-            OK(lbc_signer_new(v->key, &signer, &ERR));
-            signer_key = v->key;
-        }
-        /* Reversed, to show that the method's order decides. */
-        for (j = v->n_params; j-- > 0;) {
-            const char *value = v->params[j].value != NULL ? v->params[j].value : "";
-            size_t name_len = strlen(v->params[j].name), value_len = strlen(value);
-            if (used + name_len + value_len + 2 > sizeof packed) {
-                break;
-            }
-            memcpy(packed + used, v->params[j].name, name_len + 1);
-            used += name_len + 1;
-            memcpy(packed + used, value, value_len + 1);
-            used += value_len + 1;
-        }
-        memset(hex, 'x', sizeof hex);
-        status = lbc_signer_sign_packed(signer, v->method, packed, used, hex, sizeof hex, NULL);
-        if (status != LBC_OK || strcmp(hex, v->signature) != 0) {
-            all_ok = 0;
-            fprintf(stderr, "  vector %zu: status %d\n", i, (int)status);
-        }
-    }
-    CHECKF(all_ok, "the %d vectors through lbc_signer_sign_packed", (int)VECTOR_COUNT);
-
-    /* No parameters at all, NULL allowed with length 0. */
-    OK(lbc_signer_sign_packed(signer, "balance", NULL, 0, hex, sizeof hex, &ERR));
-    CHECK(strlen(hex) == LBC_SIGNATURE_HEX_LEN);
-    FAILS(lbc_signer_sign_packed(signer, "balance", NULL, 3, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "packed");
-    FAILS(lbc_signer_sign_packed(signer, "balance", "nonce", 5, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "packed");
-    FAILS(lbc_signer_sign_packed(signer, "balance", "nonce\0", 6, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "packed");
-    FAILS(lbc_signer_sign_packed(signer, "balance", "n\0\xff\0", 4, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "packed[0].value");
-    FAILS(lbc_signer_sign_packed(signer, "balance", NULL, 0, hex, LBC_SIGNATURE_HEX_LEN, &ERR),
-          LBC_INVALID_INPUT, "out_hex");
-    FAILS(lbc_signer_sign_packed(signer, "balance", NULL, 0, NULL, 0, &ERR), LBC_INVALID_INPUT,
-          "out_hex");
-    FAILS(lbc_signer_sign_packed(NULL, "balance", NULL, 0, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, "signer");
-    FAILS(lbc_signer_sign_packed(signer, "status", NULL, 0, hex, sizeof hex, &ERR),
-          LBC_INVALID_INPUT, NULL);
-    lbc_signer_free(signer);
 }
 
 /* --- codes, additional details, msisdn -------------------------------------------------------- */
@@ -439,6 +269,8 @@ static void test_codes_and_details(void) {
     OK(lbc_client_call(client, "79004445500", "203.0.113.77", &started, &ERR));
     CHECK(lbc_client_call(client, "79004445500", "203.0.113.77", &started, &err) == LBC_API_ERROR);
     additional = lbc_error_additional_json(err);
+    CHECK(lbc_error_retry_after(err) > 0.0 && lbc_error_retry_after(err) == lbc_error_delay(err));
+    CHECK(lbc_error_guard_reason(err) == NULL && !lbc_error_may_have_been_placed(err));
     {
         json_value *details = additional != NULL ? json_parse(additional) : NULL;
         const json_value *delay = details != NULL ? json_get(details, "delay") : NULL;
@@ -455,6 +287,15 @@ static void test_codes_and_details(void) {
 
     OK(lbc_client_start_login(client, "8 (900) 444-55-01", "203.0.113.77", &login, &ERR));
     CHECK(test_take_eq(lbc_login_msisdn(login), "79004445501"));
+    CHECK(test_take_eq(lbc_login_ip_address(login), "203.0.113.77"));
+    CHECK(lbc_login_repeat_timeout(login) > 0);
+    {
+        uint64_t now = (uint64_t)time(NULL), started = lbc_login_started_at(login);
+        CHECKF(started + 60 >= now && started <= now + 60, "started_at %llu, now %llu",
+               (unsigned long long)started, (unsigned long long)now);
+        CHECK(lbc_login_expires_at(login) == started + 300);
+    }
+    CHECK(lbc_login_max_attempts(login) == 3 && !lbc_login_is_accepted(login));
     CHECK(lbc_login_msisdn(NULL) == NULL);
     lbc_login_free(login);
     lbc_client_free(client);
@@ -463,7 +304,6 @@ static void test_codes_and_details(void) {
 int main(void) {
     test_shared_connections();
     test_shared_keys_against_the_sandbox();
-    test_packed_vectors();
     test_codes_and_details();
     return test_summary();
 }

@@ -1,6 +1,7 @@
-/* C tests of libloginbycall that need no service: the 90 signature vectors through lbc_sign and
- * an lbc_signer in several parameter orders, argument checks (NULL, invalid UTF-8, unknown method),
- * the version, configs, NULL objects given to getters and frees, a saved login checked offline. */
+/* C tests of libloginbycall that need no service: the 90 signature vectors through an lbc_signer
+ * in several parameter orders, argument checks (NULL, invalid UTF-8, unknown method), the version,
+ * configs, phone numbers, status names, NULL objects given to getters and frees, a saved login
+ * checked offline. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
@@ -10,28 +11,18 @@
 
 #include "support.h"
 
-struct sign_vector {
-    const char *method;
-    const char *key;
-    const char *signature;
-    size_t n_params;
-    const lbc_param *params;
-};
-
 #include "vectors.inc"
 
 #define MAX_PARAMS 16
 
 static const char INVALID_UTF8[] = {'\xff', '\xfe', 'a', '\0'};
 
-/* Signs `params` (with `signer` when not NULL, else lbc_sign with `key`) and compares with
- * `expected`; frees the signature. */
-static int signs_to(const lbc_signer *signer, const char *key, const char *method,
-                    const lbc_param *params, size_t n, const char *expected) {
+/* Signs `params` with `signer` and compares with `expected`; frees the signature. */
+static int signs_to(const lbc_signer *signer, const char *method, const lbc_param *params,
+                    size_t n, const char *expected) {
     char *hex = NULL;
     lbc_error *err = NULL;
-    lbc_status status = signer != NULL ? lbc_signer_sign(signer, method, params, n, &hex, &err)
-                                       : lbc_sign(key, method, params, n, &hex, &err);
+    lbc_status status = lbc_signer_sign(signer, method, params, n, &hex, &err);
     int ok = status == LBC_OK && err == NULL && hex != NULL && strcmp(hex, expected) == 0;
     if (!ok) {
         char *message = lbc_error_message(err);
@@ -44,9 +35,8 @@ static int signs_to(const lbc_signer *signer, const char *key, const char *metho
     return ok;
 }
 
-/* Every vector in several orders, through lbc_sign or (with_signer) an lbc_signer made once per
- * vector key. */
-static void test_vectors(int with_signer) {
+/* Every vector in several orders, through an lbc_signer made once per vector key. */
+static void test_vectors(void) {
     size_t i, j;
     lbc_param shuffled[MAX_PARAMS];
     lbc_signer *signer = NULL;
@@ -58,19 +48,19 @@ static void test_vectors(int with_signer) {
         if (!CHECK(n <= MAX_PARAMS)) {
             continue;
         }
-        if (with_signer && (signer_key == NULL || strcmp(signer_key, v->key) != 0)) {
+        if (signer_key == NULL || strcmp(signer_key, v->key) != 0) {
             lbc_signer_free(signer);
             signer = NULL;
             OK(lbc_signer_new(v->key, &signer, &ERR));
             signer_key = v->key;
         }
         /* As listed. */
-        CHECKF(signs_to(signer, v->key, v->method, v->params, n, v->signature), "vector %zu", i);
+        CHECKF(signs_to(signer, v->method, v->params, n, v->signature), "vector %zu", i);
         /* Reversed. */
         for (j = 0; j < n; j++) {
             shuffled[j] = v->params[n - 1 - j];
         }
-        CHECKF(signs_to(signer, v->key, v->method, shuffled, n, v->signature), "vector %zu reversed", i);
+        CHECKF(signs_to(signer, v->method, shuffled, n, v->signature), "vector %zu reversed", i);
         /* Rotated by i, odd positions first: another order again. */
         {
             size_t k = 0;
@@ -81,21 +71,21 @@ static void test_vectors(int with_signer) {
                 shuffled[k++] = v->params[(j + i) % n];
             }
         }
-        CHECKF(signs_to(signer, v->key, v->method, shuffled, n, v->signature), "vector %zu shuffled", i);
+        CHECKF(signs_to(signer, v->method, shuffled, n, v->signature), "vector %zu shuffled", i);
         /* An empty value is left out: a NULL value or no parameter at all sign the same. */
         for (j = 0; j < n; j++) {
             if (v->params[j].value[0] == '\0') {
                 size_t k, m = 0;
                 memcpy(shuffled, v->params, n * sizeof *shuffled);
                 shuffled[j].value = NULL;
-                CHECKF(signs_to(signer, v->key, v->method, shuffled, n, v->signature),
+                CHECKF(signs_to(signer, v->method, shuffled, n, v->signature),
                        "vector %zu, NULL value", i);
                 for (k = 0; k < n; k++) {
                     if (k != j) {
                         shuffled[m++] = v->params[k];
                     }
                 }
-                CHECKF(signs_to(signer, v->key, v->method, shuffled, m, v->signature),
+                CHECKF(signs_to(signer, v->method, shuffled, m, v->signature),
                        "vector %zu, parameter left out", i);
             }
         }
@@ -108,7 +98,8 @@ static void test_signer_arguments(void) {
     lbc_signer *const sentinel_signer = (lbc_signer *)&params;
     lbc_signer *signer = sentinel_signer;
     char *const untouched = (char *)"untouched";
-    char *hex = untouched, *by_key = NULL;
+    char *hex = untouched, *first = NULL;
+    lbc_signer *other = NULL;
     lbc_param bad[3];
 
     FAILS(lbc_signer_new(NULL, &signer, &ERR), LBC_INVALID_INPUT, "api_key");
@@ -118,19 +109,21 @@ static void test_signer_arguments(void) {
     OK(lbc_signer_new("key", &signer, &ERR));
     CHECK(signer != sentinel_signer && signer != NULL);
 
-    /* The same signature as lbc_sign with the same key, many times over from one signer. */
-    OK(lbc_sign("key", "balance", params, 3, &by_key, &ERR));
+    /* The same signature many times over from one signer, and from another keyed alike. */
+    OK(lbc_signer_new("key", &other, &ERR));
+    OK(lbc_signer_sign(other, "balance", params, 3, &first, &ERR));
+    lbc_signer_free(other);
     {
         int i, same = 1;
         for (i = 0; i < 100; i++) {
             char *again = NULL;
             OK(lbc_signer_sign(signer, "balance", params, 3, &again, &ERR));
-            same = same && again != NULL && by_key != NULL && strcmp(again, by_key) == 0;
+            same = same && again != NULL && first != NULL && strcmp(again, first) == 0;
             lbc_string_free(again);
         }
         CHECK(same);
     }
-    lbc_string_free(by_key);
+    lbc_string_free(first);
 
     FAILS(lbc_signer_sign(NULL, "balance", params, 3, &hex, &ERR), LBC_INVALID_INPUT, "signer");
     FAILS(lbc_signer_sign(signer, NULL, params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
@@ -138,6 +131,8 @@ static void test_signer_arguments(void) {
           "method");
     FAILS(lbc_signer_sign(signer, "server-status", params, 3, &hex, &ERR), LBC_INVALID_INPUT,
           "method");
+    FAILS(lbc_signer_sign(signer, "register", params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
+    FAILS(lbc_signer_sign(signer, "Balance", params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
     FAILS(lbc_signer_sign(signer, INVALID_UTF8, params, 3, &hex, &ERR), LBC_INVALID_INPUT,
           "method");
     FAILS(lbc_signer_sign(signer, "balance", NULL, 3, &hex, &ERR), LBC_INVALID_INPUT, "params");
@@ -145,6 +140,10 @@ static void test_signer_arguments(void) {
     bad[0].name = INVALID_UTF8;
     FAILS(lbc_signer_sign(signer, "balance", bad, 3, &hex, &ERR), LBC_INVALID_INPUT,
           "params[0].name");
+    memcpy(bad, params, sizeof bad);
+    bad[1].name = NULL;
+    FAILS(lbc_signer_sign(signer, "balance", bad, 3, &hex, &ERR), LBC_INVALID_INPUT,
+          "params[1].name");
     memcpy(bad, params, sizeof bad);
     bad[1].value = INVALID_UTF8;
     FAILS(lbc_signer_sign(signer, "balance", bad, 3, &hex, &ERR), LBC_INVALID_INPUT,
@@ -156,44 +155,6 @@ static void test_signer_arguments(void) {
     CHECK(hex != untouched && strlen(hex) == 128 && strspn(hex, "0123456789abcdef") == 128);
     lbc_string_free(hex);
     lbc_signer_free(signer);
-}
-
-static void test_sign_arguments(void) {
-    const lbc_param params[] = {{"call-api-id", "id"}, {"timestamp", "1"}, {"nonce", "n"}};
-    char *const untouched = (char *)"untouched";
-    char *hex = untouched;
-    lbc_param bad[3];
-
-    /* A signature is 128 lower-case hex digits. */
-    OK(lbc_sign("key", "balance", params, 3, &hex, &ERR));
-    CHECK(hex != untouched && strlen(hex) == 128 && strspn(hex, "0123456789abcdef") == 128);
-    lbc_string_free(hex);
-    hex = untouched;
-
-    FAILS(lbc_sign(NULL, "balance", params, 3, &hex, &ERR), LBC_INVALID_INPUT, "api_key");
-    FAILS(lbc_sign("key", NULL, params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
-    FAILS(lbc_sign("key", "no-such-method", params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
-    FAILS(lbc_sign("key", "Balance", params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
-    FAILS(lbc_sign("key", "register", params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
-    FAILS(lbc_sign("key", INVALID_UTF8, params, 3, &hex, &ERR), LBC_INVALID_INPUT, "method");
-    FAILS(lbc_sign(INVALID_UTF8, "balance", params, 3, &hex, &ERR), LBC_INVALID_INPUT,
-          "api_key");
-    FAILS(lbc_sign("key", "balance", NULL, 3, &hex, &ERR), LBC_INVALID_INPUT, "params");
-    memcpy(bad, params, sizeof bad);
-    bad[1].name = NULL;
-    FAILS(lbc_sign("key", "balance", bad, 3, &hex, &ERR), LBC_INVALID_INPUT, "params[1].name");
-    memcpy(bad, params, sizeof bad);
-    bad[2].value = INVALID_UTF8;
-    FAILS(lbc_sign("key", "balance", bad, 3, &hex, &ERR), LBC_INVALID_INPUT, "params[2].value");
-    FAILS(lbc_sign("key", "balance", params, 3, NULL, &ERR), LBC_INVALID_INPUT, "out_hex");
-    /* Out-parameters are written only on success. */
-    CHECK(hex == untouched);
-    /* err may be NULL: the status still tells. */
-    CHECK(lbc_sign(NULL, "balance", params, 3, &hex, NULL) == LBC_INVALID_INPUT);
-    /* No parameters at all is allowed (NULL array with 0). */
-    OK(lbc_sign("key", "balance", NULL, 0, &hex, &ERR));
-    CHECK(hex != untouched && strlen(hex) == 128);
-    lbc_string_free(hex);
 }
 
 static void test_version(void) {
@@ -216,8 +177,17 @@ static void test_config(void) {
           "call_api_id");
     FAILS(lbc_config_set_encoding(config, "carrier-pigeon", &ERR), LBC_INVALID_INPUT, "encoding");
     OK(lbc_config_set_encoding(config, "rest+json", &ERR));
-    OK(lbc_config_set_signature_in_header(config, true, &ERR));
+    OK(lbc_config_set_signature_placement(config, LBC_SIGNATURE_PLACEMENT_HEADER, &ERR));
+    OK(lbc_config_set_signature_placement(config, LBC_SIGNATURE_PLACEMENT_PARAM, &ERR));
+    FAILS(lbc_config_set_signature_placement(config, 2, &ERR), LBC_INVALID_INPUT, "placement");
+    FAILS(lbc_config_set_signature_placement(config, -1, &ERR), LBC_INVALID_INPUT, "placement");
+    OK(lbc_config_set_default_region(config, "kz", &ERR));
+    OK(lbc_config_set_default_region(config, "RU", &ERR));
+    FAILS(lbc_config_set_default_region(config, "Russia", &ERR), LBC_INVALID_INPUT,
+          "default_region");
+    FAILS(lbc_config_set_default_region(config, NULL, &ERR), LBC_INVALID_INPUT, "default_region");
     OK(lbc_config_set_timeout_ms(config, 2000, &ERR));
+    OK(lbc_config_set_deadline_ms(config, 5000, &ERR));
     OK(lbc_config_set_connect_timeout_ms(config, 1000, &ERR));
     OK(lbc_config_set_max_retries(config, 0, &ERR));
     OK(lbc_config_set_retry_base_delay_ms(config, 10, &ERR));
@@ -239,6 +209,16 @@ static void test_config(void) {
     config = lbc_config_new();
     OK(lbc_config_set_proxy(config, "::not a proxy::", &ERR));
     FAILS(lbc_client_new(config, &client, &ERR), LBC_INVALID_INPUT, "proxy");
+    lbc_config_free(config);
+
+    config = lbc_config_new();
+    OK(lbc_config_set_login_policy(config, 0, 300, &ERR));
+    FAILS(lbc_client_new(config, &client, &ERR), LBC_INVALID_INPUT, "max_attempts");
+    OK(lbc_config_set_login_policy(config, 3, 0, &ERR));
+    FAILS(lbc_client_new(config, &client, &ERR), LBC_INVALID_INPUT, "ttl");
+    OK(lbc_config_set_login_policy(config, 3, 300, &ERR));
+    OK(lbc_config_set_deadline_ms(config, 0, &ERR));
+    FAILS(lbc_client_new(config, &client, &ERR), LBC_INVALID_INPUT, "deadline");
     lbc_config_free(config);
 
     config = lbc_config_new();
@@ -281,10 +261,11 @@ static void test_null_objects(void) {
     CHECK(lbc_error_code(NULL) == NULL);
     CHECK(lbc_error_delay(NULL) < 0.0);
     CHECK(lbc_error_http_status(NULL) == 0);
-    CHECK(lbc_error_kind_name(NULL) == NULL);
     CHECK(lbc_error_transport_kind(NULL) == NULL);
     CHECK(lbc_error_field(NULL) == NULL);
-    CHECK(!lbc_error_may_have_reached_server(NULL));
+    CHECK(lbc_error_guard_reason(NULL) == NULL);
+    CHECK(lbc_error_retry_after(NULL) < 0.0);
+    CHECK(!lbc_error_may_have_been_placed(NULL));
     CHECK(lbc_call_started_call(NULL) == NULL);
     CHECK(lbc_call_started_codelen(NULL) == 0);
     CHECK(lbc_call_state_status(NULL) == 0);
@@ -296,6 +277,9 @@ static void test_null_objects(void) {
     CHECK(lbc_login_attempts(NULL) == 0);
     CHECK(lbc_login_attempts_left(NULL) == 0);
     CHECK(lbc_login_expires_at(NULL) == 0);
+    CHECK(lbc_login_ip_address(NULL) == NULL && lbc_login_msisdn(NULL) == NULL);
+    CHECK(lbc_login_started_at(NULL) == 0 && lbc_login_repeat_timeout(NULL) == 0);
+    CHECK(lbc_login_max_attempts(NULL) == 0 && !lbc_login_is_accepted(NULL));
 
     /* Functions taking objects refuse NULL with a message naming the argument. */
     FAILS(lbc_client_status(NULL, NULL, &ERR), LBC_INVALID_INPUT, "client");
@@ -321,7 +305,7 @@ static void test_login_offline(void) {
     static const char saved[] =
         "{\"call\":\"c1\",\"msisdn\":\"79256880636\",\"ip_address\":null,\"mask\":\"79256880636\","
         "\"codelen\":4,\"repeat_timeout\":30,\"started_at\":%lu,\"attempts\":0,"
-        "\"accepted\":false,\"policy\":{\"max_attempts\":3,\"ttl_secs\":300}}";
+        "\"accepted\":false,\"policy\":{\"max_attempts\":3,\"ttl\":{\"secs\":300,\"nanos\":0}}}";
     char json[512];
     lbc_login *login = NULL;
     lbc_verdict verdict = LBC_VERDICT_ACCEPTED;
@@ -334,7 +318,12 @@ static void test_login_offline(void) {
     CHECK(test_take_eq(lbc_login_prompt(login), "7925688"));
     CHECK(test_take_eq(lbc_login_call(login), "c1"));
     CHECK(lbc_login_codelen(login) == 4);
+    CHECK(test_take_eq(lbc_login_msisdn(login), "79256880636"));
+    CHECK(lbc_login_ip_address(login) == NULL);
+    CHECK(lbc_login_repeat_timeout(login) == 30);
+    CHECK(lbc_login_started_at(login) == (uint64_t)started_at);
     CHECK(lbc_login_expires_at(login) == (uint64_t)started_at + 300);
+    CHECK(lbc_login_max_attempts(login) == 3 && !lbc_login_is_accepted(login));
     CHECK(lbc_login_attempts(login) == 0 && lbc_login_attempts_left(login) == 3);
     /* "636" is not "0636": a rejection that costs an attempt. */
     OK(lbc_login_check(login, "636", &verdict, &left, &ERR));
@@ -353,7 +342,7 @@ static void test_login_offline(void) {
     CHECK(lbc_login_expires_at(login) == (uint64_t)started_at + 300);
     /* Surrounding whitespace (a tab, the line break fgets keeps) is trimmed before the check. */
     OK(lbc_login_check(login, "\t0636\r\n", &verdict, NULL, &ERR));
-    CHECK(verdict == LBC_VERDICT_ACCEPTED);
+    CHECK(verdict == LBC_VERDICT_ACCEPTED && lbc_login_is_accepted(login));
     CHECK(lbc_login_attempts(login) == 2 && lbc_login_attempts_left(login) == 0);
     OK(lbc_login_check(login, "0636", &verdict, &left, &ERR));
     CHECK(verdict == LBC_VERDICT_LOCKED && left == 0);
@@ -381,7 +370,10 @@ static void test_integer_types(void) {
     CHECK(sizeof(lbc_call_status) == 4 && sizeof(lbc_payment_shape) == 4);
     CHECK(LBC_OK == 0 && LBC_INVALID_INPUT == 1 && LBC_API_ERROR == 2 && LBC_HTTP_ERROR == 3);
     CHECK(LBC_TRANSPORT_ERROR == 4 && LBC_TIMEOUT == 5 && LBC_DECODE_ERROR == 6);
-    CHECK(LBC_INTERNAL_ERROR == 7 && LBC_PANIC == 8);
+    CHECK(LBC_INTERNAL_ERROR == 7 && LBC_PANIC == 8 && LBC_GUARD_REFUSED == 9
+          && LBC_STORE_ERROR == 10);
+    CHECK(sizeof(lbc_signature_placement) == 4);
+    CHECK(LBC_SIGNATURE_PLACEMENT_PARAM == 0 && LBC_SIGNATURE_PLACEMENT_HEADER == 1);
     CHECK(LBC_VERDICT_ACCEPTED == 1 && LBC_VERDICT_REJECTED == 2 && LBC_VERDICT_LOCKED == 3
           && LBC_VERDICT_EXPIRED == 4);
     CHECK(LBC_PAYMENT_NONE == 0 && LBC_PAYMENT_FORM == 1 && LBC_PAYMENT_HTML == 2);
@@ -389,11 +381,52 @@ static void test_integer_types(void) {
           && LBC_CALL_BUSY == 8 && LBC_CALL_NOT_ANSWERED == 16 && LBC_CALL_FAILED == 32);
 }
 
+/* Each failure status names its kind, as every binding names it; LBC_OK and unknown numbers none. */
+static void test_status_names(void) {
+    CHECK(lbc_status_name(LBC_OK) == NULL);
+    CHECK(test_take_eq(lbc_status_name(LBC_INVALID_INPUT), "invalid_input"));
+    CHECK(test_take_eq(lbc_status_name(LBC_API_ERROR), "api_error"));
+    CHECK(test_take_eq(lbc_status_name(LBC_HTTP_ERROR), "http_error"));
+    CHECK(test_take_eq(lbc_status_name(LBC_TRANSPORT_ERROR), "transport_error"));
+    CHECK(test_take_eq(lbc_status_name(LBC_TIMEOUT), "timeout"));
+    CHECK(test_take_eq(lbc_status_name(LBC_DECODE_ERROR), "decode_error"));
+    CHECK(test_take_eq(lbc_status_name(LBC_INTERNAL_ERROR), "internal_error"));
+    CHECK(test_take_eq(lbc_status_name(LBC_PANIC), "internal_error"));
+    CHECK(test_take_eq(lbc_status_name(LBC_GUARD_REFUSED), "guard_refused"));
+    CHECK(test_take_eq(lbc_status_name(LBC_STORE_ERROR), "store_error"));
+    CHECK(lbc_status_name(11) == NULL && lbc_status_name(-1) == NULL);
+    CHECK(lbc_status_name(INT32_MAX) == NULL && lbc_status_name(INT32_MIN) == NULL);
+}
+
+/* Phone numbers read as the library reads them before a call. */
+static void test_normalize_phone(void) {
+    char *const untouched = (char *)"untouched";
+    char *out = NULL;
+    OK(lbc_normalize_phone("8 (925) 688-06-36", NULL, &out, &ERR));
+    CHECK(test_take_eq(out, "79256880636"));
+    OK(lbc_normalize_phone("+7 925 688 06 36", "ru", &out, &ERR));
+    CHECK(test_take_eq(out, "79256880636"));
+    OK(lbc_normalize_phone("+1 202-555-0143", "RU", &out, &ERR));
+    CHECK(test_take_eq(out, "12025550143"));
+    out = untouched;
+    FAILS(lbc_normalize_phone("12345", NULL, &out, &ERR), LBC_INVALID_INPUT, "msisdn");
+    FAILS(lbc_normalize_phone("", NULL, &out, &ERR), LBC_INVALID_INPUT, "msisdn");
+    FAILS(lbc_normalize_phone("8 925 688 06 36", "Russia", &out, &ERR), LBC_INVALID_INPUT,
+          "region");
+    FAILS(lbc_normalize_phone(NULL, NULL, &out, &ERR), LBC_INVALID_INPUT, "text");
+    FAILS(lbc_normalize_phone(INVALID_UTF8, NULL, &out, &ERR), LBC_INVALID_INPUT, "text");
+    FAILS(lbc_normalize_phone("+79256880636", INVALID_UTF8, &out, &ERR), LBC_INVALID_INPUT,
+          "region");
+    FAILS(lbc_normalize_phone("+79256880636", NULL, NULL, &ERR), LBC_INVALID_INPUT, "out");
+    CHECK(out == untouched);
+    CHECK(lbc_normalize_phone("12345", NULL, &out, NULL) == LBC_INVALID_INPUT);
+}
+
 int main(void) {
-    test_vectors(0);
-    test_vectors(1);
-    test_sign_arguments();
+    test_vectors();
     test_signer_arguments();
+    test_status_names();
+    test_normalize_phone();
     test_integer_types();
     test_version();
     test_config();

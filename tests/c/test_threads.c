@@ -14,14 +14,6 @@
 #define REQUESTS 200
 #define SIGNING_ROUNDS 20
 
-struct sign_vector {
-    const char *method;
-    const char *key;
-    const char *signature;
-    size_t n_params;
-    const lbc_param *params;
-};
-
 #include "vectors.inc"
 
 /* The 3 keys of the vectors (each signs 30 of them), with a signer for each. */

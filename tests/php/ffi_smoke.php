@@ -105,10 +105,14 @@ function c_string(string $text): FFI\CData
 check($ffi->lbc_version() === $version, "lbc_version() is $version");
 
 // The status and the other enums are 32-bit integers, and their names are constants PHP sees.
-foreach (['lbc_status', 'lbc_verdict', 'lbc_call_status', 'lbc_payment_shape'] as $type) {
+foreach (['lbc_status', 'lbc_verdict', 'lbc_call_status', 'lbc_payment_shape', 'lbc_signature_placement'] as $type) {
     check(FFI::sizeof($ffi->type($type)) === 4, "$type is 4 bytes");
 }
 check([$ffi->LBC_OK, $ffi->LBC_INVALID_INPUT, $ffi->LBC_API_ERROR, $ffi->LBC_PANIC] === [0, 1, 2, 8], 'status numbers');
+check([$ffi->LBC_GUARD_REFUSED, $ffi->LBC_STORE_ERROR] === [9, 10], 'the guarantees\' status numbers');
+check([$ffi->LBC_SIGNATURE_PLACEMENT_PARAM, $ffi->LBC_SIGNATURE_PLACEMENT_HEADER] === [0, 1], 'placement numbers');
+check(take($ffi, $ffi->lbc_status_name($ffi->LBC_GUARD_REFUSED)) === 'guard_refused', 'a status names its kind');
+check($ffi->lbc_status_name($ffi->LBC_OK) === null, 'LBC_OK names no kind');
 check([$ffi->LBC_VERDICT_ACCEPTED, $ffi->LBC_VERDICT_EXPIRED] === [1, 4], 'verdict numbers');
 
 /** An lbc_param array for $pairs (name => value), with the buffers it points into. */
@@ -127,18 +131,12 @@ function params(FFI $ffi, array $pairs): array
     return [$params, $n, $keepAlive];
 }
 
-// All 90 vectors through lbc_sign and through one lbc_signer per key, parameters in reversed order.
+// All 90 vectors through one lbc_signer per key, parameters in reversed order.
 $vectors = json_decode(file_get_contents($vectorsFile), true);
 check(count($vectors) === 90, '90 vectors');
 $signers = [];
 foreach ($vectors as $i => $vector) {
     [$params, $n, $keepAlive] = params($ffi, array_reverse($vector['params'], true));
-    $out = $ffi->new('char *');
-    $err = $ffi->new('lbc_error *');
-    $status = $ffi->lbc_sign($vector['key'], $vector['method'], $params, $n, FFI::addr($out), FFI::addr($err));
-    check($status === $ffi->LBC_OK, "vector $i signs");
-    check($status === $ffi->LBC_OK && take($ffi, $out) === $vector['signature'], "vector $i signature");
-
     if (!isset($signers[$vector['key']])) {
         $signer = $ffi->new('lbc_signer *');
         check($ffi->lbc_signer_new($vector['key'], FFI::addr($signer), null) === $ffi->LBC_OK, "a signer for vector $i");
@@ -156,19 +154,25 @@ foreach ($signers as $signer) {
 // A NULL argument is a typed error naming it, never a crash.
 $out = $ffi->new('char *');
 $err = $ffi->new('lbc_error *');
-$status = $ffi->lbc_sign(null, 'call', null, 0, FFI::addr($out), FFI::addr($err));
+$signer = $ffi->new('lbc_signer *');
+$status = $ffi->lbc_signer_new(null, FFI::addr($signer), FFI::addr($err));
 check($status === $ffi->LBC_INVALID_INPUT, 'NULL api_key is LBC_INVALID_INPUT');
 check(take($ffi, $ffi->lbc_error_field($err)) === 'api_key', 'the error names api_key');
 $ffi->lbc_error_free($err);
 
-$status = $ffi->lbc_sign('key', 'no-such-method', null, 0, FFI::addr($out), null);
+check($ffi->lbc_signer_new('key', FFI::addr($signer), null) === $ffi->LBC_OK, 'a signer');
+$status = $ffi->lbc_signer_sign($signer, 'no-such-method', null, 0, FFI::addr($out), null);
 check($status === $ffi->LBC_INVALID_INPUT, 'an unknown method is LBC_INVALID_INPUT (err may be NULL)');
+$ffi->lbc_signer_free($signer);
+
+$status = $ffi->lbc_normalize_phone('8 (925) 688-06-36', null, FFI::addr($out), null);
+check($status === $ffi->LBC_OK && take($ffi, $out) === '79256880636', 'lbc_normalize_phone');
 
 $err = $ffi->new('lbc_error *');
 $status = $ffi->lbc_signer_sign(null, 'balance', null, 0, FFI::addr($out), FFI::addr($err));
 check($status === $ffi->LBC_INVALID_INPUT, 'a NULL signer is LBC_INVALID_INPUT');
 check(take($ffi, $ffi->lbc_error_field($err)) === 'signer', 'the error names the signer');
-check(take($ffi, $ffi->lbc_error_kind_name($err)) === 'invalid_input', 'its kind is invalid_input');
+check(take($ffi, $ffi->lbc_status_name($ffi->lbc_error_status($err))) === 'invalid_input', 'its kind is invalid_input');
 $ffi->lbc_error_free($err);
 
 if ($baseUrl !== null) {
@@ -205,8 +209,9 @@ if ($baseUrl !== null) {
     check(take($ffi, $ffi->lbc_error_code($err)) === 'CALL_REPEAT_TIMEOUT', 'its code is CALL_REPEAT_TIMEOUT');
     check($ffi->lbc_error_delay($err) > 0.0, 'it carries a delay');
     check(!str_contains((string) take($ffi, $ffi->lbc_error_message($err)), $account['api_key']), 'no key in the message');
-    check(take($ffi, $ffi->lbc_error_kind_name($err)) === 'api_error', 'its kind is api_error');
-    check(!$ffi->lbc_error_may_have_reached_server($err), 'a refused call was not placed');
+    check(take($ffi, $ffi->lbc_status_name($ffi->lbc_error_status($err))) === 'api_error', 'its kind is api_error');
+    check(!$ffi->lbc_error_may_have_been_placed($err), 'a refused call was not placed');
+    check($ffi->lbc_error_retry_after($err) === $ffi->lbc_error_delay($err), 'retry_after is the delay');
     $ffi->lbc_error_free($err);
 
     // A login, read through its getters.
@@ -217,6 +222,10 @@ if ($baseUrl !== null) {
     $expiresAt = $ffi->lbc_login_expires_at($login);
     check($expiresAt >= $before + 300 && $expiresAt <= time() + 300, 'the login expires 300 s after the call');
     check($ffi->lbc_login_attempts_left($login) === 3 && $ffi->lbc_login_attempts($login) === 0, 'three attempts left');
+    check($ffi->lbc_login_max_attempts($login) === 3 && !$ffi->lbc_login_is_accepted($login), 'max_attempts, not accepted');
+    check(take($ffi, $ffi->lbc_login_ip_address($login)) === '203.0.113.9', 'the login keeps the IP address');
+    check($ffi->lbc_login_started_at($login) + 300 === $expiresAt, 'started_at + ttl is expires_at');
+    check($ffi->lbc_login_repeat_timeout($login) > 0, 'a repeat timeout');
     $verdict = $ffi->new('lbc_verdict');
     $left = $ffi->new('uint32_t');
     $status = $ffi->lbc_login_check($login, "0000000\n", FFI::addr($verdict), FFI::addr($left), null);

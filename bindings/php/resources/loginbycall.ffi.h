@@ -13,6 +13,8 @@ enum lbc_status
     LBC_DECODE_ERROR = 6,
     LBC_INTERNAL_ERROR = 7,
     LBC_PANIC = 8,
+    LBC_GUARD_REFUSED = 9,
+    LBC_STORE_ERROR = 10,
 };
 
 typedef int32_t lbc_status;
@@ -48,6 +50,14 @@ enum lbc_call_status
 
 typedef int32_t lbc_call_status;
 
+enum lbc_signature_placement
+ {
+    LBC_SIGNATURE_PLACEMENT_PARAM = 0,
+    LBC_SIGNATURE_PLACEMENT_HEADER = 1,
+};
+
+typedef int32_t lbc_signature_placement;
+
 typedef struct lbc_account_status lbc_account_status;
 
 typedef struct lbc_balance lbc_balance;
@@ -81,6 +91,8 @@ const char *lbc_version(void);
 
 void lbc_string_free(char *s);
 
+char *lbc_status_name(int32_t status);
+
 lbc_status lbc_error_status(const struct lbc_error *error);
 
 char *lbc_error_message(const struct lbc_error *error);
@@ -99,9 +111,11 @@ char *lbc_error_request_id(const struct lbc_error *error);
 
 char *lbc_error_field(const struct lbc_error *error);
 
-bool lbc_error_may_have_reached_server(const struct lbc_error *error);
+bool lbc_error_may_have_been_placed(const struct lbc_error *error);
 
-char *lbc_error_kind_name(const struct lbc_error *error);
+char *lbc_error_guard_reason(const struct lbc_error *error);
+
+double lbc_error_retry_after(const struct lbc_error *error);
 
 char *lbc_error_transport_kind(const struct lbc_error *error);
 
@@ -122,22 +136,7 @@ lbc_status lbc_signer_sign(const struct lbc_signer *signer,
                            char **out_hex,
                            struct lbc_error **err);
 
-lbc_status lbc_signer_sign_packed(const struct lbc_signer *signer,
-                                  const char *method,
-                                  const char *packed,
-                                  size_t packed_len,
-                                  char *out_hex,
-                                  size_t out_hex_size,
-                                  struct lbc_error **err);
-
 void lbc_signer_free(struct lbc_signer *signer);
-
-lbc_status lbc_sign(const char *api_key,
-                    const char *method,
-                    const struct lbc_param *params,
-                    size_t n_params,
-                    char **out_hex,
-                    struct lbc_error **err);
 
 struct lbc_config *lbc_config_new(void);
 
@@ -159,13 +158,17 @@ lbc_status lbc_config_set_encoding(struct lbc_config *config,
                                    const char *encoding,
                                    struct lbc_error **err);
 
-lbc_status lbc_config_set_signature_in_header(struct lbc_config *config,
-                                              bool in_header,
+lbc_status lbc_config_set_signature_placement(struct lbc_config *config,
+                                              int32_t placement,
                                               struct lbc_error **err);
 
 lbc_status lbc_config_set_timeout_ms(struct lbc_config *config,
                                      uint64_t timeout_ms,
                                      struct lbc_error **err);
+
+lbc_status lbc_config_set_deadline_ms(struct lbc_config *config,
+                                      uint64_t deadline_ms,
+                                      struct lbc_error **err);
 
 lbc_status lbc_config_set_connect_timeout_ms(struct lbc_config *config,
                                              uint64_t timeout_ms,
@@ -195,9 +198,13 @@ lbc_status lbc_config_set_user_agent(struct lbc_config *config,
                                      const char *user_agent,
                                      struct lbc_error **err);
 
+lbc_status lbc_config_set_default_region(struct lbc_config *config,
+                                         const char *region,
+                                         struct lbc_error **err);
+
 lbc_status lbc_config_set_login_policy(struct lbc_config *config,
                                        uint32_t max_attempts,
-                                       uint64_t ttl_secs,
+                                       uint64_t ttl,
                                        struct lbc_error **err);
 
 lbc_status lbc_client_new(const struct lbc_config *config,
@@ -363,11 +370,21 @@ char *lbc_login_call(const struct lbc_login *login);
 
 char *lbc_login_msisdn(const struct lbc_login *login);
 
+char *lbc_login_ip_address(const struct lbc_login *login);
+
 uint32_t lbc_login_codelen(const struct lbc_login *login);
+
+uint64_t lbc_login_repeat_timeout(const struct lbc_login *login);
+
+uint64_t lbc_login_started_at(const struct lbc_login *login);
 
 uint32_t lbc_login_attempts(const struct lbc_login *login);
 
 uint32_t lbc_login_attempts_left(const struct lbc_login *login);
+
+uint32_t lbc_login_max_attempts(const struct lbc_login *login);
+
+bool lbc_login_is_accepted(const struct lbc_login *login);
 
 uint64_t lbc_login_expires_at(const struct lbc_login *login);
 
@@ -396,6 +413,11 @@ lbc_status lbc_login_hangup(const struct lbc_login *login,
                             struct lbc_error **err);
 
 void lbc_login_free(struct lbc_login *login);
+
+lbc_status lbc_normalize_phone(const char *text,
+                               const char *region,
+                               char **out,
+                               struct lbc_error **err);
 
 lbc_status lbc_client_request(const struct lbc_client *client,
                               const char *method,

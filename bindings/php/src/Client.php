@@ -32,25 +32,38 @@ final class Client
 
     private readonly CData $handle;
 
+    /** The region normalizePhone() reads national forms in (defaultRegion). */
+    private readonly string $region;
+
     /**
-     * Every argument is optional and named; unset ones keep the library's defaults.
+     * Every argument is optional and named; unset ones keep the library's defaults. The names are
+     * the SDK's one vocabulary (`maxAttempts`, `ttl`, `signaturePlacement`, `defaultRegion`,
+     * `deadline`, as `max_attempts`, `ttl`, ... in Rust, C and Python).
      *
      * @param ?string $callApiId the account's call-api-id (not needed for register())
      * @param ?string $apiKey the account's secret api-key (kept only as the keyed HMAC state)
      * @param ?string $baseUrl the API root (default the service's; e.g. the base_url of `lbc sandbox`)
      * @param ?float $timeout seconds for one attempt of a request, answer included (default 15)
      * @param ?float $connectTimeout seconds to establish a connection (default 5)
+     * @param ?float $deadline seconds for a whole operation, every retry and backoff included
+     *        (default: the same as $timeout, so that a page has one budget)
      * @param ?int $maxRetries extra attempts of the retry-safe methods (default 2; 0: none)
      * @param ?float $retryBaseDelay seconds before the first retry, doubling (default 0.25)
      * @param ?string $encoding `query`, `form` (default), `rest` or `multipart`, optionally `+json`
-     * @param ?bool $signatureInHeader send the signature in the `Signature` header (default: a parameter)
+     * @param ?string $signaturePlacement SignaturePlacement::PARAM (`param`, the default) or
+     *        SignaturePlacement::HEADER (`header`: the HTTP header `Signature`)
      * @param ?int $maxResponseBytes the largest answer accepted (default 1 MiB)
      * @param ?string $caBundle a PEM file of the only CA certificates to trust
      * @param ?string $proxy `http://host:port` or `socks5://host:port`
      * @param ?string $userAgent the User-Agent header (default `loginbycall-php/VERSION`)
+     * @param ?string $defaultRegion the region whose national number forms are read (default `RU`:
+     *        `8 (925) 688-06-36` is `79256880636`)
      * @param ?int $maxAttempts checks a login allows (default 3)
-     * @param ?int $loginTtl seconds after the call during which a login's code is accepted (default 300)
+     * @param ?int $ttl seconds after the call during which a login's code is accepted (default 300)
      * @param bool $shared use the per-process client cache (kept-alive connections across requests)
+     * @param ?int $loginTtl deprecated (E_USER_DEPRECATED): the old name of $ttl, kept for one release
+     * @param ?bool $signatureInHeader deprecated (E_USER_DEPRECATED): use
+     *        `signaturePlacement: SignaturePlacement::HEADER`; kept for one release
      *
      * @throws InvalidArgumentException for a setting the library refuses
      */
@@ -60,19 +73,42 @@ final class Client
         ?string $baseUrl = null,
         ?float $timeout = null,
         ?float $connectTimeout = null,
+        ?float $deadline = null,
         ?int $maxRetries = null,
         ?float $retryBaseDelay = null,
         ?string $encoding = null,
-        ?bool $signatureInHeader = null,
+        ?string $signaturePlacement = null,
         ?int $maxResponseBytes = null,
         ?string $caBundle = null,
         ?string $proxy = null,
         ?string $userAgent = null,
+        ?string $defaultRegion = null,
         ?int $maxAttempts = null,
-        ?int $loginTtl = null,
+        ?int $ttl = null,
         bool $shared = true,
+        ?int $loginTtl = null,
+        ?bool $signatureInHeader = null,
     ) {
+        if ($loginTtl !== null) {
+            trigger_error('LoginByCall\Client: the argument loginTtl is deprecated, use ttl', E_USER_DEPRECATED);
+            if ($ttl !== null && $ttl !== $loginTtl) {
+                throw new InvalidArgumentException('ttl and its deprecated name loginTtl disagree: give ttl only', 'ttl');
+            }
+            $ttl ??= $loginTtl;
+        }
+        if ($signatureInHeader !== null) {
+            trigger_error(
+                'LoginByCall\Client: the argument signatureInHeader is deprecated, use signaturePlacement: SignaturePlacement::HEADER',
+                E_USER_DEPRECATED,
+            );
+            $implied = $signatureInHeader ? SignaturePlacement::HEADER : SignaturePlacement::PARAM;
+            if ($signaturePlacement !== null && $signaturePlacement !== $implied) {
+                throw new InvalidArgumentException('signaturePlacement and the deprecated signatureInHeader disagree: give signaturePlacement only', 'signaturePlacement');
+            }
+            $signaturePlacement ??= $implied;
+        }
         $this->ffi = $ffi = Native::ffi();
+        $this->region = $defaultRegion ?? 'RU';
         $config = $ffi->lbc_config_new();
         if ($config === null) {
             throw new Exception\InternalException('lbc_config_new failed');
@@ -86,6 +122,7 @@ final class Client
                 'ca_bundle' => [$caBundle, 'lbc_config_set_ca_bundle'],
                 'proxy' => [$proxy, 'lbc_config_set_proxy'],
                 'user_agent' => [$userAgent ?? 'loginbycall-php/' . $ffi->lbc_version(), 'lbc_config_set_user_agent'],
+                'default_region' => [$defaultRegion, 'lbc_config_set_default_region'],
             ];
             foreach ($text as $name => [$value, $setter]) {
                 if ($value !== null) {
@@ -96,6 +133,7 @@ final class Client
             $numbers = [
                 'timeout' => [$timeout === null ? null : Native::millis($timeout, 'timeout'), 'lbc_config_set_timeout_ms'],
                 'connect_timeout' => [$connectTimeout === null ? null : Native::millis($connectTimeout, 'connectTimeout'), 'lbc_config_set_connect_timeout_ms'],
+                'deadline' => [$deadline === null ? null : Native::millis($deadline, 'deadline'), 'lbc_config_set_deadline_ms'],
                 'max_retries' => [self::unsigned($maxRetries, 'maxRetries', 0xFFFFFFFF), 'lbc_config_set_max_retries'],
                 'retry_base_delay' => [$retryBaseDelay === null ? null : Native::millis($retryBaseDelay, 'retryBaseDelay'), 'lbc_config_set_retry_base_delay_ms'],
                 'max_response_bytes' => [self::unsigned($maxResponseBytes, 'maxResponseBytes', PHP_INT_MAX), 'lbc_config_set_max_response_bytes'],
@@ -106,16 +144,24 @@ final class Client
                     Native::check($ffi, $ffi->$setter($config, $value, FFI::addr($err)), $err);
                 }
             }
-            if ($signatureInHeader !== null) {
+            if ($signaturePlacement !== null) {
+                $placement = match ($signaturePlacement) {
+                    SignaturePlacement::PARAM => $ffi->LBC_SIGNATURE_PLACEMENT_PARAM,
+                    SignaturePlacement::HEADER => $ffi->LBC_SIGNATURE_PLACEMENT_HEADER,
+                    default => throw new InvalidArgumentException(
+                        "signaturePlacement must be 'param' or 'header' (SignaturePlacement::PARAM, ::HEADER)",
+                        'signaturePlacement',
+                    ),
+                };
                 $err = Native::errorSlot($ffi);
-                Native::check($ffi, $ffi->lbc_config_set_signature_in_header($config, $signatureInHeader, FFI::addr($err)), $err);
+                Native::check($ffi, $ffi->lbc_config_set_signature_placement($config, $placement, FFI::addr($err)), $err);
             }
-            if ($maxAttempts !== null || $loginTtl !== null) {
+            if ($maxAttempts !== null || $ttl !== null) {
                 $err = Native::errorSlot($ffi);
                 $status = $ffi->lbc_config_set_login_policy(
                     $config,
                     self::unsigned($maxAttempts ?? 3, 'maxAttempts', 0xFFFFFFFF),
-                    self::unsigned($loginTtl ?? 300, 'loginTtl', PHP_INT_MAX),
+                    self::unsigned($ttl ?? 300, 'ttl', PHP_INT_MAX),
                     FFI::addr($err),
                 );
                 Native::check($ffi, $status, $err);
@@ -328,7 +374,19 @@ final class Client
         $client = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
         $client->ffi = $this->ffi;
         $client->handle = $out;
+        $client->region = $this->region;
         return $client;
+    }
+
+    /**
+     * A phone number as this client reads it before calling (its defaultRegion's national forms
+     * included): PhoneNumber::normalize($text, $defaultRegion).
+     *
+     * @throws InvalidArgumentException naming `msisdn` for a number that is not valid anywhere
+     */
+    public function normalizePhone(string $text): string
+    {
+        return PhoneNumber::normalize($text, $this->region);
     }
 
     /**

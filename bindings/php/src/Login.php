@@ -32,6 +32,18 @@ final class Login
     /** When the code stops being accepted, as UNIX seconds. */
     public readonly int $expiresAt;
 
+    /** The user's IP address given to Client::startLogin(), if any. */
+    public readonly ?string $ipAddress;
+
+    /** When the call was placed, as UNIX seconds. */
+    public readonly int $startedAt;
+
+    /** Seconds the service asks to wait before calling the same number again. */
+    public readonly int $repeatTimeout;
+
+    /** How many checks the login allows in all (the client's maxAttempts). */
+    public readonly int $maxAttempts;
+
     private readonly FFI $ffi;
 
     private CData $handle;
@@ -44,6 +56,10 @@ final class Login
         $this->codelen = (int) $ffi->lbc_login_codelen($handle);
         $this->msisdn = Native::take($ffi, $ffi->lbc_login_msisdn($handle)) ?? '';
         $this->expiresAt = (int) $ffi->lbc_login_expires_at($handle);
+        $this->ipAddress = Native::take($ffi, $ffi->lbc_login_ip_address($handle));
+        $this->startedAt = (int) $ffi->lbc_login_started_at($handle);
+        $this->repeatTimeout = (int) $ffi->lbc_login_repeat_timeout($handle);
+        $this->maxAttempts = (int) $ffi->lbc_login_max_attempts($handle);
     }
 
     /** @internal wraps a native `lbc_login *`, which the Login then owns */
@@ -107,6 +123,12 @@ final class Login
     public function attemptsLeft(): int
     {
         return (int) $this->ffi->lbc_login_attempts_left($this->handle);
+    }
+
+    /** Whether a check accepted the code: the user is logged in. */
+    public function isAccepted(): bool
+    {
+        return (bool) $this->ffi->lbc_login_is_accepted($this->handle);
     }
 
     /**

@@ -25,8 +25,34 @@ final class Signer
 
     private readonly CData $handle;
 
-    /** Where each signature is written (LBC_SIGNATURE_HEX_LEN + 1 bytes), reused. */
-    private readonly CData $buffer;
+    /** The `char *` the signature comes back in, and its address, reused. */
+    private readonly CData $out;
+
+    private readonly CData $outAddress;
+
+    /** pack() format of one pointer (`Q` with 8-byte pointers, `L` with 4-byte ones). */
+    private readonly string $pointerFormat;
+
+    private readonly int $pointerSize;
+
+    /**
+     * One native buffer, reused: the `lbc_param` array ($capacity entries: a name and a value
+     * pointer each) followed by every name and value, each ending with a NUL. Grown when a call
+     * needs more.
+     */
+    private CData $buffer;
+
+    /** The buffer as the `lbc_param *` given to lbc_signer_sign. */
+    private CData $params;
+
+    /** The buffer's text part, and its address (where the parameters' pointers point). */
+    private CData $text;
+
+    private int $textAddress = 0;
+
+    private int $capacity = 0;
+
+    private int $textSize = 0;
 
     /** @var array<string, true> method names already checked for NUL bytes and UTF-8 */
     private array $checked = [];
@@ -39,7 +65,11 @@ final class Signer
         $err = Native::errorSlot($ffi);
         Native::check($ffi, $ffi->lbc_signer_new(Native::text($apiKey, 'apiKey'), FFI::addr($handle), FFI::addr($err)), $err);
         $this->handle = $handle;
-        $this->buffer = $ffi->new('char[' . (Native::SIGNATURE_HEX_LEN + 1) . ']');
+        $this->out = $ffi->new('char *');
+        $this->outAddress = FFI::addr($this->out);
+        $this->pointerSize = FFI::sizeof($ffi->type('char *'));
+        $this->pointerFormat = $this->pointerSize === 8 ? 'Q*' : 'L*';
+        $this->grow(8, 512);
     }
 
     public function __destruct()
@@ -59,8 +89,24 @@ final class Signer
         throw new Exception\LogicException('a LoginByCall\Signer cannot be serialized: make a new one from the key');
     }
 
+    /** Makes room for $count parameters and $bytes bytes of names and values. */
+    private function grow(int $count, int $bytes): void
+    {
+        if ($count <= $this->capacity && $bytes <= $this->textSize) {
+            return;
+        }
+        $this->capacity = max($count, $this->capacity);
+        $this->textSize = max($bytes, 2 * $this->textSize);
+        $table = 2 * $this->pointerSize * $this->capacity;
+        $this->buffer = $this->ffi->new('char[' . ($table + $this->textSize) . ']');
+        $this->params = $this->ffi->cast('lbc_param *', FFI::addr($this->buffer));
+        $this->text = $this->params + $this->capacity;
+        $this->textAddress = $this->ffi->cast('uintptr_t', $this->text)->cdata;
+    }
+
     /**
-     * The signature of $method (its wire name, e.g. `call`) over $params, as lower-case hex.
+     * The signature of $method (its wire name, e.g. `call`) over $params, as lower-case hex
+     * (lbc_signer_sign: libloginbycall's one way to sign).
      *
      * @param array<string, string|int|null> $params name => value; parameters the method does not
      *        sign (e.g. `signature` itself) are ignored
@@ -70,11 +116,14 @@ final class Signer
      */
     public function sign(string $method, array $params): string
     {
-        // name\0value\0..., refused below if any name or value held a NUL of its own (the count
-        // would not match) or was not UTF-8 (a NUL cannot complete a multi-byte sequence, so the
-        // whole is valid only if every part is).
-        $packed = '';
-        $fields = 0;
+        // Every name and value, each followed by a NUL, and the address each will have in the
+        // buffer; refused below if any held a NUL of its own (the count would not match) or was not
+        // UTF-8 (a NUL cannot complete a multi-byte sequence, so the whole is valid only if every
+        // part is). Two copies into native memory then make the lbc_param array: no FFI object per
+        // parameter.
+        $text = '';
+        $addresses = [];
+        $at = $this->textAddress;
         foreach ($params as $name => $value) {
             if ($value === null) {
                 continue;
@@ -82,10 +131,13 @@ final class Signer
             if (!is_string($value) && !is_int($value)) {
                 throw new \TypeError("params[$name] must be a string, an int or null, " . get_debug_type($value) . ' given');
             }
-            $packed .= $name . "\0" . $value . "\0";
-            $fields += 2;
+            $addresses[] = $at + strlen($text);
+            $text .= $name . "\0";
+            $addresses[] = $at + strlen($text);
+            $text .= $value . "\0";
         }
-        if (substr_count($packed, "\0") !== $fields || preg_match('//u', $packed) !== 1) {
+        $count = intdiv(count($addresses), 2);
+        if (substr_count($text, "\0") !== 2 * $count || preg_match('//u', $text) !== 1) {
             foreach ($params as $name => $value) {
                 Native::text((string) $name, 'params name');
                 Native::text((string) $value, "params[$name]");
@@ -97,14 +149,26 @@ final class Signer
                 $this->checked[$method] = true;
             }
         }
+        if ($count > $this->capacity || strlen($text) > $this->textSize) {
+            $this->grow($count, strlen($text));
+            return $this->sign($method, $params); // the addresses moved with the buffer
+        }
+        if ($count > 0) {
+            FFI::memcpy($this->buffer, pack($this->pointerFormat, ...$addresses), 2 * $this->pointerSize * $count);
+            FFI::memcpy($this->text, $text, strlen($text));
+        }
         $ffi = $this->ffi;
-        $status = $ffi->lbc_signer_sign_packed($this->handle, $method, $packed, strlen($packed), $this->buffer, Native::SIGNATURE_HEX_LEN + 1, null);
+        $status = $ffi->lbc_signer_sign($this->handle, $method, $this->params, $count, $this->outAddress, null);
         if ($status !== 0) {
             // Again, for the details (only failures pay for an error object).
             $err = Native::errorSlot($ffi);
-            $status = $ffi->lbc_signer_sign_packed($this->handle, $method, $packed, strlen($packed), $this->buffer, Native::SIGNATURE_HEX_LEN + 1, FFI::addr($err));
+            $status = $ffi->lbc_signer_sign($this->handle, $method, $this->params, $count, $this->outAddress, FFI::addr($err));
             Native::check($ffi, $status, $err);
         }
-        return FFI::string($this->buffer, Native::SIGNATURE_HEX_LEN);
+        try {
+            return FFI::string($this->out);
+        } finally {
+            $ffi->lbc_string_free($this->out);
+        }
     }
 }

@@ -11,6 +11,8 @@ use LoginByCall\Client;
 use LoginByCall\Exception\InvalidArgumentException;
 use LoginByCall\Exception\InvalidSignatureException;
 use LoginByCall\Payment;
+use LoginByCall\PhoneNumber;
+use LoginByCall\SignaturePlacement;
 use LoginByCall\Tests\Support\Servers;
 use LoginByCall\Tests\Support\TestCase;
 
@@ -99,8 +101,8 @@ final class ClientTest extends TestCase
 
     public function testRegisterConfirmChangeCredentialAndConfirmAgain(): void
     {
-        // The scripted server is the registered site: it serves /lbc-ID.html holding ID.
-        $domain = parse_url(Servers::$scripted, PHP_URL_HOST) . ':' . parse_url(Servers::$scripted, PHP_URL_PORT);
+        // The test web site is the registered site: it serves /lbc-ID.html holding ID.
+        $domain = parse_url(Servers::$site, PHP_URL_HOST) . ':' . parse_url(Servers::$site, PHP_URL_PORT);
         $anonymous = new Client(baseUrl: Servers::$baseUrl);
         $registration = $anonymous->register($domain, 'admin@example.com', adminPhone: '79001234567', balanceNotifyLimit: 100);
         self::assertNotSame('', $registration->callApiId);
@@ -158,6 +160,12 @@ final class ClientTest extends TestCase
         yield 'invalid UTF-8 in the id' => [['callApiId' => "\xc3\x28"], 'call_api_id'];
         yield 'negative retries' => [['maxRetries' => -1], 'maxRetries'];
         yield 'a proxy that is not one' => [['proxy' => 'ftp://nowhere'], 'proxy'];
+        yield 'an unknown signature placement' => [['signaturePlacement' => 'cookie'], 'signaturePlacement'];
+        yield 'an unknown region' => [['defaultRegion' => 'Russia'], 'default_region'];
+        yield 'a zero deadline' => [['deadline' => 0.0], 'deadline'];
+        yield 'a negative deadline' => [['deadline' => -1.0], 'deadline'];
+        yield 'no attempts' => [['maxAttempts' => 0], 'max_attempts'];
+        yield 'a code that never lives' => [['ttl' => 0], 'ttl'];
         yield 'a missing CA bundle' => [['caBundle' => '/nonexistent/ca.pem'], 'ca_bundle'];
     }
 
@@ -176,11 +184,70 @@ final class ClientTest extends TestCase
     public static function goodSettings(): iterable
     {
         yield 'query' => [['encoding' => 'query']];
-        yield 'rest+json, signature in a header' => [['encoding' => 'rest+json', 'signatureInHeader' => true]];
+        yield 'rest+json, signature in a header' => [['encoding' => 'rest+json', 'signaturePlacement' => SignaturePlacement::HEADER]];
+        yield 'form, signature as a parameter' => [['encoding' => 'form', 'signaturePlacement' => SignaturePlacement::PARAM]];
+        yield 'a deadline and a region' => [['deadline' => 20.0, 'defaultRegion' => 'kz']];
         yield 'multipart, no retries, short timeouts' => [['encoding' => 'multipart', 'maxRetries' => 0, 'timeout' => 2.5, 'connectTimeout' => 1.0, 'retryBaseDelay' => 0.1]];
         yield 'a user agent and a response limit' => [['userAgent' => 'my-site/1.0', 'maxResponseBytes' => 65536]];
         yield 'a private pool' => [['shared' => false]];
-        yield 'a login policy' => [['maxAttempts' => 5, 'loginTtl' => 60]];
+        yield 'a login policy' => [['maxAttempts' => 5, 'ttl' => 60]];
+    }
+
+    public function testTheLoginPolicyReachesTheLogin(): void
+    {
+        $login = $this->client(maxAttempts: 5, ttl: 60)->startLogin(self::phone(), '203.0.113.9');
+        self::assertSame(5, $login->maxAttempts);
+        self::assertSame($login->startedAt + 60, $login->expiresAt);
+    }
+
+    /** The old names stay one release: they work, and say they are deprecated. */
+    public function testDeprecatedArgumentsStillWork(): void
+    {
+        $deprecations = [];
+        set_error_handler(static function (int $level, string $message) use (&$deprecations): bool {
+            $deprecations[] = [$level, $message];
+            return true;
+        }, E_USER_DEPRECATED);
+        try {
+            $login = $this->client(loginTtl: 60, signatureInHeader: true)->startLogin(self::phone(), '203.0.113.9');
+        } finally {
+            restore_error_handler();
+        }
+        self::assertSame($login->startedAt + 60, $login->expiresAt);
+        self::assertCount(2, $deprecations);
+        self::assertSame(E_USER_DEPRECATED, $deprecations[0][0]);
+        self::assertStringContainsString('loginTtl is deprecated, use ttl', $deprecations[0][1]);
+        self::assertStringContainsString('signatureInHeader is deprecated', $deprecations[1][1]);
+
+        // An old and a new name that disagree are refused rather than guessed between.
+        set_error_handler(static fn (): bool => true, E_USER_DEPRECATED);
+        try {
+            $this->client(ttl: 30, loginTtl: 60);
+            self::fail('accepted');
+        } catch (InvalidArgumentException $e) {
+            self::assertSame('ttl', $e->getField());
+        } finally {
+            restore_error_handler();
+        }
+    }
+
+    public function testPhoneNumbers(): void
+    {
+        self::assertSame('79256880636', PhoneNumber::normalize('8 (925) 688-06-36'));
+        self::assertSame('79256880636', PhoneNumber::normalize('+7 925 688 06 36', 'kz'));
+        self::assertSame('12025550143', PhoneNumber::normalize('(202) 555-0143', 'US'));
+        self::assertSame('79256880636', $this->client()->normalizePhone('8 925 688-06-36'));
+        self::assertSame('77011234567', $this->client(defaultRegion: 'KZ')->normalizePhone('8 (701) 123-45-67'));
+        $client = $this->client(defaultRegion: 'KZ')->withCredentials('other', 'other-key');
+        self::assertSame('77011234567', $client->normalizePhone('8 (701) 123-45-67'));
+        foreach ([['12345', 'RU', 'msisdn'], ['8 925 688 06 36', 'Russia', 'region'], ["7925\0", 'RU', 'msisdn']] as [$text, $region, $field]) {
+            try {
+                PhoneNumber::normalize($text, $region);
+                self::fail("accepted $text in $region");
+            } catch (InvalidArgumentException $e) {
+                self::assertSame($field, $e->getField(), $e->getMessage());
+            }
+        }
     }
 
     /** @dataProvider goodSettings */

@@ -9,6 +9,7 @@ use LoginByCall\Exception;
 use LoginByCall\Exception\ApiException;
 use LoginByCall\Exception\LoginByCallException;
 use LoginByCall\Internal\ApiErrors;
+use LoginByCall\Internal\Errors;
 use LoginByCall\Internal\Native;
 use LoginByCall\Tests\Support\Servers;
 use LoginByCall\Tests\Support\TestCase;
@@ -36,6 +37,49 @@ final class ExceptionsTest extends TestCase
         $output = [];
         exec(escapeshellarg(PHP_BINARY) . ' -d ffi.enable=1 ' . escapeshellarg(dirname(__DIR__) . '/tools/gen-exceptions.php') . ' --check 2>&1', $output, $status);
         self::assertSame(0, $status, implode("\n", $output));
+    }
+
+    /** Each failure kind the library names (lbc_status_name of every status it has) has its class. */
+    public function testOneClassPerKindTheLibraryNames(): void
+    {
+        $ffi = Native::ffi();
+        $kinds = [];
+        for ($status = 1; $status < 64; $status++) {
+            $name = Native::take($ffi, $ffi->lbc_status_name($status));
+            if ($name !== null) {
+                $kinds[$name] = true;
+            }
+        }
+        self::assertNull($ffi->lbc_status_name(0));
+        self::assertSame(
+            ['api_error', 'decode_error', 'guard_refused', 'http_error', 'internal_error', 'invalid_input', 'store_error', 'timeout', 'transport_error'],
+            (static function (array $names): array {
+                sort($names);
+                return $names;
+            })(array_keys($kinds)),
+        );
+        foreach (array_keys($kinds) as $kind) {
+            self::assertArrayHasKey($kind, Errors::KINDS, "no exception class for the kind $kind");
+            $class = Errors::KINDS[$kind];
+            $instance = (new \ReflectionClass($class))->newInstanceWithoutConstructor();
+            self::assertSame($kind, $instance->getKind(), $class);
+        }
+        self::assertSame([], array_diff(array_keys(Errors::KINDS), array_keys($kinds)), 'a class for a kind the library does not name');
+    }
+
+    public function testGuardRefusalsAndStoreFailures(): void
+    {
+        $e = new Exception\GuardRefusedException('too many calls to +7925688****', 'number_rate', 42.5);
+        self::assertSame('number_rate', $e->getReason());
+        self::assertSame(42.5, $e->getRetryAfter());
+        self::assertSame('guard_refused', $e->getKind());
+        self::assertFalse($e->mayHaveBeenPlaced(), 'the guard refuses before anything is sent');
+        self::assertInstanceOf(LoginByCallException::class, $e);
+        self::assertNull((new Exception\GuardRefusedException('not allowed', 'country'))->getRetryAfter());
+        $store = new Exception\StoreException('database is locked');
+        self::assertSame('store_error', $store->getKind());
+        self::assertFalse($store->mayHaveBeenPlaced());
+        self::assertInstanceOf(\RuntimeException::class, $store);
     }
 
     public function testEveryClassOfThePackageIsFinalOrTheApiBase(): void
@@ -119,7 +163,8 @@ final class ExceptionsTest extends TestCase
 
     public function testAnUnknownCodeIsAnApiException(): void
     {
-        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$scripted . '/unknown-code/callapi/v2.0/', maxRetries: 0);
+        Servers::answerOnce('balance', Servers::httpAnswer('200 OK', (string) json_encode(['error' => 'SOMETHING_NEW', 'clazz' => 'PROCESS', 'reason' => 'a code from the future', 'additional' => ['hint' => 42]]), "X-Request-Id: scripted-unknown\r\n"));
+        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$baseUrl, maxRetries: 0);
         $e = self::thrown(fn () => $client->balance(), ApiException::class);
         self::assertSame(ApiException::class, get_class($e));
         self::assertSame('SOMETHING_NEW', $e->getErrorCode());
@@ -131,9 +176,10 @@ final class ExceptionsTest extends TestCase
 
     public function testHttpError(): void
     {
-        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$scripted . '/502/callapi/v2.0/', maxRetries: 0);
+        Servers::answerOnce('call', Servers::httpAnswer('502 Bad Gateway', '<html><body>Bad Gateway</body></html>', "X-Request-Id: scripted-502\r\n", 'text/html'));
+        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$baseUrl, maxRetries: 0);
         $e = self::thrown(fn () => $client->call(self::phone(), '203.0.113.9'), Exception\HttpException::class);
-        self::assertSame(502, $e->getStatusCode());
+        self::assertSame(502, $e->getHttpStatus());
         self::assertSame('scripted-502', $e->getRequestId());
         self::assertTrue($e->mayHaveBeenPlaced(), 'a 502 after a call may have placed it');
         self::assertSame('http_error', $e->getKind());
@@ -141,7 +187,8 @@ final class ExceptionsTest extends TestCase
 
     public function testDecodeError(): void
     {
-        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$scripted . '/garbage/callapi/v2.0/', maxRetries: 0);
+        Servers::answerOnce('balance', Servers::httpAnswer('200 OK', 'this is not JSON'));
+        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$baseUrl, maxRetries: 0);
         $e = self::thrown(fn () => $client->balance(), Exception\DecodeException::class);
         self::assertTrue($e->mayHaveBeenPlaced());
         self::assertSame('decode_error', $e->getKind());
@@ -153,14 +200,15 @@ final class ExceptionsTest extends TestCase
         $port = Servers::freePort();
         $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: "http://127.0.0.1:$port/callapi/v2.0/", maxRetries: 0);
         $e = self::thrown(fn () => $client->call(self::phone(), '203.0.113.9'), Exception\TransportException::class);
-        self::assertSame('refused', $e->getTransportKind());
+        self::assertSame('connect', $e->getTransportKind());
         self::assertFalse($e->mayHaveBeenPlaced(), 'nothing reached the service');
         self::assertSame('transport_error', $e->getKind());
     }
 
     public function testTimeout(): void
     {
-        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$scripted . '/slow/callapi/v2.0/', maxRetries: 0, timeout: 0.3);
+        Servers::control('POST', '/_sandbox/faults', ['method' => 'call', 'kind' => 'hang', 'count' => 1]);
+        $client = new Client(callApiId: 'id', apiKey: 'k', baseUrl: Servers::$baseUrl, maxRetries: 0, timeout: 0.3);
         $e = self::thrown(fn () => $client->call(self::phone(), '203.0.113.9'), Exception\TimeoutException::class);
         self::assertTrue($e->mayHaveBeenPlaced(), 'the request was written: the call may have been placed');
         self::assertSame('timeout', $e->getKind());

@@ -45,7 +45,7 @@ final class HeaderTest extends TestCase
     public function testTheStatusAndEnumsAre32BitsAndConstantsAreVisible(): void
     {
         $ffi = Native::ffi();
-        foreach (['lbc_status', 'lbc_verdict', 'lbc_call_status', 'lbc_payment_shape'] as $type) {
+        foreach (['lbc_status', 'lbc_verdict', 'lbc_call_status', 'lbc_payment_shape', 'lbc_signature_placement'] as $type) {
             self::assertSame(4, \FFI::sizeof($ffi->type($type)), $type);
         }
         self::assertSame([0, 1, 2, 8], [$ffi->LBC_OK, $ffi->LBC_INVALID_INPUT, $ffi->LBC_API_ERROR, $ffi->LBC_PANIC]);

@@ -84,7 +84,7 @@ final class InputTest extends TestCase
                 // A typed refusal, by the library or the service (a 1 MiB body is HTTP 413).
                 self::assertContains($e->getKind(), ['invalid_input', 'api_error', 'http_error'], $e->getMessage());
                 if ($e instanceof HttpException) {
-                    self::assertSame(413, $e->getStatusCode());
+                    self::assertSame(413, $e->getHttpStatus());
                 }
             }
         }

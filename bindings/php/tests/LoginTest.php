@@ -34,6 +34,12 @@ final class LoginTest extends TestCase
         self::assertGreaterThanOrEqual(time() + 299, $login->expiresAt);
         self::assertSame(3, $login->attemptsLeft());
         self::assertSame(0, $login->attempts());
+        self::assertSame('203.0.113.9', $login->ipAddress);
+        self::assertSame(3, $login->maxAttempts);
+        self::assertSame($login->startedAt + 300, $login->expiresAt);
+        self::assertEqualsWithDelta(time(), $login->startedAt, 60);
+        self::assertGreaterThan(0, $login->repeatTimeout);
+        self::assertFalse($login->isAccepted());
 
         $code = Servers::code($phone);
         self::assertStringStartsWith($login->prompt(), Servers::control('GET', '/_sandbox/phones/' . $phone)['mask']);
@@ -42,6 +48,7 @@ final class LoginTest extends TestCase
         self::assertFalse($verdict->isRejected() || $verdict->isLocked() || $verdict->isExpired());
         self::assertSame(0, $verdict->attemptsLeft());
         self::assertSame('accepted', $verdict->name());
+        self::assertTrue($login->isAccepted());
         $login->hangup();
         self::assertTrue($login->status()->isFinal);
     }
@@ -103,7 +110,12 @@ final class LoginTest extends TestCase
         self::assertSame($login->prompt(), $restored->prompt());
         self::assertSame(1, $restored->attempts());
         self::assertSame(2, $restored->attemptsLeft());
+        self::assertSame($login->startedAt, $restored->startedAt);
+        self::assertSame($login->ipAddress, $restored->ipAddress);
+        self::assertSame($login->repeatTimeout, $restored->repeatTimeout);
+        self::assertFalse($restored->isAccepted());
         self::assertTrue($restored->check('9876')->isAccepted());
+        self::assertTrue($restored->isAccepted());
     }
 
     /** @return iterable<string, array{string}> */

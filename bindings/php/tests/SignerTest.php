@@ -58,6 +58,18 @@ final class SignerTest extends TestCase
         $one = $signer->sign('balance', ['call-api-id' => $large]);
         self::assertNotSame($empty, $one);
         self::assertSame($one, $signer->sign('balance', ['call-api-id' => $large]));
+        self::assertSame($empty, $signer->sign('balance', []));
+
+        // More parameters than the reused native buffer first holds: it grows, and signs the same.
+        $params = ['call-api-id' => 'id', 'nonce' => 'n', 'timestamp' => '5'];
+        $before = $signer->sign('balance', $params);
+        $many = $params;
+        for ($i = 0; $i < 40; $i++) {
+            $many["unsigned-$i"] = str_repeat('v', $i * 50);
+        }
+        self::assertSame($before, $signer->sign('balance', $many));
+        self::assertSame($before, $signer->sign('balance', array_reverse($many, true)));
+        self::assertSame($before, $signer->sign('balance', $params));
     }
 
     /** @return iterable<string, array{0: string, 1: array<string, mixed>, 2: string}> */

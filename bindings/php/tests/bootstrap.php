@@ -1,10 +1,10 @@
 <?php
 // Starts what the tests talk to, once for the whole run, and stops it at the end:
-//  - `lbc sandbox --listen 127.0.0.1:0` (LBC_BIN, else target/debug/lbc of CARGO_TARGET_DIR or the
-//    workspace), read from its ready line;
-//  - a scripted HTTP server (`php -S` with tests/fixtures/scripted.php) for what the sandbox never
-//    does: HTTP 502, an answer that is not JSON, an unknown error code, an answer too slow, and the
-//    verify_url file of credential_confirm.
+//  - `lbc sandbox --listen 127.0.0.1:0` (LBC_BIN, else target/release/lbc of CARGO_TARGET_DIR or
+//    the workspace: the run's one release build), read from its ready line;
+//  - the registered web site (`php -S` with tests/fixtures/site.php), serving the verify_url file of
+//    credential_confirm. What the service does wrong (HTTP 502, an answer that is not JSON, an
+//    unknown error code, no answer) is the sandbox's faults, armed through its control API.
 
 declare(strict_types=1);
 

@@ -30,6 +30,15 @@ const EXTRA = [
         return $this->delay ?? 0.0;
     }
 
+    /**
+     * The same as getDelay(): the name every failure that says when to try again has (as
+     * GuardRefusedException::getRetryAfter(); Error::retry_after() in Rust).
+     */
+    public function getRetryAfter(): float
+    {
+        return $this->getDelay();
+    }
+
 PHP,
 ];
 

@@ -59,7 +59,12 @@ def client(sandbox: Sandbox) -> loginbycall.Client:
 class RawServer:
     """A TCP server on 127.0.0.1 that reads each request and then does what ``respond`` says:
     returns the bytes to answer with, or ``None`` to hold the connection open without answering
-    until ``release()`` or ``close()``."""
+    until ``release()`` or ``close()``.
+
+    Kept for the tests that read back the exact request the binding sent (``requests``: its
+    headers, its user agent) or answer with raw bytes: the sandbox's ``raw`` fault plays the
+    latter, but ``loginbycall.testing.Sandbox.arm_fault`` does not take its ``bytes`` yet. A
+    server that never answers is the sandbox's ``hang`` fault (test_threads.py)."""
 
     def __init__(self, respond: Callable[[bytes], bytes | None]) -> None:
         self.respond = respond

@@ -10,15 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import loginbycall
-from conftest import MakeServer, phone
+from conftest import phone
 from loginbycall.testing import Sandbox
 
 KEY = "eVLAWyB20L32gqpQM2liqGd4GGPJxIW1r8Kw1RNq"
 
 
-def test_a_server_that_never_answers_is_a_timeout_in_time(raw_server: MakeServer) -> None:
-    server = raw_server(lambda _: None)
-    client = loginbycall.Client("id", KEY, base_url=server.url, timeout=1.0, max_retries=0)
+def test_a_server_that_never_answers_is_a_timeout_in_time(sandbox: Sandbox) -> None:
+    sandbox.arm_fault("hang")
+    client = loginbycall.Client("id", KEY, base_url=sandbox.base_url, timeout=1.0, max_retries=0)
     started = time.monotonic()
     with pytest.raises(loginbycall.Timeout) as caught:
         client.balance()
@@ -28,20 +28,21 @@ def test_a_server_that_never_answers_is_a_timeout_in_time(raw_server: MakeServer
     assert caught.value.method == "balance" and caught.value.after == pytest.approx(1.0, abs=0.05)
 
 
-def test_a_timed_out_call_may_have_been_placed(raw_server: MakeServer) -> None:
-    server = raw_server(lambda _: None)
-    client = loginbycall.Client("id", KEY, base_url=server.url, timeout=0.5)
+def test_a_timed_out_call_may_have_been_placed(sandbox: Sandbox) -> None:
+    # Two uses: one left afterwards means exactly one request came.
+    sandbox.arm_fault("hang", "call", count=2)
+    client = loginbycall.Client("id", KEY, base_url=sandbox.base_url, timeout=0.5)
     with pytest.raises(loginbycall.Timeout) as caught:
         client.call("79256880636")
     assert caught.value.may_have_been_placed is True
     assert "call-status" in str(caught.value)
-    assert len(server.requests) == 1, "a call is never sent twice"
+    assert [f.count for f in sandbox.faults()] == [1], "a call is never sent twice"
 
 
-def test_the_deadline_bounds_every_retry(raw_server: MakeServer) -> None:
-    server = raw_server(lambda _: None)
+def test_the_deadline_bounds_every_retry(sandbox: Sandbox) -> None:
+    sandbox.arm_fault("hang")
     client = loginbycall.Client(
-        "id", KEY, base_url=server.url, timeout=1.0, deadline=1.5, max_retries=5
+        "id", KEY, base_url=sandbox.base_url, timeout=1.0, deadline=1.5, max_retries=5
     )
     started = time.monotonic()
     with pytest.raises(loginbycall.Timeout):
@@ -66,15 +67,18 @@ def test_eight_threads_share_one_client(sandbox: Sandbox) -> None:
     assert client.balance().consumed == 100 * len(numbers)
 
 
-def test_a_request_releases_the_interpreter_while_it_waits(raw_server: MakeServer) -> None:
-    # The server holds the request until released. Were the interpreter held during the request,
-    # no other Python thread could run (not even the server's) until the client timed out.
-    server = raw_server(lambda _: None)
-    client = loginbycall.Client(base_url=server.url, timeout=8.0, max_retries=0)
+def test_a_request_releases_the_interpreter_while_it_waits(sandbox: Sandbox) -> None:
+    # The sandbox holds the request for 3 s, then answers. Were the interpreter held during the
+    # request, no other Python thread could run until the answer came.
+    sandbox.arm_fault("delay", "server-status", count=1, delay_ms=3000)
+    client = loginbycall.Client(base_url=sandbox.base_url, timeout=8.0, max_retries=0)
     outcome: list[object] = []
     waiter = threading.Thread(target=lambda: outcome.append(client.server_status()))
     waiter.start()
-    assert server.arrived.wait(10), "the request never arrived"
+    deadline = time.monotonic() + 10
+    while sandbox.faults() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not sandbox.faults(), "the request never arrived"
 
     done = threading.Event()
 
@@ -88,7 +92,6 @@ def test_a_request_releases_the_interpreter_while_it_waits(raw_server: MakeServe
     worker = threading.Thread(target=python_work)
     worker.start()
     finished_while_waiting = done.wait(5) and waiter.is_alive()
-    server.release()
     waiter.join(10)
     worker.join(10)
     assert finished_while_waiting, "Python work could not run while a request was waiting"

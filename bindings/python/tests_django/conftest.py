@@ -34,7 +34,9 @@ def phone(ending: int = 36) -> str:
 
 
 def control(sandbox: Sandbox, method: str, path: str, body: Any = None) -> Any:
-    """A request to the sandbox's ``/_sandbox/`` controls; the decoded JSON answer."""
+    """A request to the sandbox's ``/_sandbox/`` controls; the decoded JSON answer. Only for what
+    ``loginbycall.testing.Sandbox`` has no method for yet (``/_sandbox/state``'s request counts);
+    everything else goes through the Sandbox's own methods."""
     connection = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=30)
     try:
         payload = None if body is None else json.dumps(body).encode()

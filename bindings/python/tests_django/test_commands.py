@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import control
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
@@ -27,7 +26,7 @@ def test_check_says_ok_when_calls_can_be_placed(sandbox: Sandbox) -> None:
 
 
 def test_check_fails_when_the_service_places_no_calls(sandbox: Sandbox) -> None:
-    control(sandbox, "PUT", "/_sandbox/server-status", {"server_status": 0})
+    sandbox.set_server_status(0)
     with pytest.raises(CommandError, match="the service places no calls now"):
         run("loginbycall_check")
 

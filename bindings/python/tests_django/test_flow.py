@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from conftest import SandboxFactory, code_of, control, phone, requests_of, start, submit, wrong
+from conftest import SandboxFactory, code_of, phone, requests_of, start, submit, wrong
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -195,17 +195,8 @@ def test_an_expired_code_is_refused(
 def test_the_repeat_timeout_shows_a_countdown_of_the_delay_rounded_up(
     client: Client, sandbox: Sandbox
 ) -> None:
-    control(
-        sandbox,
-        "POST",
-        "/_sandbox/faults",
-        {
-            "method": "call",
-            "kind": "error",
-            "code": "CALL_REPEAT_TIMEOUT",
-            "additional": {"delay": 23.563},
-            "count": 1,
-        },
+    sandbox.arm_fault(
+        "error", "call", code="CALL_REPEAT_TIMEOUT", additional={"delay": 23.563}, count=1
     )
     response = start(client, phone())
     html = response.content.decode()
@@ -285,7 +276,7 @@ def test_server_status_zero_offers_another_way(
     client: Client, make_sandbox: SandboxFactory
 ) -> None:
     sandbox = make_sandbox(dial_ms=0, ring_ms=0)
-    control(sandbox, "PUT", "/_sandbox/server-status", {"server_status": 0})
+    sandbox.set_server_status(0)
     page = client.get(reverse("loginbycall:phone")).content.decode()
     assert "Login by phone call is not available right now" in page
     assert 'href="/password/"' in page
@@ -302,7 +293,7 @@ def test_call_rejected_offers_another_way(client: Client, make_sandbox: SandboxF
         ring_ms=0,
         loginbycall={"SERVER_STATUS_CACHE_SECONDS": 0, "OTHER_LOGIN_URL": "/password/"},
     )
-    control(sandbox, "PUT", "/_sandbox/server-status", {"server_status": 0})
+    sandbox.set_server_status(0)
     page = client.get(reverse("loginbycall:phone")).content.decode()
     assert 'name="phone"' in page  # not asked: the call itself tells
     response = start(client, phone())
@@ -313,12 +304,7 @@ def test_call_rejected_offers_another_way(client: Client, make_sandbox: SandboxF
 
 
 def test_a_failure_to_place_the_call_says_so(client: Client, sandbox: Sandbox) -> None:
-    control(
-        sandbox,
-        "POST",
-        "/_sandbox/faults",
-        {"method": "call", "kind": "error", "code": "NOT_ENOUGH_CREDIT", "count": 1},
-    )
+    sandbox.arm_fault("error", "call", code="NOT_ENOUGH_CREDIT", count=1)
     response = start(client, phone())
     assert response.status_code == 503
     assert "We could not place the call." in response.content.decode()

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import SandboxFactory, code_of, control, phone, requests_of, start, submit, wrong
+from conftest import SandboxFactory, code_of, phone, start, submit, wrong
 from django.contrib.auth import authenticate, get_user_model
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -259,7 +259,7 @@ def test_calls_are_limited_per_ip_by_the_guard(make_sandbox: SandboxFactory) -> 
     limited = start(Client(), phone(), REMOTE_ADDR="198.51.100.7")
     assert limited.status_code == 429
     assert "Too many calls. Try again in" in limited.content.decode()
-    assert requests_of(sandbox, "call") == 20
+    assert sandbox.requests("call") == 20
     # Another address is counted apart.
     assert start(Client(), phone(), REMOTE_ADDR="192.0.2.1").status_code == 302
 
@@ -275,7 +275,7 @@ def test_calls_are_limited_per_number_by_the_guard(make_sandbox: SandboxFactory)
     assert re.search(
         r"Too many calls\. Try again in \d+ (minutes?|seconds?)\.", limited.content.decode()
     )
-    assert requests_of(sandbox, "call") == 5
+    assert sandbox.requests("call") == 5
     assert start(Client(), phone()).status_code == 302
 
 
@@ -327,12 +327,7 @@ def test_logs_carry_the_request_id_and_never_the_key_or_the_code(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="loginbycall")
     # A known caller number (code 5093), so that the search below is exact.
-    control(
-        sandbox,
-        "PATCH",
-        f"/_sandbox/accounts/{sandbox.account.call_api_id}",
-        {"fixed_mask": "74951175093"},
-    )
+    sandbox.set_fixed_mask("74951175093")
     number = phone()
     make_user(number)
     start(client, number)
@@ -340,12 +335,7 @@ def test_logs_carry_the_request_id_and_never_the_key_or_the_code(
     assert call is not None
     submit(client, wrong(call.code))
     submit(client, call.code)
-    control(
-        sandbox,
-        "POST",
-        "/_sandbox/faults",
-        {"method": "call", "kind": "error", "code": "NOT_ENOUGH_CREDIT", "count": 1},
-    )
+    sandbox.arm_fault("error", "call", code="NOT_ENOUGH_CREDIT", count=1)
     start(Client(), phone())
     text = "\n".join(record.getMessage() + repr(record.args) for record in caplog.records)
     assert "call placed" in text and "verdict=accepted" in text

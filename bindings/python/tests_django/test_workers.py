@@ -16,7 +16,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import control, need, phone, wrong
+from conftest import need, phone, wrong
 from loginbycall.testing import Sandbox
 from site_process import Browserless, free_port, manage, serving, site_env
 
@@ -80,12 +80,7 @@ def test_thirty_concurrent_guesses_on_four_workers_get_three_checks(
             call = sandbox.latest_call_to(number)
             assert call is not None
             token = browser.token(code_page)
-            control(
-                sandbox,
-                "POST",
-                "/_sandbox/faults",
-                {"method": "call-status", "kind": "delay", "delay_ms": 400},
-            )
+            sandbox.arm_fault("delay", "call-status", delay_ms=400)
             barrier = threading.Barrier(GUESSES)
 
             def guess(index: int) -> str:

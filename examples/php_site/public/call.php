@@ -6,6 +6,7 @@ declare(strict_types=1);
 require __DIR__ . '/../bootstrap.php';
 
 use LoginByCall\Exception\CallRepeatTimeoutException;
+use LoginByCall\Exception\GuardRefusedException;
 use LoginByCall\Exception\InvalidArgumentException;
 use LoginByCall\Exception\LoginByCallException;
 
@@ -14,6 +15,11 @@ try {
     auth()->start((string) ($_POST['phone'] ?? ''), $_SERVER['REMOTE_ADDR'] ?? null);
 } catch (InvalidArgumentException) {
     redirect('/', 'That is not a phone number we can call.');
+} catch (GuardRefusedException $e) {
+    // Refused before anything was sent (a number type or country, too many calls, the brake).
+    redirect('/', $e->getRetryAfter() !== null
+        ? sprintf('Too many calls: try again in %d seconds.', (int) ceil($e->getRetryAfter()))
+        : 'We cannot call this number.');
 } catch (CallRepeatTimeoutException $e) {
     redirect('/', sprintf('We called this number a moment ago: try again in %d seconds.', (int) ceil($e->getDelay())));
 } catch (LoginByCallException $e) {

@@ -1,4 +1,5 @@
-//! Helpers for running the real `lbc` binary and a real `lbc sandbox` process.
+//! Helpers for running the real `lbc` binary and a real `lbc sandbox` process; the helpers other
+//! test crates share too come from `lbc-testkit`.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -207,15 +208,68 @@ pub fn send_signal(pid: u32, signal: &str) {
     assert!(status.success(), "kill -{signal} {pid} failed");
 }
 
-/// A local port nothing listens on (bound, then released).
-pub fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
+// Not every test file that includes this module uses them.
+#[allow(unused_imports)]
+pub use lbc_testkit::{closed_port, http};
+
+/// A sandbox playing a broken or hostile service: every API request is answered with the same raw
+/// bytes (or, `silent`, never), and counted by method (`lbc_testkit::answering` / `hanging`).
+pub struct ScriptedServer {
+    /// `http://127.0.0.1:PORT/callapi/v2.0/`.
+    pub base_url: String,
+    sandbox: lbc_sandbox::Sandbox,
 }
 
-/// A local HTTP server playing a broken or hostile service: it answers every request with the same
-/// bytes (or, with `None`, holds the connection open and never answers), and records what came.
-pub struct ScriptedServer {
+impl ScriptedServer {
+    /// Answers every request with status `status` and `body` (JSON content type).
+    pub fn answering(status: &str, body: &str) -> ScriptedServer {
+        ScriptedServer::over(lbc_testkit::answering(&lbc_testkit::http_answer(
+            status, body,
+        )))
+    }
+
+    /// Reads requests but never answers.
+    pub fn silent() -> ScriptedServer {
+        ScriptedServer::over(lbc_testkit::hanging())
+    }
+
+    fn over(sandbox: lbc_sandbox::Sandbox) -> ScriptedServer {
+        ScriptedServer {
+            base_url: sandbox.base_url().to_owned(),
+            sandbox,
+        }
+    }
+
+    /// How many requests went to `method`.
+    pub fn count(&self, method: &str) -> usize {
+        lbc_testkit::requests_of(&self.sandbox, method) as usize
+    }
+
+    /// `lbc` pointed at this server with made-up credentials.
+    pub fn lbc(&self) -> Command {
+        scripted_lbc(&self.base_url)
+    }
+
+    /// Runs `lbc ARGS...` against this server.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_command(self.lbc().args(args))
+    }
+}
+
+fn scripted_lbc(base_url: &str) -> Command {
+    let mut command = lbc();
+    command
+        .env("LBC_BASE_URL", base_url)
+        .env("LBC_CALL_API_ID", "scripted-id")
+        .env("LBC_API_KEY", "scripted-key");
+    command
+}
+
+/// A local HTTP server that answers every request with the same bytes and records the requests, as
+/// text. Hand-written on purpose, for the tests that read the bytes `lbc` sent (its query, its
+/// headers, a proxy's absolute request target): the sandbox answers requests but does not hand them
+/// back, and it cannot play a proxy. Everything else uses [`ScriptedServer`].
+pub struct RecordingServer {
     /// `http://127.0.0.1:PORT/callapi/v2.0/`.
     pub base_url: String,
     requests: Arc<Mutex<Vec<String>>>,
@@ -224,22 +278,10 @@ pub struct ScriptedServer {
     thread: Option<JoinHandle<()>>,
 }
 
-impl ScriptedServer {
+impl RecordingServer {
     /// Answers every request with status `status` and `body` (JSON content type).
-    pub fn answering(status: &str, body: &str) -> ScriptedServer {
-        ScriptedServer::start(Some(format!(
-            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
-            body.len()
-        )))
-    }
-
-    /// Accepts connections and reads requests but never answers.
-    pub fn silent() -> ScriptedServer {
-        ScriptedServer::start(None)
-    }
-
-    fn start(answer: Option<String>) -> ScriptedServer {
+    pub fn answering(status: &str, body: &str) -> RecordingServer {
+        let answer = lbc_testkit::http_answer(status, body);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -247,7 +289,6 @@ impl ScriptedServer {
         let thread = {
             let (requests, stop) = (requests.clone(), stop.clone());
             std::thread::spawn(move || {
-                let mut held = Vec::new();
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         break;
@@ -256,16 +297,11 @@ impl ScriptedServer {
                     if let Some(request) = read_request(&mut stream) {
                         requests.lock().unwrap().push(request);
                     }
-                    match &answer {
-                        Some(bytes) => {
-                            let _ = stream.write_all(bytes.as_bytes());
-                        }
-                        None => held.push(stream),
-                    }
+                    let _ = stream.write_all(answer.as_bytes());
                 }
             })
         };
-        ScriptedServer {
+        RecordingServer {
             base_url: format!("http://127.0.0.1:{port}/callapi/v2.0/"),
             requests,
             stop,
@@ -294,12 +330,7 @@ impl ScriptedServer {
 
     /// `lbc` pointed at this server with made-up credentials.
     pub fn lbc(&self) -> Command {
-        let mut command = lbc();
-        command
-            .env("LBC_BASE_URL", &self.base_url)
-            .env("LBC_CALL_API_ID", "scripted-id")
-            .env("LBC_API_KEY", "scripted-key");
-        command
+        scripted_lbc(&self.base_url)
     }
 
     /// Runs `lbc ARGS...` against this server.
@@ -308,7 +339,7 @@ impl ScriptedServer {
     }
 }
 
-impl Drop for ScriptedServer {
+impl Drop for RecordingServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wakes the accept loop so that it sees the flag.
@@ -344,31 +375,4 @@ fn read_request(stream: &mut TcpStream) -> Option<String> {
     reader.read_exact(&mut body).ok()?;
     head.push_str(&String::from_utf8_lossy(&body));
     Some(head)
-}
-
-/// One plain HTTP/1.1 request to `url` (`http://127.0.0.1:PORT/path`); the status code and the body.
-pub fn http(method: &str, url: &str, content_type: &str, body: &str) -> (u16, String) {
-    let rest = url.strip_prefix("http://").expect("an http:// URL");
-    let (host, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
-    let mut stream = TcpStream::connect(host).expect("connecting");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("sending");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("reading");
-    let status = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map_or(String::new(), |(_, b)| b.to_owned());
-    (status, body)
 }

@@ -1,4 +1,10 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1:0 for testing the client's transport behaviour.
+//!
+//! Hand-written on purpose, not the sandbox: these tests read back the exact requests the client
+//! wrote (a fresh nonce and signature on each retry, the encoding, the headers, the user agent) and
+//! script a different answer for each one, and the sandbox neither hands back what it received nor
+//! answers request by request from a script. Tests that need only a failure of the service use the
+//! sandbox's faults (lbc-tests/tests/faults.rs).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};

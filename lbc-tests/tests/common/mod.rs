@@ -247,7 +247,9 @@ pub fn unix_now() -> i64 {
 }
 
 /// A tiny HTTP server for verification files: answers every request with the current status and
-/// body, and records the request targets it saw.
+/// body, and records the request targets it saw. Hand-written on purpose: it plays the customer's
+/// web site that `credential_confirm` fetches `verify_url` from (changing its answer between
+/// requests and telling which paths were asked for), not the service, which is the sandbox's part.
 #[derive(Clone)]
 pub struct VerifyServer {
     pub addr: SocketAddr,
@@ -308,21 +310,6 @@ impl VerifyServer {
     }
 }
 
-/// A server that accepts connections and never answers.
-pub fn hanging_server() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
-    addr
-}
-
-/// A port nothing listens on (bound, then released).
-pub fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
+// Not every test file that includes this module uses them.
+#[allow(unused_imports)]
+pub use lbc_testkit::closed_port;

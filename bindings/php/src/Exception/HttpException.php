@@ -20,9 +20,20 @@ final class HttpException extends \RuntimeException implements LoginByCallExcept
         parent::__construct($message, 0, $previous);
     }
 
-    /** The HTTP status, e.g. 502. */
+    /** The HTTP status, e.g. 502 (`http_status` in every language). */
+    public function getHttpStatus(): int
+    {
+        return $this->statusCode;
+    }
+
+    /**
+     * The old name of getHttpStatus(), kept for one release.
+     *
+     * @deprecated use getHttpStatus()
+     */
     public function getStatusCode(): int
     {
+        trigger_error('LoginByCall\\Exception\\HttpException::getStatusCode() is deprecated, use getHttpStatus()', E_USER_DEPRECATED);
         return $this->statusCode;
     }
 

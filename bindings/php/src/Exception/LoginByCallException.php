@@ -9,8 +9,9 @@ namespace LoginByCall\Exception;
  *
  * The kinds (getKind()) are the SDK's names, the same in every language: `api_error`
  * (ApiException and its one subclass per code), `http_error`, `transport_error`, `timeout`,
- * `decode_error`, `invalid_input`, `internal_error`, and this package's own `library_error`
- * (libloginbycall cannot be loaded) and `usage_error`.
+ * `decode_error`, `invalid_input`, `internal_error`, `guard_refused` (GuardRefusedException),
+ * `store_error` (StoreException), and this package's own `library_error` (libloginbycall cannot be
+ * loaded) and `usage_error`.
  */
 interface LoginByCallException extends \Throwable
 {

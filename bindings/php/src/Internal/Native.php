@@ -38,9 +38,6 @@ final class Native
     /** The library's major version this package is written for. */
     public const MAJOR = 0;
 
-    /** The signature length in hex (LBC_SIGNATURE_HEX_LEN). */
-    public const SIGNATURE_HEX_LEN = 128;
-
     private static ?FFI $ffi = null;
 
     private function __construct()

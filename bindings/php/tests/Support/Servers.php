@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace LoginByCall\Tests\Support;
 
-/** The sandbox and the scripted server of the test run, and the sandbox's control endpoints. */
+/** The sandbox and the web site of the test run, and the sandbox's control endpoints. */
 final class Servers
 {
     /** @var resource[] */
@@ -14,14 +14,14 @@ final class Servers
 
     public static string $origin = '';
 
-    /** The scripted server's origin, e.g. http://127.0.0.1:PORT */
-    public static string $scripted = '';
+    /** The web site's origin, e.g. http://127.0.0.1:PORT: it serves the verify_url file. */
+    public static string $site = '';
 
     public static function start(): void
     {
-        $lbc = getenv('LBC_BIN') ?: (getenv('CARGO_TARGET_DIR') ?: dirname(__DIR__, 4) . '/target') . '/debug/lbc';
+        $lbc = getenv('LBC_BIN') ?: (getenv('CARGO_TARGET_DIR') ?: dirname(__DIR__, 4) . '/target') . '/release/lbc';
         if (!is_executable($lbc)) {
-            throw new \RuntimeException("no lbc binary at $lbc: build it with `cargo build -p lbc-cli` or set LBC_BIN");
+            throw new \RuntimeException("no lbc binary at $lbc: build it with `cargo build --release -p lbc-cli -p lbc-ffi` or set LBC_BIN");
         }
         $sandbox = proc_open([$lbc, 'sandbox', '--listen', '127.0.0.1:0', '--dial-ms', '100', '--ring-ms', '300'], [1 => ['pipe', 'w'], 2 => ['file', sys_get_temp_dir() . '/lbc-php-tests-sandbox.log', 'a']], $pipes);
         if ($sandbox === false) {
@@ -37,7 +37,7 @@ final class Servers
 
         $port = self::freePort();
         $php = proc_open(
-            [PHP_BINARY, '-S', "127.0.0.1:$port", __DIR__ . '/../fixtures/scripted.php'],
+            [PHP_BINARY, '-S', "127.0.0.1:$port", __DIR__ . '/../fixtures/site.php'],
             [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
             $unused,
             null,
@@ -47,8 +47,8 @@ final class Servers
             throw new \RuntimeException('cannot start php -S');
         }
         self::$processes[] = $php;
-        self::$scripted = "http://127.0.0.1:$port";
-        for ($i = 0; $i < 100 && @file_get_contents(self::$scripted . '/ping') !== 'pong'; $i++) {
+        self::$site = "http://127.0.0.1:$port";
+        for ($i = 0; $i < 100 && @file_get_contents(self::$site . '/ping') !== 'pong'; $i++) {
             usleep(50_000);
         }
         register_shutdown_function([self::class, 'stop']);
@@ -90,6 +90,21 @@ final class Servers
             throw new \RuntimeException("$method $path: " . $answer);
         }
         return $decoded;
+    }
+
+    /**
+     * Arms a sandbox fault for the next request of $method that answers it with exactly $bytes
+     * (status line, headers, body), then closes the connection; the method does not run.
+     */
+    public static function answerOnce(string $method, string $bytes): void
+    {
+        self::control('POST', '/_sandbox/faults', ['method' => $method, 'kind' => 'raw', 'bytes' => $bytes, 'count' => 1]);
+    }
+
+    /** An HTTP/1.1 answer: status line, $headers (each ending in CRLF), a JSON content type, $body. */
+    public static function httpAnswer(string $status, string $body, string $headers = '', string $type = 'application/json'): string
+    {
+        return "HTTP/1.1 $status\r\nContent-Type: $type\r\n{$headers}Content-Length: " . strlen($body) . "\r\nConnection: close\r\n\r\n$body";
     }
 
     /** @return array{call_api_id: string, api_key: string} a fresh activated account */
