@@ -9,7 +9,7 @@ use lbc_core::protocol::{Encoding, SignaturePlacement};
 use lbc_core::{GuardPolicy, LoginPolicy, Pay, Region, Register};
 use pyo3::exceptions::{PyDeprecationWarning, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
 
 use crate::login::Login;
 use crate::{answers, args, errors, json, store};
@@ -116,14 +116,26 @@ impl<'a, 'py> FromPyObject<'a, 'py> for GuardArg {
     }
 }
 
-/// A policy of the site's own needs lbc-core to read one (`GuardPolicy::from_json`), which it
-/// cannot yet: refused, naming what can be given.
+/// A policy of the site's own: a dict (JSON-able) of the settings that differ from the defaults,
+/// or `False` (no guard), read by lbc-core's one reader (`GuardPolicy::from_json`), so that every
+/// language names and checks them alike.
 fn guard_policy(guard: &Bound<'_, PyAny>) -> PyResult<GuardPolicy> {
-    let _ = guard;
-    Err(PyTypeError::new_err(
-        "Client(guard=...) takes None (no guard) or is left out (the default guard); \
-         a guard policy of your own is not configurable from Python yet",
-    ))
+    let py = guard.py();
+    let acceptable = guard.is_instance_of::<PyDict>()
+        || (guard.is_instance_of::<PyBool>() && !guard.is_truthy()?);
+    if !acceptable {
+        return Err(args::wrong_type(
+            guard,
+            "guard",
+            "a dict of guard settings, False or None (no guard)",
+        ));
+    }
+    let text: String = py
+        .import("json")?
+        .call_method1("dumps", (guard,))
+        .map_err(|e| PyTypeError::new_err(format!("guard must be JSON-able: {e}")))?
+        .extract()?;
+    raise(py, GuardPolicy::from_json(&text))
 }
 
 fn count(py: Python<'_>, value: i64, name: &str) -> PyResult<u32> {

@@ -252,7 +252,7 @@ def test_old_names_are_written_only_where_an_alias_is_defined() -> None:
 
 def test_the_readme_lists_every_alias() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    start = readme.index("Old names kept for one release")
+    start = readme.index("### Old names kept for one release")
     section = readme[start : readme.index("\n#", start)]
     for old in [*ALIASES, *ALIAS_FILES, "HttpError.status"]:
         assert f"`{old}" in section or f".{old}`" in section, old

@@ -114,9 +114,9 @@ def test_the_call_rate_limit_moved_to_the_guard() -> None:
     assert ids(LOGINBYCALL={**GOOD, "RATE_LIMITS": {"call": "5/m/ip"}}, CACHES=REDIS) == [
         "loginbycall.W004"
     ]
-    assert ids(LOGINBYCALL={**GOOD, "GUARD": {"number_rate": None}}, CACHES=REDIS) == [
-        "loginbycall.E014"
-    ]
+    assert ids(LOGINBYCALL={**GOOD, "GUARD": {"number_rate": None}}, CACHES=REDIS) == []
+    for bad in ({"number_rates": None}, "off", {"number_rate": {"calls": 0, "window": 60}}):
+        assert ids(LOGINBYCALL={**GOOD, "GUARD": bad}, CACHES=REDIS) == ["loginbycall.E014"], bad
     assert ids(LOGINBYCALL={**GOOD, "CACHE": "missing"}, CACHES=REDIS) == ["loginbycall.E005"]
 
 

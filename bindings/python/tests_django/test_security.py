@@ -404,3 +404,17 @@ def test_the_guard_refuses_a_premium_rate_number_and_nothing_is_sent(
     assert "Calls to this number are not possible" in response.content.decode()
     assert [s["reason"] for s in seen] == ["number_type"]
     assert sandbox.requests("call") == 0
+
+
+def test_the_guard_is_configured_in_the_settings(make_sandbox: SandboxFactory) -> None:
+    sandbox = make_sandbox(
+        dial_ms=0,
+        ring_ms=0,
+        repeat_timeout=0,
+        loginbycall={"GUARD": {"number_rate": {"calls": 1, "window": 600}}},
+    )
+    number = phone()
+    assert start(Client(), number).status_code == 302
+    limited = start(Client(), number, REMOTE_ADDR="192.0.2.9")
+    assert limited.status_code == 429
+    assert sandbox.requests("call") == 1

@@ -59,7 +59,7 @@ def test_a_key_that_names_an_option_is_spelled_as_the_option() -> None:
 
 def test_each_deprecated_key_is_listed_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    start = readme.index("Old names kept for one release")
+    start = readme.index("### Old names kept for one release")
     section = readme[start : readme.index("\n#", start)]
     for old, new in DEPRECATED_KEYS.items():
         assert f"`{old}`" in section and f"`{new}`" in section, old

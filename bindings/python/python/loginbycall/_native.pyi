@@ -6,7 +6,7 @@ Its classes say they live in the package (``loginbycall.Client``, ``loginbycall.
 
 from collections.abc import Mapping, Sequence
 from os import PathLike
-from typing import Any, final, overload
+from typing import Any, Literal, final, overload
 
 from typing_extensions import deprecated
 
@@ -97,7 +97,7 @@ class Client:
         store: str | Store | None = None,
         state_key: str | bytes | None = None,
         old_state_keys: Sequence[str | bytes] | None = None,
-        guard: None = ...,
+        guard: Mapping[str, Any] | Literal[False] | None = ...,
     ) -> Client:
         """A client; every setting is keyword-only and a bad value raises ``InvalidInput``.
 
@@ -112,8 +112,11 @@ class Client:
         resumed (rotation).
 
         ``guard``: left out, the default guard (mobile and fixed-line numbers of the
-        ``default_region``, rates a person logging in never meets); ``None``: no guard. A policy
-        of the site's own cannot be given from Python yet.
+        ``default_region``, rates a person logging in never meets); ``None`` or ``False``: no
+        guard; a dict: the settings that differ from the defaults, as lbc-core reads them in every
+        language (``{"number_rate": {"calls": 3, "window": 3600}, "allowed_countries": ["RU",
+        "KZ"], "call_price": 100, "spend_per_day": 500000}``; a limit ``None`` is off; an unknown
+        name is ``InvalidInput`` on ``guard.<name>``).
         """
     # The names of max_attempts and ttl before 0.2, kept for one release (DeprecationWarning).
     @overload
@@ -141,7 +144,7 @@ class Client:
         store: str | Store | None = None,
         state_key: str | bytes | None = None,
         old_state_keys: Sequence[str | bytes] | None = None,
-        guard: None = ...,
+        guard: Mapping[str, Any] | Literal[False] | None = ...,
         login_max_attempts: int | None = None,
         login_ttl: int | None = None,
     ) -> Client: ...

@@ -279,14 +279,20 @@ _STORE_HINT = (
 def _check_guard(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
     found: list[checks.CheckMessage] = []
     if "GUARD" in raw and raw["GUARD"] is not None:
-        found.append(
-            _error(
-                "LOGINBYCALL['GUARD'] can only be None (the guard off) for now",
-                "Leave it out for lbc-core's default guard; a policy of the site's own cannot "
-                "be configured from Python yet.",
-                14,
+        try:
+            from loginbycall import Client
+
+            Client("check", "check-key-" + "k" * 20, store="memory:", guard=raw["GUARD"])
+        except (TypeError, ValueError) as error:
+            found.append(
+                _error(
+                    f"LOGINBYCALL['GUARD'] is refused: {error}",
+                    'A dict of the guard\'s settings that differ from its defaults, e.g. '
+                    '{"number_rate": {"calls": 3, "window": 3600}, "allowed_countries": '
+                    '["RU", "KZ"]}, or None to turn the guard off.',
+                    14,
+                )
             )
-        )
     rates = raw.get("RATE_LIMITS") or {}
     if isinstance(rates, Mapping) and "call" in rates:
         found.append(

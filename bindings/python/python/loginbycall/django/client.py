@@ -45,7 +45,7 @@ def _fingerprint(conf: AppSettings) -> str:
         sorted(conf.sandbox_options.items()),
         conf.cache,
         conf.store,
-        conf.guard,
+        repr(conf.guard),
     ]
     return repr(parts)
 
@@ -103,8 +103,8 @@ def get_client() -> Client:
         # lbc-core counts attempts, accept-once and the guard's calls in the store: a URL, or the
         # site's cache.
         options.setdefault("store", conf.store or CacheStore(conf.cache))
-        if not conf.guard:
-            options.setdefault("guard", None)
+        if conf.guard is not ...:
+            options.setdefault("guard", conf.guard)
         if conf.sandbox:
             sandbox = _start_sandbox(conf)
             account = sandbox.account

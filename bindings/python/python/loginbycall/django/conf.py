@@ -109,8 +109,9 @@ class AppSettings:
     store: str | None = None
     #: Only one process serves the site (``runserver``): a per-process cache is then enough.
     single_process: bool = False
-    #: ``False`` (``GUARD: None``): lbc-core's guard is off; ``True``: its defaults.
-    guard: bool = True
+    #: lbc-core's guard: ``...`` its defaults (``GUARD`` left out), ``None`` off, or a dict of the
+    #: settings that differ (``Client(guard=...)``).
+    guard: Any = ...
     #: Checks allowed per call.
     max_attempts: int = 3
     #: Seconds a code stays valid.
@@ -159,7 +160,7 @@ def app_settings() -> AppSettings:
         cache=str(raw.get("CACHE", "default")),
         store=raw.get("STORE"),
         single_process=bool(raw.get("SINGLE_PROCESS", False)),
-        guard="GUARD" not in raw or raw["GUARD"] is not None,
+        guard=raw.get("GUARD", ...),
         max_attempts=int(raw.get("MAX_ATTEMPTS", 3)),
         ttl=int(raw.get("TTL", raw.get("LOGIN_TTL", 300))),
         signature_placement=raw.get("SIGNATURE_PLACEMENT"),
