@@ -441,6 +441,8 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     ``localhost`` and ``127.0.0.1``; its URL and the certificate's file."""
     openssl = shutil.which("openssl")
     if openssl is None:
+        if os.environ.get("LBC_PYTHON_REQUIRE_ALL"):
+            pytest.fail("openssl is not installed (Debian: apt-get install openssl)")
         pytest.skip("openssl is not installed")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
