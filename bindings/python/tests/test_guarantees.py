@@ -368,7 +368,9 @@ def test_the_guard_limits_calls_per_number() -> None:
         with pytest.raises(loginbycall.GuardRefused) as caught:
             client.call(number)
         assert caught.value.reason == "number_rate"
-        assert caught.value.retry_after is not None and 0 < caught.value.retry_after <= 3600
+        # Up to twice the window: lbc-core's sliding window is two fixed ones, and its wait can pass
+        # the window (4176 s for 3600 s seen: reported on issue 15).
+        assert caught.value.retry_after is not None and 0 < caught.value.retry_after <= 7200
         assert calls_placed(sandbox) == 5
         # Another client on the same store (another worker) shares the count.
         with pytest.raises(loginbycall.GuardRefused):
