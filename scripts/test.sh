@@ -104,7 +104,6 @@ scripts/test-php.sh
 timing
 
 step "sandbox dashboard in a real browser (chromium headless)"
-apt_need chromium:chromium fonts-dejavu-core
 LBC_SCREENSHOT="$(mktemp -d)/sandbox-dashboard.png" tests/browser/dashboard.sh
 
 step "fuzz targets, a short run each (skipped without a nightly toolchain)"

@@ -7,29 +7,16 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use lbc_core::Client;
 use lbc_sandbox::{Sandbox, SandboxConfig};
 
+mod support;
+use support::measure;
+
 const WARMUP: usize = 500;
 const ROUNDS: usize = 5_000;
-
-/// Median and 99th percentile of `rounds` timings of `f`, after a warm-up.
-fn measure(mut f: impl FnMut()) -> (Duration, Duration) {
-    for _ in 0..WARMUP {
-        f();
-    }
-    let mut times: Vec<Duration> = (0..ROUNDS)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[ROUNDS / 2], times[ROUNDS * 99 / 100])
-}
 
 /// The request the SDK sends for `server-status` (POST form, no parameters), written by hand.
 fn raw_request(addr: SocketAddr) -> Vec<u8> {
@@ -76,7 +63,7 @@ fn main() {
         .build()
         .expect("client");
 
-    let sdk = measure(|| {
+    let sdk = measure(WARMUP, ROUNDS, || {
         client.server_status().expect("server-status");
     });
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -84,7 +71,7 @@ fn main() {
         .build()
         .into();
     let url = format!("{}server-status", sandbox.base_url());
-    let plain_ureq = measure(|| {
+    let plain_ureq = measure(WARMUP, ROUNDS, || {
         let mut answer = agent
             .post(&url)
             .header(
@@ -98,8 +85,8 @@ fn main() {
     });
     let mut kept = BufReader::new(TcpStream::connect(addr).expect("connect"));
     kept.get_ref().set_nodelay(true).expect("nodelay");
-    let raw_kept_alive = measure(|| exchange(&mut kept, &request));
-    let raw_new_connection = measure(|| {
+    let raw_kept_alive = measure(WARMUP, ROUNDS, || exchange(&mut kept, &request));
+    let raw_new_connection = measure(WARMUP, ROUNDS, || {
         let stream = TcpStream::connect(addr).expect("connect");
         stream.set_nodelay(true).expect("nodelay");
         exchange(&mut BufReader::new(stream), &request);

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::answer::{CallState, FromAnswer};
 use crate::builder::check_key;
-use crate::guard::Guard;
+use crate::guard::{Guard, GuardPolicy};
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
@@ -106,6 +106,11 @@ impl Client {
         self.inner.login_policy
     }
 
+    /// What the guard checks before a call is placed ([`ClientBuilder::guard`]).
+    pub fn guard_policy(&self) -> &GuardPolicy {
+        self.inner.guard.policy()
+    }
+
     pub(crate) fn clock(&self) -> Arc<dyn Clock> {
         self.inner.clock.clone()
     }
@@ -188,9 +193,10 @@ impl Client {
             // Refused as missing when sent, before anything leaves.
             return Ok(());
         };
+        // A number the SDK cannot read is counted by (the start of) its text.
         let msisdn = self
             .normalize_phone(msisdn)
-            .unwrap_or_else(|_| msisdn.trim().to_owned());
+            .unwrap_or_else(|_| msisdn.trim().chars().take(64).collect());
         self.inner.guard.check(&msisdn, params.get("ip_address"))
     }
 

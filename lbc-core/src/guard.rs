@@ -316,12 +316,17 @@ pub struct GuardPolicy {
     pub brake_window: Duration,
     /// How long calls to a range or country pause once the brake trips (default 15 minutes).
     pub brake_pause: Duration,
+    /// Whether the brake also watches the client's default region as a whole (default `false`:
+    /// its ranges are watched, and other allowed countries as a whole, but a pause of the site's
+    /// own country would let anyone who places 20 unanswered calls stop every login).
+    pub brake_default_region: bool,
 }
 
 impl Default for GuardPolicy {
     /// Defaults a person logging in never meets: mobile and fixed-line numbers of the default
     /// region; 5 calls per number, 20 per IP address, 30 per range and 1000 in all per hour; no
-    /// spend cap; the brake at 20 calls and under 10 % accepted in an hour, pausing 15 minutes.
+    /// spend cap; the brake at 20 calls and under 10 % accepted in an hour to a range (or to a
+    /// country other than the default region), pausing 15 minutes.
     fn default() -> Self {
         GuardPolicy {
             allowed_number_types: Some(NumberType::DEFAULT_ALLOWED.to_vec()),
@@ -336,6 +341,7 @@ impl Default for GuardPolicy {
             brake_min_ratio: 0.10,
             brake_window: Duration::from_secs(3600),
             brake_pause: Duration::from_secs(15 * 60),
+            brake_default_region: false,
         }
     }
 }
@@ -418,6 +424,8 @@ pub(crate) struct Guard {
     policy: GuardPolicy,
     /// `None`: any country.
     countries: Option<Vec<Region>>,
+    /// The client's default region (watched by the brake as a whole only when the policy says).
+    default_region: Region,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     /// `lbc:<first 16 hex of SHA-256(call_api_id)>:guard`, so two sites on one store never share
@@ -461,6 +469,7 @@ impl Guard {
         Guard {
             policy,
             countries,
+            default_region,
             store,
             clock,
             prefix: prefix(call_api_id),
@@ -472,10 +481,15 @@ impl Guard {
         Guard {
             policy: self.policy.clone(),
             countries: self.countries.clone(),
+            default_region: self.default_region,
             store: self.store.clone(),
             clock: self.clock.clone(),
             prefix: prefix(call_api_id),
         }
+    }
+
+    pub(crate) fn policy(&self) -> &GuardPolicy {
+        &self.policy
     }
 
     fn brake_on(&self) -> bool {
@@ -506,10 +520,7 @@ impl Guard {
         }
 
         // 2. Country.
-        let region = number
-            .as_ref()
-            .and_then(|n| n.country().id())
-            .map(Region::from_id);
+        let region = number.as_ref().and_then(region_of);
         if let Some(allowed) = &self.countries {
             if !region.is_some_and(|r| allowed.contains(&r)) {
                 let country = region.map_or_else(|| "no country".to_owned(), |r| r.to_string());
@@ -525,12 +536,13 @@ impl Guard {
         }
 
         let now = self.clock.unix_now();
-        let scopes = brake_scopes(msisdn, number.as_ref(), region);
+        let scopes = self.brake_scopes(msisdn, number.as_ref(), region);
 
-        // 3. The brake.
+        // 3. The brake (each scope's epoch, read once, is where this call is counted).
+        let mut epochs = Vec::with_capacity(scopes.len());
         if self.brake_on() {
             for scope in &scopes {
-                self.brake_check(scope, now)?;
+                epochs.push(self.brake_check(scope, now)?);
             }
         }
 
@@ -538,18 +550,18 @@ impl Guard {
         // refused without counting anything; then incr-and-compare, which is what holds the limit
         // when processes race.
         let limits = self.limits(msisdn, ip);
+        let mut previous = Vec::with_capacity(limits.len());
         for limit in &limits {
-            limit.precheck(self, now)?;
+            previous.push(limit.precheck(self, now)?);
         }
-        for limit in &limits {
-            limit.take(self, now)?;
+        for (limit, previous) in limits.iter().zip(previous) {
+            limit.take(self, now, previous)?;
         }
 
         // Placed: count it for the brake.
         if self.brake_on() {
             let window = Window::at(now, self.policy.brake_window);
-            for scope in &scopes {
-                let epoch = self.brake_epoch(&scope.id)?;
+            for (scope, epoch) in scopes.iter().zip(epochs) {
                 self.store.incr(
                     &self.brake_key("calls", &scope.id, epoch, window.index),
                     1,
@@ -567,12 +579,9 @@ impl Guard {
             return;
         }
         let number = parse_e164(msisdn);
-        let region = number
-            .as_ref()
-            .and_then(|n| n.country().id())
-            .map(Region::from_id);
+        let region = number.as_ref().and_then(region_of);
         let window = Window::at(self.clock.unix_now(), self.policy.brake_window);
-        for scope in brake_scopes(msisdn, number.as_ref(), region) {
+        for scope in self.brake_scopes(msisdn, number.as_ref(), region) {
             let counted = self.brake_epoch(&scope.id).and_then(|epoch| {
                 self.store.incr(
                     &self.brake_key("accepted", &scope.id, epoch, window.index),
@@ -606,7 +615,8 @@ impl Guard {
             .unwrap_or(0))
     }
 
-    fn brake_check(&self, scope: &BrakeScope, now: u64) -> Result<(), Error> {
+    /// Refuses a call to a paused scope, or trips the brake; otherwise gives the scope's epoch.
+    fn brake_check(&self, scope: &BrakeScope, now: u64) -> Result<u64, Error> {
         let pause = self.policy.brake_pause;
         let pause_key = self.key(format_args!("brake:pause:{}", scope.id));
         let until_key = self.key(format_args!("brake:until:{}", scope.id));
@@ -643,11 +653,11 @@ impl Guard {
         };
         let calls = count("calls")?;
         if calls < f64::from(self.policy.brake_min_calls) {
-            return Ok(());
+            return Ok(epoch);
         }
         let accepted = count("accepted")?;
         if accepted >= self.policy.brake_min_ratio * calls {
-            return Ok(());
+            return Ok(epoch);
         }
         if self.store.add(&pause_key, pause)? {
             self.store.incr(&until_key, now + pause.as_secs(), pause)?;
@@ -770,8 +780,9 @@ impl Limit {
         }
     }
 
-    /// Refuses, without counting, a call that is over the limit already.
-    fn precheck(&self, guard: &Guard, now: u64) -> Result<(), Error> {
+    /// Refuses, without counting, a call that is over the limit already; gives the previous
+    /// window's count (clamped) for [`Limit::take`].
+    fn precheck(&self, guard: &Guard, now: u64) -> Result<u64, Error> {
         match self {
             Limit::Rate { rate, .. } => {
                 let window = Window::at(now, rate.window);
@@ -784,6 +795,7 @@ impl Limit {
                 if !window.allows(previous, current + 1, limit) {
                     return Err(self.refusal(window.retry_after(previous, current, limit)));
                 }
+                Ok(previous)
             }
             Limit::Spend { cap, price } => {
                 let day = Window::at(now, DAY);
@@ -791,18 +803,18 @@ impl Limit {
                 if spent.saturating_add(*price) > *cap {
                     return Err(self.refusal(day.left()));
                 }
+                Ok(0)
             }
         }
-        Ok(())
     }
 
-    /// Counts the call and refuses it if that went over the limit (a race another process won).
-    fn take(&self, guard: &Guard, now: u64) -> Result<(), Error> {
+    /// Counts the call and refuses it if that went over the limit (a race another process won);
+    /// `previous` is what [`Limit::precheck`] read of the window before.
+    fn take(&self, guard: &Guard, now: u64, previous: u64) -> Result<(), Error> {
         match self {
             Limit::Rate { rate, .. } => {
                 let window = Window::at(now, rate.window);
                 let limit = u64::from(rate.calls);
-                let previous = self.previous(guard, &window, limit)?;
                 let count = guard
                     .store
                     .incr(&self.key(guard, window.index), 1, window.ttl())?;
@@ -920,39 +932,52 @@ impl Window {
     }
 }
 
-/// The brake's scopes of a number: its range, then its country.
+/// One of the brake's scopes: a range or a country.
 struct BrakeScope {
     id: String,
     shown: String,
 }
 
-fn brake_scopes(
-    msisdn: &str,
-    number: Option<&PhoneNumber>,
-    region: Option<Region>,
-) -> Vec<BrakeScope> {
-    let range = number_range(msisdn);
-    let country = match (region, number) {
-        (Some(region), _) => region.to_string(),
-        (None, Some(number)) => format!("+{}", number.country().code()),
-        (None, None) => "unknown".to_owned(),
-    };
-    vec![
-        BrakeScope {
+impl Guard {
+    /// The brake's scopes of a number: its range, then its country (not the default region's,
+    /// unless the policy says so).
+    fn brake_scopes(
+        &self,
+        msisdn: &str,
+        number: Option<&PhoneNumber>,
+        region: Option<Region>,
+    ) -> Vec<BrakeScope> {
+        let range = number_range(msisdn);
+        let mut scopes = vec![BrakeScope {
             id: format!("range:{range}"),
             shown: format!("the range +{range}xxx"),
-        },
-        BrakeScope {
+        }];
+        if region == Some(self.default_region) && !self.policy.brake_default_region {
+            return scopes;
+        }
+        let country = match (region, number) {
+            (Some(region), _) => region.to_string(),
+            (None, Some(number)) => format!("+{}", number.country().code()),
+            (None, None) => "unknown".to_owned(),
+        };
+        scopes.push(BrakeScope {
             id: format!("country:{country}"),
             shown: country,
-        },
-    ]
+        });
+        scopes
+    }
 }
 
 /// The range a number belongs to: the number without its last 3 digits (where pumping runs walk).
 pub(crate) fn number_range(msisdn: &str) -> &str {
     let digits = msisdn.trim_start_matches('+');
-    &digits[..digits.len().saturating_sub(3)]
+    // By characters: what reaches here through `Client::request` may be any text.
+    let cut = digits
+        .char_indices()
+        .rev()
+        .nth(2)
+        .map_or(0, |(index, _)| index);
+    &digits[..cut]
 }
 
 /// What an IP address is counted as: IPv4 as it is; IPv6 by its /64 (one subscriber's network);
@@ -970,9 +995,10 @@ pub(crate) fn ip_scope(ip: &str) -> String {
 
 /// `msisdn` with its last 4 digits hidden, for messages and logs.
 fn hide_digits(msisdn: &str) -> String {
-    let digits = msisdn.trim_start_matches('+');
+    let digits: Vec<char> = msisdn.trim_start_matches('+').chars().take(32).collect();
     let keep = digits.len().saturating_sub(4);
-    format!("{}{}", &digits[..keep], "*".repeat(digits.len() - keep))
+    let shown: String = digits[..keep].iter().collect();
+    format!("{shown}{}", "*".repeat(digits.len() - keep))
 }
 
 fn list<T: fmt::Display>(items: &[T]) -> String {
@@ -981,6 +1007,13 @@ fn list<T: fmt::Display>(items: &[T]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The number's region by the metadata (one lookup; `PhoneNumber::country().id()` would make
+/// another).
+fn region_of(number: &PhoneNumber) -> Option<Region> {
+    let meta = number.metadata(&phonenumber::metadata::DATABASE)?;
+    meta.id().parse().ok().map(Region::from_id)
 }
 
 fn parse_e164(msisdn: &str) -> Option<PhoneNumber> {
@@ -1034,6 +1067,10 @@ mod tests {
         assert_eq!(number_range(""), "");
         assert_eq!(hide_digits("79256880636"), "7925688****");
         assert_eq!(hide_digits("12"), "**");
+        // Whatever text reaches the guard through the escape hatch, by characters.
+        assert_eq!(number_range("ééééé"), "éé");
+        assert_eq!(number_range("éé"), "");
+        assert_eq!(hide_digits("ééééé"), "é****");
     }
 
     #[test]
@@ -1160,6 +1197,83 @@ mod tests {
     }
 
     #[test]
+    fn a_call_refused_by_one_limit_counts_against_none() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let policy = GuardPolicy {
+            number_rate: Some(RateLimit::per_hour(5)),
+            ip_rate: Some(RateLimit::per_hour(2)),
+            global_rate: Some(RateLimit::per_hour(5)),
+            ..GuardPolicy::off()
+        };
+        let g = guard(policy, store);
+        g.check("79256880636", Some("203.0.113.7")).unwrap();
+        g.check("79256880636", Some("203.0.113.7")).unwrap();
+        for _ in 0..20 {
+            let err = g.check("79256880636", Some("203.0.113.7")).unwrap_err();
+            assert_eq!(err.guard_reason(), Some(GuardReason::IpRate));
+        }
+        // The number and the global count saw 2 calls, not 22: 3 more go from elsewhere.
+        for ip in ["203.0.113.8", "203.0.113.8", "203.0.113.9"] {
+            g.check("79256880636", Some(ip)).unwrap();
+        }
+        let err = g.check("79256880636", Some("203.0.113.10")).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::NumberRate));
+    }
+
+    /// A store that always fails, as a Redis that went away.
+    #[derive(Debug)]
+    struct Broken;
+
+    impl Store for Broken {
+        fn incr(&self, _: &str, _: u64, _: Duration) -> Result<u64, Error> {
+            Err(Error::Internal("store down".into()))
+        }
+        fn add(&self, _: &str, _: Duration) -> Result<bool, Error> {
+            Err(Error::Internal("store down".into()))
+        }
+        fn get(&self, _: &str) -> Result<Option<u64>, Error> {
+            Err(Error::Internal("store down".into()))
+        }
+    }
+
+    #[test]
+    fn a_store_that_fails_places_no_call() {
+        let g = guard(GuardPolicy::default(), Arc::new(Broken));
+        assert!(g.check("79256880636", None).is_err());
+        // The checks that need no store still answer for themselves first.
+        let err = g.check("447640123456", None).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::NumberType));
+        // An accepted code that cannot be counted is logged, never a failure of the login.
+        g.record_accepted("79256880636");
+        // With nothing to count, nothing needs the store.
+        let off = guard(GuardPolicy::off(), Arc::new(Broken));
+        off.check("79256880636", None).unwrap();
+    }
+
+    #[test]
+    fn any_text_is_counted_without_a_panic() {
+        let policy = GuardPolicy {
+            number_rate: Some(RateLimit::per_hour(1)),
+            range_rate: Some(RateLimit::per_hour(5)),
+            ..GuardPolicy::off()
+        };
+        let g = guard(policy, Arc::new(MemoryStore::new()));
+        for text in ["ééééé", "", "+", "7\u{0}9", "日本"] {
+            g.check(text, Some("not an ip é")).unwrap();
+            let err = g.check(text, None).unwrap_err();
+            assert_eq!(
+                err.guard_reason(),
+                Some(GuardReason::NumberRate),
+                "{text:?}"
+            );
+        }
+        // With the default policy such text is a number of no known type.
+        let g = guard(GuardPolicy::default(), Arc::new(MemoryStore::new()));
+        let err = g.check("ééééé", None).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::NumberType));
+    }
+
+    #[test]
     fn sites_on_one_store_count_apart() {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
         let policy = GuardPolicy {
@@ -1206,6 +1320,21 @@ mod tests {
             brake_pause: Duration::from_secs(1),
             ..GuardPolicy::off()
         };
+        // By default the default region is not watched as a whole: another range goes on.
+        let g = guard(policy.clone(), store.clone());
+        for i in 0..5 {
+            g.check(&format!("792568801{i:02}"), None).unwrap();
+        }
+        let err = g.check("79256880199", None).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::Brake));
+        assert!(err.to_string().contains("+79256880xxx"), "{err}");
+        g.check("79161234567", None).unwrap();
+
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let policy = GuardPolicy {
+            brake_default_region: true,
+            ..policy
+        };
         let g = guard(policy, store);
         for i in 0..5 {
             g.check(&format!("792568801{i:02}"), None).unwrap();
@@ -1213,14 +1342,34 @@ mod tests {
         let err = g.check("79256880199", None).unwrap_err();
         assert_eq!(err.guard_reason(), Some(GuardReason::Brake));
         assert!(err.retry_after().unwrap() <= Duration::from_secs(1));
-        // The country paused too? No: only the range tripped; another range of RU is fine...
-        // until the country's own count (5 calls, none accepted) trips it.
+        // Only the range tripped; another range of RU is fine... until the country's own count
+        // (5 calls, none accepted) trips it.
         let err = g.check("79161234567", None).unwrap_err();
         assert_eq!(err.guard_reason(), Some(GuardReason::Brake));
         assert!(err.to_string().contains("RU"), "{err}");
         std::thread::sleep(Duration::from_millis(2100));
         // After the pause, counting starts afresh.
         g.check("79256880100", None).unwrap();
+    }
+
+    #[test]
+    fn the_brake_watches_other_countries_as_a_whole() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let policy = GuardPolicy {
+            allowed_countries: AllowedCountries::Only(vec![Region::RU, "KZ".parse().unwrap()]),
+            brake_min_calls: 5,
+            ..GuardPolicy::off()
+        };
+        policy.check().unwrap();
+        let g = Guard::new(policy, Region::RU, store, Arc::new(SystemClock), None);
+        // Five ranges of Kazakhstan, one call each: no range reaches 5, the country does.
+        for i in 0..5 {
+            g.check(&format!("7701{i}234567"), None).unwrap();
+        }
+        let err = g.check("77015234567", None).unwrap_err();
+        assert_eq!(err.guard_reason(), Some(GuardReason::Brake));
+        assert!(err.to_string().contains("KZ"), "{err}");
+        g.check("79256880636", None).unwrap();
     }
 
     #[test]

@@ -190,22 +190,6 @@ struct State {
     code_mac: String,
 }
 
-/// The state as it is read back: the fields and the seal.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Sealed {
-    v: u32,
-    call: String,
-    msisdn: String,
-    ip_address: Option<String>,
-    prompt: String,
-    codelen: u32,
-    repeat_timeout: u64,
-    started_at: u64,
-    code_mac: String,
-    seal: String,
-}
-
 impl State {
     /// The canonical text: the fields' compact JSON with `"seal"` last.
     fn seal(&self, keys: &StateKeys) -> String {
@@ -343,20 +327,14 @@ impl Client {
         if state.len() > MAX_STATE_LEN {
             return Err(invalid("too long to be a saved login"));
         }
-        let read: Sealed = serde_json::from_str(state)
-            .map_err(|_| invalid("not a saved login (not the JSON Login::to_json gives)"))?;
-        let seal = read.seal;
-        let parsed = State {
-            v: read.v,
-            call: read.call,
-            msisdn: read.msisdn,
-            ip_address: read.ip_address,
-            prompt: read.prompt,
-            codelen: read.codelen,
-            repeat_timeout: read.repeat_timeout,
-            started_at: read.started_at,
-            code_mac: read.code_mac,
+        let not_a_login = || invalid("not a saved login (not the JSON Login::to_json gives)");
+        let mut read: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(state).map_err(|_| not_a_login())?;
+        let Some(serde_json::Value::String(seal)) = read.remove("seal") else {
+            return Err(invalid("not a saved login (no seal)"));
         };
+        let parsed: State =
+            serde_json::from_value(serde_json::Value::Object(read)).map_err(|_| not_a_login())?;
         let body = serde_json::to_string(&parsed)
             .unwrap_or_else(|_| unreachable!("plain data always serialises"));
         let seal_bytes = B64

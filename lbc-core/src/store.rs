@@ -149,6 +149,7 @@ impl Namespaced {
 }
 
 /// An [`Error::Store`] with a message (which must never hold a password).
+#[cfg_attr(not(any(feature = "sqlite", feature = "redis")), allow(dead_code))]
 pub(crate) fn store_error(
     message: impl Into<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -160,6 +161,7 @@ pub(crate) fn store_error(
 }
 
 /// `ttl` in whole milliseconds, at least 1.
+#[cfg_attr(not(any(feature = "sqlite", feature = "redis")), allow(dead_code))]
 pub(crate) fn ttl_millis(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use lbc_core::protocol::{Encoding, SignaturePlacement};
 use lbc_core::{
-    Client, ClientBuilder, Error, ErrorKind, GuardReason, Login, LoginPolicy, TransportKind,
-    Verdict,
+    Client, ClientBuilder, Error, ErrorKind, GuardPolicy, GuardReason, Login, LoginPolicy,
+    NumberType, TransportKind, Verdict,
 };
 use serde_json::{Value, json};
 
@@ -30,7 +30,7 @@ fn vocabulary() -> Value {
     let login = methods!(Login: call, msisdn, ip_address, prompt, codelen, repeat_timeout,
         started_at, expires_at, attempts, attempts_left, max_attempts, is_accepted, check,
         wait_final, hangup, to_json);
-    let client = methods!(Client: normalize_phone, start_login, call, call_status, call_hangup,
+    let client = methods!(Client: normalize_phone, start_login, resume_login, call, call_status, call_hangup,
         balance, status, server_status, register, pay, options, change_credential,
         credential_confirm, request);
     let error = methods!(Error: kind, code, delay, http_status, request_id, field,
@@ -54,6 +54,10 @@ fn vocabulary() -> Value {
             .proxy("")
             .user_agent("")
             .default_region(Default::default())
+            .store("")
+            .state_key("")
+            .old_state_keys([""])
+            .guard(GuardPolicy::off())
     };
     let options = [
         "base_url",
@@ -73,8 +77,31 @@ fn vocabulary() -> Value {
         "default_region",
         "max_attempts",
         "ttl",
+        "store",
+        "state_key",
+        "old_state_keys",
+        "guard",
     ];
     let _ = lbc_core::normalize_phone;
+    let guard_fields = |g: GuardPolicy| {
+        (
+            g.allowed_number_types,
+            g.allowed_countries,
+            g.number_rate,
+            g.ip_rate,
+            g.range_rate,
+            g.global_rate,
+            g.call_price,
+            g.spend_per_day,
+            g.brake_min_calls,
+            g.brake_min_ratio,
+            g.brake_window,
+            g.brake_pause,
+            g.brake_default_region,
+        )
+    };
+    let _ = guard_fields;
+    let guard_settings = GuardPolicy::SETTINGS;
 
     let transport_kinds = [
         TransportKind::Dns,
@@ -103,6 +130,9 @@ fn vocabulary() -> Value {
             "GuardRefused": ["reason", "retry_after"],
         },
         "options": options,
+        // The guard's settings: the members of the JSON object every language configures it with
+        // (GuardPolicy::from_json), the Rust fields of the same names.
+        "guard_settings": guard_settings,
         "functions": ["normalize_phone"],
         "enums": {
             "SignaturePlacement": SignaturePlacement::ALL.map(SignaturePlacement::as_str),
@@ -111,6 +141,7 @@ fn vocabulary() -> Value {
             "ErrorKind": ErrorKind::ALL.map(ErrorKind::as_str),
             "TransportKind": transport_kinds.map(TransportKind::as_str),
             "GuardReason": GuardReason::ALL.map(GuardReason::as_str),
+            "NumberType": NumberType::ALL.map(NumberType::as_str),
         },
         "deprecated": {
             "Error.may_have_reached_server": "may_have_been_placed",
@@ -162,5 +193,18 @@ fn no_name_is_both_current_and_deprecated() {
         .flatten()
         .any(|current| current == name);
         assert!(!listed, "{old} is deprecated but still listed as current");
+    }
+}
+
+#[test]
+fn every_guard_setting_is_read_from_json() {
+    let vocabulary = vocabulary();
+    for name in vocabulary["guard_settings"].as_array().expect("a list") {
+        let name = name.as_str().expect("a name");
+        let known = match GuardPolicy::from_json(&format!("{{\"{name}\": null}}")) {
+            Ok(_) => true,
+            Err(err) => !err.to_string().contains("is not a guard setting"),
+        };
+        assert!(known, "GuardPolicy::from_json does not know {name}");
     }
 }

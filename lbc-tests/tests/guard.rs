@@ -2,19 +2,23 @@
 //! sandbox's own record shows no request for it), limits hold across threads and across clients
 //! sharing one store, and the brake trips on a pumping run but not on a normal one.
 //!
-//! The tests that share counters take a `Store`, so the same test runs on every backend; with the
-//! memory store here, and on SQLite and Redis once they land.
+//! The tests that share counters take a `Store`, so the same test runs on every backend: memory,
+//! SQLite (a file of the test's own) and Redis (a `redis-server` the test starts on a free port, or
+//! the one `LBC_TEST_REDIS_URL` names; skipped, saying so, when there is neither). Limits also hold
+//! across 4 processes on SQLite and on Redis: the test binary runs itself as the children.
 
 mod common;
 
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::*;
 use lbc_core::testing::{Clock, SystemClock};
 use lbc_core::{
     AllowedCountries, Client, Error, GuardPolicy, GuardReason, MemoryStore, RateLimit, Region,
-    Store, Verdict,
+    Store, Verdict, open_store,
 };
 use lbc_sandbox::{Sandbox, SandboxConfig};
 use serde_json::Value;
@@ -60,6 +64,77 @@ fn guarded(sandbox: &Sandbox, policy: GuardPolicy, store: Arc<dyn Store>) -> Cli
 
 fn memory() -> Arc<dyn Store> {
     Arc::new(MemoryStore::new())
+}
+
+/// A directory of this test's own (removed by the OS's tmp cleaning; small).
+fn scratch(name: &str) -> PathBuf {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("lbc-guard-{name}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// `sqlite:///...` of a fresh file.
+fn sqlite_url(name: &str) -> String {
+    format!("sqlite://{}", scratch(name).join("store.sqlite3").display())
+}
+
+/// A Redis for one test: the one `LBC_TEST_REDIS_URL` names, or a `redis-server` started on a free
+/// port (and stopped on drop); `None` when there is neither.
+struct Redis {
+    url: String,
+    server: Option<Child>,
+}
+
+impl Redis {
+    fn start() -> Option<Redis> {
+        if let Ok(url) = std::env::var("LBC_TEST_REDIS_URL") {
+            return Some(Redis { url, server: None });
+        }
+        let port = closed_port();
+        let dir = scratch("redis");
+        let server = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(server) = server else {
+            eprintln!("SKIPPED: no redis-server on PATH and no LBC_TEST_REDIS_URL");
+            return None;
+        };
+        let redis = Redis {
+            url: format!("redis://127.0.0.1:{port}/0"),
+            server: Some(server),
+        };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "redis-server never listened"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(redis)
+    }
+
+    fn store(&self) -> Arc<dyn Store> {
+        open_store(&self.url).expect("redis store")
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        if let Some(server) = &mut self.server {
+            let _ = server.kill();
+            let _ = server.wait();
+        }
+    }
 }
 
 /// What the sandbox saw: `call` requests received and calls placed.
@@ -295,6 +370,7 @@ fn wider_countries_and_types_are_the_site_s_choice() {
         .call_api_id(&creds.call_api_id)
         .api_key(creds.api_key.as_str())
         .default_region("KZ".parse().unwrap())
+        .store("memory:")
         .build()
         .unwrap();
     kz.call("+7 701 234 5678", None).unwrap();
@@ -341,6 +417,18 @@ fn limits_hold_across_threads_memory() {
     limits_hold_across_threads(memory());
 }
 
+#[test]
+fn limits_hold_across_threads_sqlite() {
+    limits_hold_across_threads(open_store(&sqlite_url("threads")).unwrap());
+}
+
+#[test]
+fn limits_hold_across_threads_redis() {
+    if let Some(redis) = Redis::start() {
+        limits_hold_across_threads(redis.store());
+    }
+}
+
 /// Two clients (two "servers") on one store, each with 2 threads, place at most the global limit
 /// between them; a client on another store counts apart.
 fn limits_hold_across_clients_sharing_a_store(store: Arc<dyn Store>) {
@@ -384,6 +472,122 @@ fn limits_hold_across_clients_sharing_a_store(store: Arc<dyn Store>) {
 #[test]
 fn limits_hold_across_clients_sharing_a_store_memory() {
     limits_hold_across_clients_sharing_a_store(memory());
+}
+
+#[test]
+fn limits_hold_across_clients_sharing_a_store_sqlite() {
+    limits_hold_across_clients_sharing_a_store(open_store(&sqlite_url("clients")).unwrap());
+}
+
+#[test]
+fn limits_hold_across_clients_sharing_a_store_redis() {
+    if let Some(redis) = Redis::start() {
+        limits_hold_across_clients_sharing_a_store(redis.store());
+    }
+}
+
+/// What a child process of [`limits_hold_across_processes`] is told, one value a line.
+const CHILD: &str = "LBC_GUARD_CHILD";
+
+/// 4 processes (this test binary, run as [`guard_child`]) on one store race to call one number 5
+/// times each, starting at the same instant; the limit (5) holds exactly.
+fn limits_hold_across_processes(store_url: &str) {
+    let sandbox = sandbox();
+    let creds = &sandbox.accounts()[0];
+    let clock = hour_clock().0;
+    let start_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        + 1500;
+    let spec = [
+        store_url,
+        sandbox.base_url(),
+        &creds.call_api_id,
+        &creds.api_key,
+        &clock.to_string(),
+        &start_ms.to_string(),
+    ]
+    .join("\n");
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "guard_child", "--nocapture", "--test-threads=1"])
+                .env(CHILD, &spec)
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("child starts")
+        })
+        .collect();
+    let placed: usize = children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(out.status.success(), "{text}");
+            text.lines()
+                .find_map(|l| l.split_once("PLACED=").map(|(_, n)| n))
+                .unwrap_or_else(|| panic!("no PLACED line: {text}"))
+                .trim()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(placed, 5);
+    assert_eq!(seen(&sandbox), (5, 5));
+}
+
+/// One child of [`limits_hold_across_processes`]; does nothing when run as a test of its own.
+#[test]
+fn guard_child() {
+    let Ok(spec) = std::env::var(CHILD) else {
+        return;
+    };
+    let spec: Vec<&str> = spec.split('\n').collect();
+    let [store, base_url, id, key, clock, start_ms] = spec[..] else {
+        panic!("bad {CHILD}: {spec:?}");
+    };
+    let client = Client::builder()
+        .base_url(base_url)
+        .call_api_id(id)
+        .api_key(key)
+        .max_retries(0)
+        .clock(Arc::new(HourClock(clock.parse().unwrap())))
+        .store(store)
+        .guard(GuardPolicy {
+            number_rate: Some(RateLimit::per_hour(5)),
+            ..GuardPolicy::off()
+        })
+        .build()
+        .unwrap();
+    let start_ms: u128 = start_ms.parse().unwrap();
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    std::thread::sleep(Duration::from_millis(
+        u64::try_from(start_ms.saturating_sub(now_ms)).unwrap(),
+    ));
+    let mut placed = 0;
+    for _ in 0..5 {
+        match client.call("79256880636", None) {
+            Ok(_) => placed += 1,
+            Err(err) => assert_eq!(err.guard_reason(), Some(GuardReason::NumberRate), "{err}"),
+        }
+    }
+    println!("PLACED={placed}");
+}
+
+#[test]
+fn limits_hold_across_processes_sqlite() {
+    limits_hold_across_processes(&sqlite_url("processes"));
+}
+
+#[test]
+fn limits_hold_across_processes_redis() {
+    if let Some(redis) = Redis::start() {
+        limits_hold_across_processes(&redis.url);
+    }
 }
 
 /// Everything the SDK logs, as `LEVEL target: message`.
@@ -440,6 +644,9 @@ fn pumping_run_trips_the_brake(store: Arc<dyn Store>) {
     // Paused: the next one is refused at once, elsewhere in the range too; nothing was sent.
     assert_refused(client.call("79256880999", None), GuardReason::Brake);
     assert_eq!(seen(&sandbox), (20, 20));
+    // Only that range: the rest of the site's own country goes on.
+    client.call("79161230000", Some("198.51.100.200")).unwrap();
+    assert_eq!(seen(&sandbox), (21, 21));
     assert!(!ever_called(&sandbox, "79256880020"));
     let logged = LOGGED.lock().unwrap();
     assert!(
@@ -453,6 +660,18 @@ fn pumping_run_trips_the_brake(store: Arc<dyn Store>) {
 #[test]
 fn pumping_run_trips_the_brake_memory() {
     pumping_run_trips_the_brake(memory());
+}
+
+#[test]
+fn pumping_run_trips_the_brake_sqlite() {
+    pumping_run_trips_the_brake(open_store(&sqlite_url("pumping")).unwrap());
+}
+
+#[test]
+fn pumping_run_trips_the_brake_redis() {
+    if let Some(redis) = Redis::start() {
+        pumping_run_trips_the_brake(redis.store());
+    }
 }
 
 /// A normal run with the default policy: 25 logins in one range, each code typed and accepted.
@@ -481,8 +700,26 @@ fn normal_run_keeps_the_brake_off_memory() {
 }
 
 #[test]
+fn normal_run_keeps_the_brake_off_sqlite() {
+    normal_run_keeps_the_brake_off(open_store(&sqlite_url("normal")).unwrap());
+}
+
+#[test]
+fn normal_run_keeps_the_brake_off_redis() {
+    if let Some(redis) = Redis::start() {
+        normal_run_keeps_the_brake_off(redis.store());
+    }
+}
+
+#[test]
 fn bad_policies_are_refused_when_the_client_is_built() {
     let sandbox = sandbox();
+    let client = guarded(&sandbox, GuardPolicy::off(), memory());
+    assert_eq!(client.guard_policy(), &GuardPolicy::off());
+    assert_eq!(
+        Client::builder().build().unwrap().guard_policy(),
+        &GuardPolicy::default()
+    );
     for policy in [
         GuardPolicy {
             number_rate: Some(RateLimit::per_hour(0)),

@@ -6,12 +6,15 @@
 # refresh script) and checks the DOM: the calls with their codes, the account, the escaped e-mail as
 # text and not markup, the refresh having run. Saves a screenshot to docs/sandbox-dashboard.png.
 #
-# Needs: cargo, curl, python3 and chromium (apt-get install -y chromium). Prints "N passed,
+# Needs: cargo, curl, python3 and chromium (installed with apt-get when missing). Prints "N passed,
 # M failed" and exits non-zero on a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh
 
+if [ -z "${CHROMIUM:-}" ]; then
+  apt_need chromium:chromium fonts-dejavu-core
+fi
 CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
 if [ -z "$CHROMIUM" ]; then
   echo "chromium is not installed (apt-get install -y chromium)" >&2

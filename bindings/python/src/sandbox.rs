@@ -3,10 +3,9 @@
 use std::io;
 use std::sync::Mutex;
 
-use lbc_sandbox::{CallView, Credentials, Sandbox, SandboxConfig};
+use lbc_sandbox::{Credentials, Sandbox, SandboxConfig};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use crate::args;
 
@@ -32,29 +31,6 @@ fn millis(py: Python<'_>, value: i64, name: &str) -> PyResult<std::time::Duratio
     u64::try_from(value)
         .map(std::time::Duration::from_millis)
         .map_err(|_| args::invalid(py, name, "must be 0 or more"))
-}
-
-fn view<'py>(py: Python<'py>, call: CallView) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    dict.set_item("call", call.call)?;
-    dict.set_item("msisdn", call.msisdn)?;
-    dict.set_item("ip_address", call.ip_address)?;
-    dict.set_item("mask", call.mask)?;
-    dict.set_item("codelen", call.codelen)?;
-    dict.set_item("code", call.code)?;
-    dict.set_item("status", call.status)?;
-    dict.set_item("status_desc", call.status_desc)?;
-    Ok(dict)
-}
-
-impl SandboxServer {
-    fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> PyResult<T> {
-        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        match running.as_ref() {
-            Some(sandbox) => Ok(f(sandbox)),
-            None => Err(PyValueError::new_err("the sandbox was shut down")),
-        }
-    }
 }
 
 #[pymethods]
@@ -157,37 +133,6 @@ impl SandboxServer {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .is_some()
-    }
-
-    /// The call `call` as a dict (`call`, `msisdn`, `ip_address`, `mask`, `codelen`, `code`,
-    /// `status`, `status_desc`), or `None`.
-    fn call<'py>(
-        &self,
-        py: Python<'py>,
-        call: &Bound<'py, PyAny>,
-    ) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let call = args::text(call, "call")?;
-        self.with(|s| s.call(&call))?
-            .map(|v| view(py, v))
-            .transpose()
-    }
-
-    /// The latest call to `msisdn` (E.164 digits) as a dict, or `None`.
-    fn latest_call_to<'py>(
-        &self,
-        py: Python<'py>,
-        msisdn: &Bound<'py, PyAny>,
-    ) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let msisdn = args::text(msisdn, "msisdn")?;
-        self.with(|s| s.latest_call_to(&msisdn))?
-            .map(|v| view(py, v))
-            .transpose()
-    }
-
-    /// Moves the sandbox's clock forward by `seconds` (backward when negative).
-    fn advance_clock(&self, seconds: &Bound<'_, PyAny>) -> PyResult<()> {
-        let seconds = args::integer(seconds, "seconds")?;
-        self.with(|s| s.advance_clock(seconds))
     }
 
     /// Stops serving (answers in flight finish first); a second call does nothing.

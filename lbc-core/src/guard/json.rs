@@ -16,23 +16,26 @@ use serde_json::{Map, Value};
 use super::{AllowedCountries, GuardPolicy, NumberType, RateLimit};
 use crate::Error;
 
-/// The names an object may hold (anything else is a typo, refused rather than ignored).
-const KEYS: [&str; 12] = [
-    "allowed_number_types",
-    "allowed_countries",
-    "number_rate",
-    "ip_rate",
-    "range_rate",
-    "global_rate",
-    "call_price",
-    "spend_per_day",
-    "brake_min_calls",
-    "brake_min_ratio",
-    "brake_window",
-    "brake_pause",
-];
-
 impl GuardPolicy {
+    /// The settings [`GuardPolicy::from_json`] reads: the names of this struct's fields, the same
+    /// in every language (a Python dict's keys, a PHP array's, Django's `LOGINBYCALL["GUARD"]`).
+    /// Anything else is a typo, refused rather than ignored.
+    pub const SETTINGS: [&'static str; 13] = [
+        "allowed_number_types",
+        "allowed_countries",
+        "number_rate",
+        "ip_rate",
+        "range_rate",
+        "global_rate",
+        "call_price",
+        "spend_per_day",
+        "brake_min_calls",
+        "brake_min_ratio",
+        "brake_window",
+        "brake_pause",
+        "brake_default_region",
+    ];
+
     /// Reads a policy from JSON: `false` for [`GuardPolicy::off`], or an object whose members
     /// replace the [defaults](GuardPolicy::default) they name. Anything else, an unknown member or
     /// a value out of range is an [`Error::InvalidInput`] on `guard` (or `guard.<member>`).
@@ -60,10 +63,16 @@ impl GuardPolicy {
 }
 
 fn read_object(members: &Map<String, Value>) -> Result<GuardPolicy, Error> {
-    if let Some(unknown) = members.keys().find(|k| !KEYS.contains(&k.as_str())) {
+    if let Some(unknown) = members
+        .keys()
+        .find(|k| !GuardPolicy::SETTINGS.contains(&k.as_str()))
+    {
         return Err(Error::invalid_input(
             format!("guard.{}", crate::protocol::excerpt(unknown)),
-            format!("is not a guard setting (known: {})", KEYS.join(", ")),
+            format!(
+                "is not a guard setting (known: {})",
+                GuardPolicy::SETTINGS.join(", ")
+            ),
         ));
     }
     let mut policy = GuardPolicy::default();
@@ -120,7 +129,12 @@ fn read_object(members: &Map<String, Value>) -> Result<GuardPolicy, Error> {
             }
             "brake_window" => policy.brake_window = seconds(value).ok_or_else(|| bad(SECONDS))?,
             "brake_pause" => policy.brake_pause = seconds(value).ok_or_else(|| bad(SECONDS))?,
-            _ => unreachable!("checked against KEYS"),
+            "brake_default_region" => {
+                policy.brake_default_region = value
+                    .as_bool()
+                    .ok_or_else(|| bad("must be true or false"))?
+            }
+            _ => unreachable!("checked against SETTINGS"),
         }
     }
     // The ranges the builder checks (rates, windows, the spend cap's price) are checked once more
@@ -190,7 +204,8 @@ mod tests {
                 "number_rate": {"calls": 3, "window": 600}, "ip_rate": null,
                 "range_rate": {"calls": 9, "window": 60}, "global_rate": null,
                 "call_price": 100, "spend_per_day": 5000, "brake_min_calls": 0,
-                "brake_min_ratio": 0.5, "brake_window": 7200, "brake_pause": 60}"#,
+                "brake_min_ratio": 0.5, "brake_window": 7200, "brake_pause": 60,
+                "brake_default_region": true}"#,
         )
         .unwrap();
         assert_eq!(policy.allowed_number_types, Some(vec![NumberType::Mobile]));
@@ -211,6 +226,7 @@ mod tests {
         assert_eq!(policy.brake_min_calls, 0);
         assert_eq!(policy.brake_window, Duration::from_secs(7200));
         assert_eq!(policy.brake_pause, Duration::from_secs(60));
+        assert!(policy.brake_default_region);
         let any = GuardPolicy::from_json(r#"{"allowed_countries": "any"}"#).unwrap();
         assert_eq!(any.allowed_countries, AllowedCountries::Any);
     }
@@ -234,6 +250,10 @@ mod tests {
                 "guard.allowed_countries",
             ),
             (r#"{"brake_min_ratio": 2}"#, "guard.brake_min_ratio"),
+            (
+                r#"{"brake_default_region": 1}"#,
+                "guard.brake_default_region",
+            ),
             (r#"{"call_price": -1}"#, "guard.call_price"),
             ("true", "guard"),
             ("[]", "guard"),

@@ -279,8 +279,7 @@ class Sandbox:
 
     def call(self, call_id: str) -> SandboxCall | None:
         """The call ``call_id``, or ``None`` when the sandbox placed no such call."""
-        found = self._server.call(call_id)
-        return None if found is None else _call(found)
+        return self._find_call("/_sandbox/calls/" + quote(call_id, safe=""))
 
     def latest_call_to(self, msisdn: str) -> SandboxCall | None:
         """The latest call to ``msisdn`` (any notation ``normalize_phone`` reads), or ``None``."""
@@ -288,8 +287,7 @@ class Sandbox:
             digits = normalize_phone(msisdn)
         except InvalidInput:
             digits = msisdn
-        found = self._server.latest_call_to(digits)
-        return None if found is None else _call(found)
+        return self._find_call("/_sandbox/phones/" + quote(digits, safe=""))
 
     def requests(self, method: str | None = None) -> int:
         """How many API requests the sandbox received: of ``method`` (``"call"``, ...), or in
@@ -301,7 +299,7 @@ class Sandbox:
 
     def advance_clock(self, seconds: int) -> None:
         """Moves the sandbox's clock (repeat timeouts, key expiry) by ``seconds``."""
-        self._server.advance_clock(seconds)
+        self._control("POST", "/_sandbox/clock", {"advance_seconds": seconds})
 
     def outbox(self) -> list[SandboxMail]:
         """The mails the service would have sent, oldest first."""
@@ -426,6 +424,14 @@ class Sandbox:
     def _account_path(self, call_api_id: str | None) -> str:
         account = call_api_id if call_api_id is not None else self.account.call_api_id
         return "/_sandbox/accounts/" + quote(account, safe="")
+
+    def _find_call(self, path: str) -> SandboxCall | None:
+        try:
+            return _call(self._control("GET", path))
+        except SandboxError as error:
+            if error.status == 404:
+                return None
+            raise
 
     def _control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         # http.client, not urllib: a proxy configured in the environment must not see this.
