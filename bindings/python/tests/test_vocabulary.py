@@ -198,6 +198,12 @@ def check_enum(name: str, values: list[str]) -> None:
         assert sorted(loginbycall.TransportError.KINDS) == sorted(values)
     elif name == "GuardReason":
         assert sorted(loginbycall.GuardRefused.REASONS) == sorted(values)
+    elif name == "NumberType":
+        # The guard's allowed_number_types, as Client(guard={...}) takes them.
+        for value in values:
+            loginbycall.Client("id", "key", guard={"allowed_number_types": [value]})
+        with pytest.raises(loginbycall.InvalidInput):
+            loginbycall.Client("id", "key", guard={"allowed_number_types": ["landline"]})
     elif name == "CallStatus":
         assert sorted(s.name.lower() for s in loginbycall.CallStatus) == sorted(values)
     else:

@@ -48,6 +48,10 @@ CLIENT_SETTINGS: tuple[str, ...] = (
     "DEADLINE",
     "MAX_ATTEMPTS",
     "TTL",
+    # The store and the guard: a store URL (default: the site's cache, not the SDK's SQLite
+    # file) and Client(guard=...)'s dict or None.
+    "STORE",
+    "GUARD",
 )
 
 #: Keys renamed in 0.2, still read for one release (``manage.py check`` warns): old -> new.
