@@ -1,15 +1,18 @@
 //! `loginbycall.Client`: lbc-core's `Client`, configured by keyword arguments. Every request runs
 //! with the interpreter released (`py.detach`), so other Python threads run while one waits.
 
+use std::ffi::CStr;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use lbc_core::protocol::{Encoding, SignaturePlacement};
-use lbc_core::{LoginPolicy, Pay, Region, Register};
+use lbc_core::{GuardPolicy, LoginPolicy, Pay, Region, Register};
+use pyo3::exceptions::{PyDeprecationWarning, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
 
 use crate::login::Login;
-use crate::{answers, args, errors, json};
+use crate::{answers, args, errors, json, store};
 
 /// The `User-Agent` the binding sends unless told otherwise.
 pub(crate) const USER_AGENT: &str = concat!("loginbycall-python/", env!("CARGO_PKG_VERSION"));
@@ -20,7 +23,7 @@ pub(crate) const USER_AGENT: &str = concat!("loginbycall-python/", env!("CARGO_P
 /// (default: `timeout`) a whole method call with its retries; only methods without side effects
 /// are retried. `user_agent` defaults to `loginbycall-python/<version>`. A bad value raises
 /// `InvalidInput` here, naming it.
-#[pyclass(frozen, module = "loginbycall._native", name = "Client")]
+#[pyclass(frozen, module = "loginbycall", name = "Client")]
 pub(crate) struct Client {
     pub(crate) inner: lbc_core::Client,
 }
@@ -45,6 +48,96 @@ fn placement(py: Python<'_>, text: &str) -> PyResult<SignaturePlacement> {
     }
 }
 
+/// A keyword argument renamed in 0.2 (issue 14), kept for one release: its old name and new name,
+/// and the warning the old one gives.
+struct Renamed {
+    old: &'static str,
+    new: &'static str,
+    warning: &'static CStr,
+}
+
+const OLD_MAX_ATTEMPTS: Renamed = Renamed {
+    old: "login_max_attempts",
+    new: "max_attempts",
+    warning: c"Client(login_max_attempts=...) is deprecated and goes in the next release: use Client(max_attempts=...)",
+};
+
+const OLD_TTL: Renamed = Renamed {
+    old: "login_ttl",
+    new: "ttl",
+    warning:
+        c"Client(login_ttl=...) is deprecated and goes in the next release: use Client(ttl=...)",
+};
+
+/// The value of a renamed argument: the new name's, else the old name's with a
+/// `DeprecationWarning`; both at once is a `TypeError`.
+fn renamed<'a, 'py>(
+    py: Python<'py>,
+    new: Option<&'a Bound<'py, PyAny>>,
+    old: Option<&'a Bound<'py, PyAny>>,
+    names: Renamed,
+) -> PyResult<Option<&'a Bound<'py, PyAny>>> {
+    let Some(old) = old.filter(|o| !o.is_none()) else {
+        return Ok(new);
+    };
+    if new.is_some_and(|n| !n.is_none()) {
+        return Err(PyTypeError::new_err(format!(
+            "Client() got both {} and its deprecated name {}: pass only {}",
+            names.new, names.old, names.new
+        )));
+    }
+    PyErr::warn(py, &py.get_type::<PyDeprecationWarning>(), names.warning, 1)?;
+    Ok(Some(old))
+}
+
+/// A secret given as `str` (its UTF-8 bytes) or `bytes`.
+fn secret(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = obj.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    if obj.is_instance_of::<PyString>() {
+        return args::text(obj, name).map(String::into_bytes);
+    }
+    Err(args::wrong_type(obj, name, "str or bytes"))
+}
+
+/// `Client(guard=...)`: left out, lbc-core's default policy; `None` (which pyo3 reads as no
+/// value), no guard; anything else, a policy of the site's own.
+pub(crate) enum GuardArg {
+    Default,
+    Given(Py<PyAny>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for GuardArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(GuardArg::Given(obj.to_owned().unbind()))
+    }
+}
+
+/// A policy of the site's own: a dict (JSON-able) of the settings that differ from the defaults,
+/// or `False` (no guard), read by lbc-core's one reader (`GuardPolicy::from_json`), so that every
+/// language names and checks them alike.
+fn guard_policy(guard: &Bound<'_, PyAny>) -> PyResult<GuardPolicy> {
+    let py = guard.py();
+    let acceptable = guard.is_instance_of::<PyDict>()
+        || (guard.is_instance_of::<PyBool>() && !guard.is_truthy()?);
+    if !acceptable {
+        return Err(args::wrong_type(
+            guard,
+            "guard",
+            "a dict of guard settings, False or None (no guard)",
+        ));
+    }
+    let text: String = py
+        .import("json")?
+        .call_method1("dumps", (guard,))
+        .map_err(|e| PyTypeError::new_err(format!("guard must be JSON-able: {e}")))?
+        .extract()?;
+    raise(py, GuardPolicy::from_json(&text))
+}
+
 fn count(py: Python<'_>, value: i64, name: &str) -> PyResult<u32> {
     u32::try_from(value).map_err(|_| args::invalid(py, name, "must be 0 or more"))
 }
@@ -57,10 +150,11 @@ impl Client {
             call_api_id=None, api_key=None, *, base_url=None, encoding=None,
             signature_placement=None, timeout=None, connect_timeout=None, deadline=None,
             max_retries=None, proxy=None, ca_bundle=None, user_agent=None, default_region=None,
-            max_response_bytes=None, retry_base_delay=None, login_max_attempts=None,
-            login_ttl=None,
+            max_response_bytes=None, retry_base_delay=None, max_attempts=None, ttl=None,
+            store=None, state_key=None, old_state_keys=None, guard=Some(GuardArg::Default),
+            login_max_attempts=None, login_ttl=None,
         ),
-        text_signature = "(call_api_id=None, api_key=None, *, base_url='https://api.loginbycall.ru/callapi/v2.0/', encoding='form', signature_placement='param', timeout=15.0, connect_timeout=5.0, deadline=None, max_retries=2, proxy=None, ca_bundle=None, user_agent=None, default_region='RU', max_response_bytes=1048576, retry_base_delay=None, login_max_attempts=3, login_ttl=300)"
+        text_signature = "(call_api_id=None, api_key=None, *, base_url='https://api.loginbycall.ru/callapi/v2.0/', encoding='form', signature_placement='param', timeout=15.0, connect_timeout=5.0, deadline=None, max_retries=2, proxy=None, ca_bundle=None, user_agent=None, default_region='RU', max_response_bytes=1048576, retry_base_delay=None, max_attempts=3, ttl=300, store=None, state_key=None, old_state_keys=None, guard=..., login_max_attempts=None, login_ttl=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -80,9 +174,17 @@ impl Client {
         default_region: Option<&Bound<'_, PyAny>>,
         max_response_bytes: Option<&Bound<'_, PyAny>>,
         retry_base_delay: Option<&Bound<'_, PyAny>>,
+        max_attempts: Option<&Bound<'_, PyAny>>,
+        ttl: Option<&Bound<'_, PyAny>>,
+        store: Option<&Bound<'_, PyAny>>,
+        state_key: Option<&Bound<'_, PyAny>>,
+        old_state_keys: Option<&Bound<'_, PyAny>>,
+        guard: Option<GuardArg>,
         login_max_attempts: Option<&Bound<'_, PyAny>>,
         login_ttl: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let max_attempts = renamed(py, max_attempts, login_max_attempts, OLD_MAX_ATTEMPTS)?;
+        let ttl = renamed(py, ttl, login_ttl, OLD_TTL)?;
         let mut builder = lbc_core::Client::builder().user_agent(USER_AGENT);
         if let Some(id) = args::opt_text(call_api_id, "call_api_id")? {
             builder = builder.call_api_id(id);
@@ -136,17 +238,49 @@ impl Client {
             builder = builder.retry_base_delay(t);
         }
         let mut policy = LoginPolicy::default();
-        if let Some(n) = args::opt_integer(login_max_attempts, "login_max_attempts")? {
+        if let Some(n) = args::opt_integer(max_attempts, "max_attempts")? {
             policy.max_attempts = u32::try_from(n)
-                .map_err(|_| args::invalid(py, "login_max_attempts", "must be 1 to 100"))?;
+                .map_err(|_| args::invalid(py, "max_attempts", "must be 1 to 100"))?;
         }
-        if let Some(n) = args::opt_integer(login_ttl, "login_ttl")? {
+        if let Some(n) = args::opt_integer(ttl, "ttl")? {
             policy.ttl = std::time::Duration::from_secs(
-                u64::try_from(n)
-                    .map_err(|_| args::invalid(py, "login_ttl", "must be 1 to 86400"))?,
+                u64::try_from(n).map_err(|_| args::invalid(py, "ttl", "must be 1 to 86400"))?,
             );
         }
         builder = builder.login_policy(policy);
+        if let Some(store) = store.filter(|s| !s.is_none()) {
+            builder = match store::choice(store)? {
+                store::Choice::Url(url) => builder.store(url),
+                store::Choice::Backend(backend) => builder.store_backend(backend),
+            };
+        }
+        if let Some(key) = state_key.filter(|k| !k.is_none()) {
+            builder = builder.state_key(secret(key, "state_key")?);
+        }
+        if let Some(keys) = old_state_keys.filter(|k| !k.is_none()) {
+            if keys.is_instance_of::<PyString>() || keys.is_instance_of::<PyBytes>() {
+                return Err(args::wrong_type(
+                    keys,
+                    "old_state_keys",
+                    "a list of keys (str or bytes)",
+                ));
+            }
+            let mut older = Vec::new();
+            for key in keys
+                .try_iter()
+                .map_err(|_| args::wrong_type(keys, "old_state_keys", "a list of keys"))?
+            {
+                older.push(secret(&key?, "old_state_keys")?);
+            }
+            builder = builder.old_state_keys(older);
+        }
+        match guard {
+            Some(GuardArg::Default) => {}
+            None => builder = builder.guard(GuardPolicy::off()),
+            Some(GuardArg::Given(policy)) => {
+                builder = builder.guard(guard_policy(policy.bind(py))?)
+            }
+        }
         Ok(Client {
             inner: raise(py, builder.build())?,
         })
@@ -327,6 +461,16 @@ impl Client {
         let answer = raise(py, py.detach(|| self.inner.request(&method, &params)))?;
         // lbc-core reads only JSON objects as answers, so this is a `dict`.
         json::to_py(py, &answer)
+    }
+
+    /// A login back from its sealed state (`Login.to_json()`), made by this client or one with the
+    /// same state key (or an older key in `old_state_keys`). Any change to the state, a seal no key
+    /// of this client makes, or a start more than a minute in the future is `InvalidInput` on
+    /// `login_state`. The attempts made so far are read from the store (`StoreError` if it fails).
+    fn resume_login(&self, py: Python<'_>, state: &Bound<'_, PyAny>) -> PyResult<Login> {
+        let state = args::text(state, "login_state")?;
+        let login = raise(py, py.detach(|| self.inner.resume_login(&state)))?;
+        Ok(Login::new(login))
     }
 
     /// Places the call for a login (`call`) and returns the `Login` to check the digits with.

@@ -2,7 +2,7 @@
 //! `loginbycall.errors`, and the core's name tables that module is checked against.
 
 use lbc_core::protocol::ErrorCode;
-use lbc_core::{Error, ErrorKind};
+use lbc_core::{Error, ErrorKind, GuardReason, TransportKind};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -58,7 +58,7 @@ fn exception<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>>
             }
         }
         ErrorKind::Http => {
-            kwargs.set_item("status", error.http_status())?;
+            kwargs.set_item("http_status", error.http_status())?;
             if let Error::Http { snippet, .. } = error {
                 kwargs.set_item("snippet", snippet)?;
             }
@@ -79,9 +79,18 @@ fn exception<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>>
                 kwargs.set_item("reason", reason)?;
             }
         }
+        ErrorKind::GuardRefused => {
+            kwargs.set_item("reason", error.guard_reason().map(|r| r.as_str()))?;
+            kwargs.set_item("retry_after", error.retry_after().map(|d| d.as_secs_f64()))?;
+        }
         _ => {}
     }
-    class.call((error.to_string(),), Some(&kwargs))
+    let exception = class.call((error.to_string(),), Some(&kwargs))?;
+    // A Python store's exception (`store::PyStore`) is the cause of the `StoreError`.
+    if let Some(cause) = std::error::Error::source(error).and_then(|s| s.downcast_ref::<PyErr>()) {
+        exception.setattr("__cause__", cause.clone_ref(py).into_value(py))?;
+    }
+    Ok(exception)
 }
 
 /// Every error code lbc-core knows, as `(code, class, description)`: `ErrorCode::KNOWN`.
@@ -101,4 +110,24 @@ pub(crate) fn codes(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
 /// Every error kind's name: `ErrorKind::ALL`.
 pub(crate) fn kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     PyTuple::new(py, ErrorKind::ALL.iter().map(|kind| kind.as_str()))
+}
+
+/// Every transport failure kind's name (`TransportKind::as_str`). The core has no list of them, so
+/// this one names each; `tests/test_vocabulary.py` compares it with `vocabulary.json`.
+pub(crate) fn transport_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    let all = [
+        TransportKind::Dns,
+        TransportKind::Connect,
+        TransportKind::Tls,
+        TransportKind::Reset,
+        TransportKind::Proxy,
+        TransportKind::Protocol,
+        TransportKind::Io,
+    ];
+    PyTuple::new(py, all.iter().map(|kind| kind.as_str()))
+}
+
+/// Every reason the guard gives for a refusal: `GuardReason::ALL`.
+pub(crate) fn guard_reasons(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    PyTuple::new(py, GuardReason::ALL.iter().map(|reason| reason.as_str()))
 }

@@ -16,6 +16,7 @@ mod json;
 mod login;
 mod sandbox;
 mod sign;
+mod store;
 
 use pyo3::prelude::*;
 
@@ -50,6 +51,9 @@ mod _native {
         m.add("CREDITS_PER_USD", Credits::PER_USD)?;
         m.add("ERROR_CODES", crate::errors::codes(py)?)?;
         m.add("ERROR_KINDS", crate::errors::kinds(py)?)?;
+        m.add("TRANSPORT_KINDS", crate::errors::transport_kinds(py)?)?;
+        m.add("GUARD_REASONS", crate::errors::guard_reasons(py)?)?;
+        m.add("DEFAULT_STORE", lbc_core::DEFAULT_STORE)?;
         // The builder's defaults, which `Client`'s signature repeats (a test compares them).
         let defaults = PyDict::new(py);
         let policy = LoginPolicy::default();
@@ -65,8 +69,8 @@ mod _native {
         defaults.set_item("max_retries", DEFAULT_MAX_RETRIES)?;
         defaults.set_item("default_region", Region::default().as_str())?;
         defaults.set_item("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)?;
-        defaults.set_item("login_max_attempts", policy.max_attempts)?;
-        defaults.set_item("login_ttl", policy.ttl.as_secs())?;
+        defaults.set_item("max_attempts", policy.max_attempts)?;
+        defaults.set_item("ttl", policy.ttl.as_secs())?;
         m.add("CLIENT_DEFAULTS", defaults)?;
         Ok(())
     }

@@ -1,39 +1,36 @@
 //! `loginbycall.Login`: lbc-core's `CoreLogin` behind a lock, so that one login may be shared
 //! between threads (`check` changes it).
 
-use std::sync::{Mutex, MutexGuard};
-
 use lbc_core::Login as CoreLogin;
+use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
 
 use crate::client::Client;
 use crate::{answers, args, errors};
 
-/// One login in progress: the call placed for it and the checks made so far.
+/// One login in progress: the call placed for it, checked against the attempts counted in the
+/// client's store.
 ///
-/// Made by `Client.start_login` or read back with `Login.from_json`. The state holds the code:
-/// keep `to_json()` in server-side session storage, never in a cookie. `repr` hides the code.
-/// Thread-safe: checks are serialised by a lock inside.
-#[pyclass(frozen, module = "loginbycall._native", name = "Login")]
+/// Made by `Client.start_login`, or by `Client.resume_login(state)` from the sealed state
+/// `to_json()` gave. The state holds neither the code nor the mask, and any change to it is
+/// refused; attempts and accept-once live in the store, so every process and server sharing it
+/// agrees on them, and nothing needs writing back after `check`. Thread-safe.
+#[pyclass(frozen, module = "loginbycall", name = "Login")]
 pub(crate) struct Login {
-    state: Mutex<CoreLogin>,
+    inner: CoreLogin,
 }
 
 impl Login {
     pub(crate) fn new(login: CoreLogin) -> Self {
-        Login {
-            state: Mutex::new(login),
-        }
+        Login { inner: login }
     }
 
-    fn lock(&self) -> MutexGuard<'_, CoreLogin> {
-        // Nothing panics while the lock is held; a poisoned lock still holds a whole state.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    fn core(&self) -> &CoreLogin {
+        &self.inner
     }
 
-    /// A copy of the state, for calls that must not hold the lock while they wait.
     fn snapshot(&self) -> CoreLogin {
-        self.lock().clone()
+        self.inner.clone()
     }
 }
 
@@ -42,78 +39,94 @@ impl Login {
     /// The call's id.
     #[getter]
     fn call(&self) -> String {
-        self.lock().call().to_owned()
+        self.core().call().to_owned()
     }
 
     /// The number called, as E.164 digits.
     #[getter]
     fn msisdn(&self) -> String {
-        self.lock().msisdn().to_owned()
+        self.core().msisdn().to_owned()
     }
 
     /// The user's IP address, if the site gave it.
     #[getter]
     fn ip_address(&self) -> Option<String> {
-        self.lock().ip_address().map(str::to_owned)
+        self.core().ip_address().map(str::to_owned)
     }
 
     /// What to show while waiting: the caller's number without its last `codelen` digits
     /// (show it as `+7925688[____]`).
     #[getter]
     fn prompt(&self) -> String {
-        self.lock().prompt().to_owned()
+        self.core().prompt().to_owned()
     }
 
     /// How many digits the user types.
     #[getter]
     fn codelen(&self) -> u32 {
-        self.lock().codelen()
+        self.core().codelen()
     }
 
     /// Seconds before the same number may be called again.
     #[getter]
     fn repeat_timeout(&self) -> u64 {
-        self.lock().repeat_timeout()
+        self.core().repeat_timeout()
     }
 
     /// When the call was placed, as UNIX seconds.
     #[getter]
     fn started_at(&self) -> u64 {
-        self.lock().started_at()
+        self.core().started_at()
     }
 
     /// When the code stops being accepted, as UNIX seconds.
     #[getter]
     fn expires_at(&self) -> u64 {
-        self.lock().expires_at()
+        self.core().expires_at()
     }
 
-    /// Checks made so far.
+    /// Checks made on this call so far, as this object last saw them in the store (when it was
+    /// made or resumed, and at each `check`); other processes may have made more since.
     #[getter]
     fn attempts(&self) -> u32 {
-        self.lock().attempts()
+        self.core().attempts()
     }
 
-    /// Checks left before the login locks (0 once the code was accepted).
+    /// Checks left before the login locks (0 once the code was accepted), as last seen.
     #[getter]
     fn attempts_left(&self) -> u32 {
-        self.lock().attempts_left()
+        self.core().attempts_left()
     }
 
-    /// Checks allowed in all.
+    /// Checks allowed per call: the client's `max_attempts`, never the state's.
     #[getter]
     fn max_attempts(&self) -> u32 {
-        self.lock().policy().max_attempts
+        self.core().max_attempts()
     }
 
-    /// Whether the code was accepted (it is accepted only once).
+    /// Whether the code was accepted (it is accepted only once), as last seen.
     #[getter]
-    fn accepted(&self) -> bool {
-        self.lock().is_accepted()
+    fn is_accepted(&self) -> bool {
+        self.core().is_accepted()
+    }
+
+    /// Deprecated, goes in the next release: `is_accepted`.
+    #[getter]
+    fn accepted(&self, py: Python<'_>) -> PyResult<bool> {
+        PyErr::warn(
+            py,
+            &py.get_type::<PyDeprecationWarning>(),
+            c"Login.accepted is deprecated and goes in the next release: use Login.is_accepted",
+            1,
+        )?;
+        Ok(self.is_accepted())
     }
 
     /// Checks the digits the user typed: surrounding whitespace is trimmed, the rest must be
-    /// exactly the code. Every check of a live login counts as an attempt.
+    /// exactly the code. Every check of a live login counts as an attempt in the store, so at
+    /// most `max_attempts` checks are judged per call however many processes race; the right
+    /// code is accepted once only. Nothing needs saving afterwards. A failing store raises
+    /// `StoreError` (nothing was judged).
     fn check<'py>(
         &self,
         py: Python<'py>,
@@ -160,18 +173,25 @@ impl Login {
             .map_err(|e| errors::to_py(py, &e))
     }
 
-    /// The state as JSON, for a server-side session. It holds the code.
+    /// The sealed state, for the site's session: compact JSON with the call, the number, the
+    /// prompt, the times and an HMAC of the code (neither the code nor the mask), sealed with the
+    /// client's state key. Read it back with `Client.resume_login`; it does not change on `check`.
     fn to_json(&self) -> String {
-        self.lock().to_json()
+        self.core().to_json()
     }
 
-    /// A login back from `to_json()`; anything else is `InvalidInput` on `login_state`. Expiry is
-    /// then judged by the system clock.
+    /// Deprecated, goes in the next release: a saved login is resumed through the client that
+    /// sealed it, `Client.resume_login(state)`. Always raises `InvalidInput` on `login_state`
+    /// (after a `DeprecationWarning`).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Login> {
+        PyErr::warn(
+            py,
+            &py.get_type::<PyDeprecationWarning>(),
+            c"Login.from_json is deprecated: use client.resume_login(state)",
+            1,
+        )?;
         let text = args::text(text, "login_state")?;
-        // lbc-core resumes a sealed state only through its client (`Client::resume_login`):
-        // this now always raises InvalidInput on `login_state`, saying so.
         #[allow(deprecated)]
         CoreLogin::from_json(&text)
             .map(Login::new)
@@ -179,9 +199,9 @@ impl Login {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let login = self.lock();
+        let login = self.core();
         format!(
-            "Login(call={}, msisdn={}, prompt={}, codelen={}, attempts={}, accepted={})",
+            "Login(call={}, msisdn={}, prompt={}, codelen={}, attempts={}, is_accepted={})",
             args::repr(py, Some(login.call())),
             args::repr(py, Some(login.msisdn())),
             args::repr(py, Some(login.prompt())),

@@ -11,7 +11,7 @@ use crate::args;
 
 /// A running sandbox on `127.0.0.1` (a free port), serving on threads of its own until
 /// `shutdown()` or garbage collection. Use `loginbycall.testing.Sandbox`, which wraps it.
-#[pyclass(frozen, module = "loginbycall._native", name = "SandboxServer")]
+#[pyclass(frozen, module = "loginbycall.testing", name = "SandboxServer")]
 pub(crate) struct SandboxServer {
     running: Mutex<Option<Sandbox>>,
     base_url: String,

@@ -18,7 +18,7 @@ fn method(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Method> {
 /// Signs requests with one account's api-key, keyed once: each signature costs only hashing the
 /// request. Keeps no copy of the key (only HMAC's keyed state); `repr` never shows it.
 /// Thread-safe.
-#[pyclass(frozen, module = "loginbycall._native", name = "Signer")]
+#[pyclass(frozen, module = "loginbycall", name = "Signer")]
 pub(crate) struct Signer {
     inner: lbc_core::protocol::Signer,
 }

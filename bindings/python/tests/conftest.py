@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import http.server
 import itertools
+import os
 import socket
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +21,11 @@ import pytest
 
 import loginbycall
 from loginbycall.testing import Sandbox
+
+# The default store (``Client()`` without ``store=``) is a per-user SQLite file under
+# $XDG_STATE_HOME: the suite gets one of its own, so that it neither reads nor fills the user's, and
+# the processes it starts (which inherit the environment) share it as a site's workers would.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="loginbycall-tests-state-")
 
 #: The repository's root (bindings/python/tests/ is three levels down).
 REPO = Path(__file__).resolve().parents[3]

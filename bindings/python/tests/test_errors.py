@@ -137,7 +137,7 @@ def test_http_errors_have_status_and_snippet(raw_server: MakeServer) -> None:
     client = loginbycall.Client("id", KEY, base_url=server.url, max_retries=0)
     with pytest.raises(loginbycall.HttpError) as caught:
         client.balance()
-    assert caught.value.status == 502 and "bad gateway" in caught.value.snippet
+    assert caught.value.http_status == 502 and "bad gateway" in caught.value.snippet
     assert caught.value.may_have_been_placed is True
 
 
@@ -180,11 +180,14 @@ def exceptions() -> list[loginbycall.LoginByCallError]:
     ]
     made += [
         loginbycall.ApiError("m", code="NEW"),
-        loginbycall.HttpError("m", status=502, snippet="x"),
+        loginbycall.HttpError("m", http_status=502, snippet="x"),
         loginbycall.TransportError("m", transport_kind="dns"),
         loginbycall.Timeout("m", method="call", after=1.0, may_have_been_placed=True),
         loginbycall.DecodeError("m", field="mask"),
         loginbycall.InvalidInput("m", field="msisdn", reason="r"),
+        loginbycall.GuardRefused("m", reason="ip_rate", retry_after=12.5),
+        loginbycall.GuardRefused("m", reason="number_type"),
+        loginbycall.StoreError("m"),
         loginbycall.InternalError("m"),
     ]
     return made
@@ -196,3 +199,23 @@ def test_every_exception_pickles_with_its_attributes(error: loginbycall.LoginByC
     assert type(back) is type(error)
     assert back.__dict__ == error.__dict__
     assert str(back) == str(error) and back.args == error.args
+
+
+def test_the_old_name_of_http_status_still_works_with_a_deprecation_warning() -> None:
+    error = loginbycall.HttpError("m", http_status=502)
+    with pytest.warns(DeprecationWarning, match="use HttpError.http_status"):
+        assert error.status == 502
+
+
+def test_guard_refusals_and_store_failures_have_their_classes() -> None:
+    assert errors.KINDS["guard_refused"] is loginbycall.GuardRefused
+    assert errors.KINDS["store_error"] is loginbycall.StoreError
+    assert issubclass(loginbycall.GuardRefused, loginbycall.LoginByCallError)
+    assert issubclass(loginbycall.StoreError, loginbycall.LoginByCallError)
+    refused = loginbycall.GuardRefused("m", reason="brake", retry_after=900.0)
+    assert (refused.reason, refused.retry_after, refused.may_have_been_placed) == (
+        "brake",
+        900.0,
+        False,
+    )
+    assert loginbycall.GuardRefused.REASONS == _native.GUARD_REASONS

@@ -9,7 +9,6 @@ from typing import Any, cast
 import pytest
 
 import loginbycall
-from loginbycall import Login
 from loginbycall.testing import Sandbox
 
 BAD: list[Any] = [None, "\ud800", "79256880636\x00", "7" * 1_000_000, 79256880636, b"bytes", 1.5, [], {}]
@@ -46,7 +45,7 @@ TEXT_ARGUMENTS: dict[str, Callable[[loginbycall.Client, Any], object]] = {
     "with_credentials(call_api_id)": lambda c, v: c.with_credentials(v, "k"),
     "loginbycall.normalize_phone": lambda c, v: loginbycall.normalize_phone(v),
     "sign(method)": lambda c, v: loginbycall.sign("key", v, {}),
-    "Login.from_json": lambda c, v: Login.from_json(v),
+    "resume_login(state)": lambda c, v: c.resume_login(v),
 }
 
 
@@ -111,8 +110,8 @@ def test_integers_of_the_wrong_type_or_size(shared_sandbox: Sandbox) -> None:
         {"ca_bundle": 5},
         {"default_region": "XX"},
         {"max_response_bytes": 0},
-        {"login_max_attempts": 0},
-        {"login_ttl": 0},
+        {"max_attempts": 0},
+        {"ttl": 0},
         {"api_key": ""},
         {"api_key": 5},
         {"call_api_id": " "},
@@ -150,15 +149,12 @@ def test_params_must_be_a_mapping_of_text() -> None:
     assert signer.sign("call", MappingProxyType(params)) == signer.sign("call", as_text)
 
 
-def test_check_refuses_what_is_not_text() -> None:
-    import json
-
-    state = {
-        "call": "c1", "msisdn": "79256880636", "ip_address": None, "mask": "79256880636",
-        "codelen": 4, "repeat_timeout": 30, "started_at": 2**62, "attempts": 0,
-        "accepted": False, "policy": {"max_attempts": 100, "ttl_secs": 300},
-    }
-    login = Login.from_json(json.dumps(state))
+def test_check_refuses_what_is_not_text(shared_sandbox: Sandbox) -> None:
+    shared_sandbox.set_fixed_mask("79256880636")
+    try:
+        login = shared_sandbox.client(max_attempts=100).start_login("79256880636")
+    finally:
+        shared_sandbox.set_fixed_mask(None)
     not_text: list[Any] = [None, 636, b"0636"]
     for bad in not_text:
         assert isinstance(refused(lambda: login.check(bad)), TypeError)

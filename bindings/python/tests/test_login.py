@@ -3,9 +3,9 @@ state, waiting for the call to end, hanging up."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -15,44 +15,15 @@ from loginbycall import CallStatus, Login
 from loginbycall.testing import Sandbox
 
 
-def login_with_code(mask_end: str = "0636") -> Login:
-    """A login whose code is ``mask_end`` (a state as ``to_json`` writes it)."""
-    state = {
-        "call": "c1",
-        "msisdn": "79256880636",
-        "ip_address": None,
-        "mask": "7925688" + mask_end,
-        "codelen": len(mask_end),
-        "repeat_timeout": 30,
-        "started_at": int(time.time()),
-        "attempts": 0,
-        "accepted": False,
-        "policy": {"max_attempts": 3, "ttl_secs": 300},
-    }
-    return Login.from_json(json.dumps(state))
+def login_with_code(sandbox: Sandbox, mask_end: str = "0636", **options: Any) -> Login:
+    """A login whose code is ``mask_end`` (the sandbox's fixed mask), on a client made with
+    ``options``."""
+    sandbox.set_fixed_mask("7925688" + mask_end)
+    return sandbox.client(**options).start_login(phone())
 
 
-def test_a_whole_login_against_the_sandbox(client: loginbycall.Client, sandbox: Sandbox) -> None:
-    number = phone()
-    login = client.start_login(f"8 ({number[1:4]}) {number[4:7]}-{number[7:9]}-{number[9:]}",
-                               ip_address="80.80.88.88")
-    assert isinstance(login, Login)
-    assert login.msisdn == number and login.ip_address == "80.80.88.88"
-    seen = sandbox.latest_call_to(number)
-    assert seen is not None and seen.call == login.call
-    assert login.codelen == 4 and login.prompt == seen.mask[:-4]
-    assert login.attempts_left == 3 and login.max_attempts == 3
-    assert login.expires_at == login.started_at + 300
-    verdict = login.check(seen.code)
-    assert verdict.accepted and bool(verdict) and verdict.name == "accepted"
-    assert login.accepted and login.attempts_left == 0
-    state = login.wait_final(client, timeout=10)
-    assert state.status is CallStatus.ANSWERED
-    login.hangup(client)
-
-
-def test_wrong_digits_are_rejected_and_whitespace_is_trimmed() -> None:
-    login = login_with_code("0636")
+def test_wrong_digits_are_rejected_and_whitespace_is_trimmed(sandbox: Sandbox) -> None:
+    login = login_with_code(sandbox, "0636")
     first = login.check("636")
     assert (first.name, first.rejected, first.attempts_left) == ("rejected", True, 2)
     assert not first and not first.locked and not first.expired
@@ -63,8 +34,8 @@ def test_wrong_digits_are_rejected_and_whitespace_is_trimmed() -> None:
     assert again.locked and not again.accepted, "accepted only once"
 
 
-def test_three_wrong_attempts_lock_the_login() -> None:
-    login = login_with_code("0636")
+def test_three_wrong_attempts_lock_the_login(sandbox: Sandbox) -> None:
+    login = login_with_code(sandbox, "0636")
     assert login.check("1111").attempts_left == 2
     assert login.check("2222").attempts_left == 1
     third = login.check("3333")
@@ -73,60 +44,72 @@ def test_three_wrong_attempts_lock_the_login() -> None:
     assert login.attempts == 3 and login.attempts_left == 0
 
 
-def test_an_old_code_has_expired() -> None:
-    state = json.loads(login_with_code("0636").to_json())
-    state["started_at"] = int(time.time()) - 301
-    login = Login.from_json(json.dumps(state))
+def test_an_old_code_has_expired(sandbox: Sandbox) -> None:
+    login = login_with_code(sandbox, "0636", ttl=1)
+    time.sleep(2.1)
     verdict = login.check("0636")
     assert verdict.expired and not verdict.accepted and verdict.name == "expired"
     assert login.attempts == 0, "a check after expiry costs no attempt"
 
 
-def test_the_state_round_trips_through_json() -> None:
-    login = login_with_code("0636")
-    login.check("1234")
-    back = Login.from_json(login.to_json())
-    assert back.to_json() == login.to_json()
-    assert (back.attempts, back.call, back.prompt) == (1, "c1", "7925688")
-    assert back.check("0636").accepted
+def test_the_state_is_resumed_and_needs_no_writing_back(sandbox: Sandbox) -> None:
+    login = login_with_code(sandbox, "0636")
+    saved = login.to_json()
+    assert login.check("1234").rejected
+    assert login.to_json() == saved, "the state does not change on check"
+    client = sandbox.client()
+    back = client.resume_login(saved)
+    assert back.to_json() == saved
+    assert (back.attempts, back.call, back.prompt) == (1, login.call, "7925688")
+    assert client.resume_login(saved).check("0636").accepted
+    replayed = client.resume_login(saved)
+    assert replayed.is_accepted and replayed.check("0636").locked, "a replay is accepted once"
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"mask": "12€"},
-        {"mask": "7925688abcd"},
-        {"codelen": 0},
-        {"codelen": 40},
-        {"attempts": 99},
-        {"call": ""},
-        {"policy": {"max_attempts": 0, "ttl_secs": 300}},
-    ],
-)
-def test_a_tampered_state_is_refused(change: dict[str, object]) -> None:
-    state = {**json.loads(login_with_code().to_json()), **change}
+def test_a_state_is_refused_by_another_sites_client(sandbox: Sandbox) -> None:
+    saved = login_with_code(sandbox).to_json()
+    other = loginbycall.Client("other", "k" * 40, base_url=sandbox.base_url)
     with pytest.raises(loginbycall.InvalidInput) as caught:
-        Login.from_json(json.dumps(state))
+        other.resume_login(saved)
     assert caught.value.field == "login_state"
 
 
-@pytest.mark.parametrize("text", ["", "{}", "[]", "not json", "\ud800", "\x00"])
-def test_anything_but_a_saved_login_is_refused(text: str) -> None:
+def test_the_state_key_seals_and_rotates(sandbox: Sandbox) -> None:
+    old = sandbox.client(state_key="old-key-" + "o" * 20)
+    saved = login_with_code(sandbox, state_key="old-key-" + "o" * 20).to_json()
+    assert old.resume_login(saved).call
+    rotated = sandbox.client(state_key=b"new-key-" + b"n" * 20, old_state_keys=["old-key-" + "o" * 20])
+    assert rotated.resume_login(saved).check("0636").accepted
     with pytest.raises(loginbycall.InvalidInput):
-        Login.from_json(text)
+        sandbox.client(state_key=b"new-key-" + b"n" * 20).resume_login(saved)
+    with pytest.raises(loginbycall.InvalidInput) as caught:
+        sandbox.client(state_key="short")
+    assert caught.value.field == "state_key"
+    with pytest.raises(TypeError):
+        sandbox.client(old_state_keys="not a list")
 
 
-def test_the_repr_hides_the_code() -> None:
-    login = login_with_code("9876")
+@pytest.mark.parametrize("text", ["", "{}", "[]", "not json", "\ud800", "\x00"])
+def test_anything_but_a_saved_login_is_refused(client: loginbycall.Client, text: str) -> None:
+    with pytest.raises(loginbycall.InvalidInput) as caught:
+        client.resume_login(text)
+    assert caught.value.field == "login_state"
+
+
+def test_from_json_is_gone_with_a_deprecation_warning(sandbox: Sandbox) -> None:
+    saved = login_with_code(sandbox).to_json()
+    with pytest.warns(DeprecationWarning, match="resume_login"):
+        with pytest.raises(loginbycall.InvalidInput, match="resume_login"):
+            Login.from_json(saved)
+
+
+def test_the_repr_hides_the_code(sandbox: Sandbox) -> None:
+    login = login_with_code(sandbox, "9876")
     assert "9876" not in repr(login) and "7925688" in repr(login)
 
 
-def test_one_login_checked_from_many_threads_is_accepted_once() -> None:
-    login = Login.from_json(
-        json.dumps(
-            {**json.loads(login_with_code("0636").to_json()), "policy": {"max_attempts": 100, "ttl_secs": 300}}
-        )
-    )
+def test_one_login_checked_from_many_threads_is_accepted_once(sandbox: Sandbox) -> None:
+    login = login_with_code(sandbox, "0636", max_attempts=100)
     verdicts: list[loginbycall.Verdict] = []
     lock = threading.Lock()
 
@@ -167,8 +150,24 @@ def test_wait_final_returns_by_its_timeout() -> None:
 
 
 def test_login_policy_comes_from_the_client(sandbox: Sandbox) -> None:
-    client = sandbox.client(login_max_attempts=5, login_ttl=60)
+    client = sandbox.client(max_attempts=5, ttl=60)
     login = client.start_login(phone())
     assert login.max_attempts == 5 and login.expires_at == login.started_at + 60
     with pytest.raises(loginbycall.InvalidInput):
-        sandbox.client(login_max_attempts=0)
+        sandbox.client(max_attempts=0)
+
+
+def test_the_old_policy_names_still_work_with_a_deprecation_warning(sandbox: Sandbox) -> None:
+    with pytest.warns(DeprecationWarning, match=r"use Client\(max_attempts=\.\.\.\)"):
+        client = sandbox.client(login_max_attempts=4)
+    with pytest.warns(DeprecationWarning, match=r"use Client\(ttl=\.\.\.\)"):
+        client = loginbycall.Client(
+            client.call_api_id, sandbox.account.api_key, base_url=sandbox.base_url, login_ttl=90
+        )
+    login = client.start_login(phone())
+    assert login.max_attempts == 3 and login.expires_at == login.started_at + 90
+    with pytest.raises(TypeError, match="both ttl and its deprecated name login_ttl"):
+        sandbox.client(ttl=60, login_ttl=60)
+    with pytest.warns(DeprecationWarning, match="use Login.is_accepted"):
+        assert login.accepted is False
+

@@ -59,3 +59,28 @@ def test_the_client_signature_repeats_the_builders_defaults() -> None:
     }
     for name, default in _native.CLIENT_DEFAULTS.items():
         assert defaults[name] == default, name
+
+
+def test_the_classes_say_where_users_import_them_from() -> None:
+    import pickle
+
+    from loginbycall.testing import SandboxServer
+
+    for cls in (loginbycall.Client, loginbycall.Login, loginbycall.Signer):
+        assert cls.__module__ == "loginbycall", cls
+        assert getattr(loginbycall, cls.__name__) is cls
+        assert str(cls) == f"<class 'loginbycall.{cls.__name__}'>"
+    assert SandboxServer.__module__ == "loginbycall.testing"
+    with pytest.raises(TypeError, match=r"'loginbycall\.Client'"):
+        pickle.dumps(loginbycall.Client("id", "key"))
+
+
+def test_only_the_packages_thin_wrappers_import_the_native_module() -> None:
+    import re
+
+    package = Path(loginbycall.__file__).parent
+    wrappers = {"__init__.py", "answers.py", "errors.py", "testing.py"}
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^\s*(from|import)\s+\S*_native\b|import _native\b", text, re.M):
+            assert path.relative_to(package).as_posix() in wrappers, path

@@ -132,7 +132,7 @@ def test_failures_on_demand(sandbox: Sandbox) -> None:
     sandbox.arm_fault("503", "balance", count=1)
     with pytest.raises(loginbycall.HttpError) as http:
         strict.balance()
-    assert http.value.status == 503
+    assert http.value.http_status == 503
 
     sandbox.arm_fault("error", "call", code="CALL_REPEAT_TIMEOUT", additional={"delay": 12.5})
     assert [(f.method, f.kind, f.code, f.count) for f in sandbox.faults()] == [

@@ -126,3 +126,58 @@ def need(condition: bool, why: str) -> None:
     if os.environ.get("LBC_DJANGO_REQUIRE_ALL"):
         pytest.fail(f"required by LBC_DJANGO_REQUIRE_ALL: {why}")
     pytest.skip(why)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis for the worker test: ``LBC_REDIS_URL`` when set (scripts/test-django.sh starts
+    one), else a redis-server of the suite's own on a free port (no persistence), stopped at the
+    end."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+    import time
+
+    given = os.environ.get("LBC_REDIS_URL")
+    if given:
+        yield given
+        return
+    server = shutil.which("redis-server")
+    need(server is not None, "redis-server is not installed (Debian: apt-get install redis-server)")
+    assert server is not None
+    port = _free_port()
+    workdir = tempfile.mkdtemp(prefix="loginbycall-redis-")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+         "no", "--dir", workdir],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -41,6 +41,8 @@ LOGINBYCALL = {
     "API_KEY": "not-configured-key",
     "BASE_URL": "http://127.0.0.1:9/callapi/v2.0/",
     "OTHER_LOGIN_URL": "password-login",
+    # The suite runs in one process, on LocMemCache.
+    "SINGLE_PROCESS": True,
 }
 ROOT_URLCONF = "testapp.urls"
 LOGIN_URL = "loginbycall:phone"

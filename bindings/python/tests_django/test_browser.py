@@ -56,6 +56,7 @@ def test_a_person_logs_in_with_chromium(tmp_path: Path, monkeypatch: pytest.Monk
         need(False, "selenium is not installed")
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
     # Selenium Manager must not try to download anything: the binaries are given.
@@ -125,7 +126,9 @@ def test_a_person_logs_in_with_chromium(tmp_path: Path, monkeypatch: pytest.Monk
             assert driver.current_url == base + "/"
 
             driver.find_element(By.CSS_SELECTOR, "[data-logout]").click()
-            wait.until(lambda d: "Welcome" in d.find_element(By.TAG_NAME, "h1").text)
+            # The page is replaced while it is read: a heading found may go stale.
+            after = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
+            after.until(lambda d: "Welcome" in d.find_element(By.TAG_NAME, "h1").text)
         finally:
             driver.quit()
 

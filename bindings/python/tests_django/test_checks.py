@@ -25,9 +25,17 @@ def ids(**settings: Any) -> list[str]:
         return sorted(message.id or "" for message in check_settings())
 
 
+def check_settings_with(**settings: Any) -> list[Any]:
+    with override_settings(**settings):
+        return list(check_settings())
+
+
 def test_good_settings_pass() -> None:
-    assert ids(LOGINBYCALL=GOOD, DEBUG=True) == []
+    assert ids(LOGINBYCALL={**GOOD, "SINGLE_PROCESS": True}, DEBUG=True) == []
     assert ids(LOGINBYCALL=GOOD, CACHES=REDIS) == []
+    assert ids(LOGINBYCALL={**GOOD, "STORE": "sqlite://"}, CACHES=LOCMEM) == []
+    assert ids(LOGINBYCALL={**GOOD, "STORE": "redis://127.0.0.1:6379/0"}, CACHES=LOCMEM) == []
+    assert ids(LOGINBYCALL={**GOOD, "GUARD": None}, CACHES=REDIS) == []
 
 
 def test_missing_settings_are_an_error() -> None:
@@ -42,6 +50,7 @@ def test_missing_settings_are_an_error() -> None:
 
 
 def test_the_sandbox_needs_debug() -> None:
+    # The embedded sandbox lives in one process: a per-process cache is then fine.
     assert ids(LOGINBYCALL={"SANDBOX": True}, DEBUG=True) == []
     assert ids(LOGINBYCALL={"SANDBOX": True}, DEBUG=False, CACHES=REDIS) == ["loginbycall.E003"]
 
@@ -79,12 +88,44 @@ def test_a_cache_that_cannot_count_is_an_error_or_a_warning() -> None:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
     }
     assert ids(LOGINBYCALL=GOOD, CACHES=database) == ["loginbycall.W002"]
-    assert ids(LOGINBYCALL=GOOD, CACHES=LOCMEM, DEBUG=False) == ["loginbycall.W002"]
+    assert ids(LOGINBYCALL={**GOOD, "STORE": "sqlite://"}, CACHES=database) == []
+
+
+def test_a_per_process_cache_is_refused_unless_a_store_or_one_process_is_named() -> None:
+    # Whether several workers run cannot be known (gunicorn runs no checks), DEBUG or not.
+    for debug in (False, True):
+        assert ids(LOGINBYCALL=GOOD, CACHES=LOCMEM, DEBUG=debug) == ["loginbycall.E013"]
+        assert ids(LOGINBYCALL={**GOOD, "SINGLE_PROCESS": True}, CACHES=LOCMEM, DEBUG=debug) == []
+        assert ids(LOGINBYCALL={**GOOD, "STORE": "sqlite://"}, CACHES=LOCMEM, DEBUG=debug) == []
+    assert ids(LOGINBYCALL={**GOOD, "STORE": "memory:"}, CACHES=REDIS) == ["loginbycall.E012"]
+    assert ids(
+        LOGINBYCALL={**GOOD, "STORE": "memory:", "SINGLE_PROCESS": True}, CACHES=REDIS
+    ) == []
+    for bad in ("postgres://u:hunter2@h/db", "", 5):
+        found = check_settings_with(LOGINBYCALL={**GOOD, "STORE": bad}, CACHES=REDIS)
+        assert [m.id for m in found] == ["loginbycall.E011"], bad
+        assert "hunter2" not in str(found[0].msg)
+    assert ids(LOGINBYCALL={**GOOD, "SINGLE_PROCESS": "yes"}, CACHES=REDIS) == [
+        "loginbycall.E008"
+    ]
+
+
+def test_the_call_rate_limit_moved_to_the_guard() -> None:
+    assert ids(LOGINBYCALL={**GOOD, "RATE_LIMITS": {"call": "5/m/ip"}}, CACHES=REDIS) == [
+        "loginbycall.W004"
+    ]
+    assert ids(LOGINBYCALL={**GOOD, "GUARD": {"number_rate": None}}, CACHES=REDIS) == []
+    for bad in ({"number_rates": None}, "off", {"number_rate": {"calls": 0, "window": 60}}):
+        assert ids(LOGINBYCALL={**GOOD, "GUARD": bad}, CACHES=REDIS) == ["loginbycall.E014"], bad
     assert ids(LOGINBYCALL={**GOOD, "CACHE": "missing"}, CACHES=REDIS) == ["loginbycall.E005"]
 
 
 def test_malformed_values_are_errors() -> None:
-    for rates in ({"call": "5 per minute"}, {"call": "5/m/everyone"}, {"nothing": "5/m"}):
+    for rates in (
+        {"check_failed": "5 per minute"},
+        {"check_failed": "5/m/everyone"},
+        {"nothing": "5/m"},
+    ):
         assert ids(LOGINBYCALL={**GOOD, "RATE_LIMITS": rates}, CACHES=REDIS) == [
             "loginbycall.E006"
         ], rates
@@ -92,7 +133,12 @@ def test_malformed_values_are_errors() -> None:
     for key, value in (
         ("SIGNUP", "yes"),
         ("MAX_ATTEMPTS", 0),
-        ("LOGIN_TTL", "300"),
+        ("TTL", "300"),
+        ("TTL", 0),
+        ("SIGNATURE_PLACEMENT", "cookie"),
+        ("DEFAULT_REGION", 7),
+        ("DEADLINE", -1),
+        ("DEADLINE", "10"),
         ("CREATE_USER", "no.such.hook"),
         ("FORMS", {"phone": "no.such.Form"}),
         ("CLIENT_OPTIONS", ["timeout", 3]),
@@ -108,3 +154,35 @@ def test_the_backend_and_the_session_middleware_are_needed() -> None:
     )
     assert found == ["loginbycall.W001"]
     assert ids(LOGINBYCALL=GOOD, CACHES=REDIS, MIDDLEWARE=[]) == ["loginbycall.E009"]
+
+
+def test_the_old_name_of_ttl_is_read_for_one_release_with_a_warning() -> None:
+    from loginbycall.django.conf import app_settings
+
+    assert ids(LOGINBYCALL={**GOOD, "LOGIN_TTL": 90}, CACHES=REDIS) == ["loginbycall.W003"]
+    both = {**GOOD, "LOGIN_TTL": 90, "TTL": 90}
+    assert ids(LOGINBYCALL=both, CACHES=REDIS) == ["loginbycall.E010"]
+    with override_settings(LOGINBYCALL={**GOOD, "LOGIN_TTL": 90}):
+        assert app_settings().ttl == 90
+    with override_settings(LOGINBYCALL={**GOOD, "TTL": 120, "MAX_ATTEMPTS": 5}):
+        assert (app_settings().ttl, app_settings().max_attempts) == (120, 5)
+
+
+def test_the_client_settings_are_the_sdks_names_in_upper_case() -> None:
+    from loginbycall.django.client import get_client, reset
+
+    settings = {
+        **GOOD,
+        "SIGNATURE_PLACEMENT": "header",
+        "DEFAULT_REGION": "KZ",
+        "DEADLINE": 7.5,
+        "TTL": 120,
+        "MAX_ATTEMPTS": 5,
+    }
+    assert ids(LOGINBYCALL=settings, CACHES=REDIS) == []
+    with override_settings(LOGINBYCALL=settings):
+        reset()
+        client = get_client()
+        # KZ shares +7 with RU: its national form 8 7xx... reads as a Kazakh number.
+        assert client.normalize_phone("8 (701) 123-45-67") == "77011234567"
+        reset()

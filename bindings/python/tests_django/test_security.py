@@ -15,7 +15,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.views.debug import SafeExceptionReporterFilter
-from loginbycall.django import attempts
+from loginbycall.django.client import get_client
+from loginbycall.django.store import CacheStore
 from loginbycall.django.models import PhoneNumber
 from loginbycall.django.state import SESSION_KEY
 from loginbycall.django.views import CodeView
@@ -106,7 +107,8 @@ def test_the_state_stays_on_the_server(client: Client, sandbox: Sandbox) -> None
     cookies = " ".join(morsel.value for morsel in response.cookies.values())
     cookies += " ".join(morsel.value for morsel in client.cookies.values())
     assert call.code not in cookies and call.mask not in cookies
-    assert call.mask in client.session[SESSION_KEY]["login_json"]
+    # The session holds lbc-core's sealed state: the prompt, never the whole mask.
+    assert call.mask not in client.session[SESSION_KEY]["login_json"]
     page = client.get(reverse("loginbycall:code")).content.decode()
     assert call.mask not in page  # the page shows the prompt, never the whole number
 
@@ -148,18 +150,19 @@ def test_a_trusted_proxy_header_names_the_ip(
     assert call is not None and call.ip_address == expected
 
 
-def test_concurrent_checks_get_no_more_than_the_allowed_attempts() -> None:
-    call_id = "concurrent-call"
+def test_the_cache_store_counts_atomically() -> None:
+    store = CacheStore("default")
     barrier = threading.Barrier(40)
 
-    def take(_: int) -> bool:
+    def take(_: int) -> tuple[int, bool]:
         barrier.wait()
-        return attempts.take_check(call_id, 3)
+        return store.incr("concurrent-call", 1, 60), store.add("concurrent-accept", 60)
 
     with ThreadPoolExecutor(40) as pool:
-        allowed = list(pool.map(take, range(40)))
-    assert allowed.count(True) == 3
-    assert attempts.checks_made(call_id) == 40
+        taken = list(pool.map(take, range(40)))
+    assert sorted(n for n, _ in taken) == list(range(1, 41))
+    assert [added for _, added in taken].count(True) == 1
+    assert store.get("concurrent-call") == 40 and store.get("nothing") is None
 
 
 @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache")
@@ -182,9 +185,14 @@ def test_concurrent_guesses_on_one_session_get_three_checks(
     caplog.set_level(logging.INFO, logger="loginbycall")
     with ThreadPoolExecutor(20) as pool:
         pages = list(pool.map(guess, range(20)))
+    # lbc-core judged 3 (two rejected with attempts left, the third used the last one) and
+    # refused the rest as locked; the per-number limit of wrong digits refused some earlier.
     checks = [r for r in caplog.records if r.getMessage().startswith("check call=")]
-    assert len(checks) <= 3
-    assert sum("Wrong digits" in page for page in pages) == len(checks)
+    assert 3 <= len(checks) <= 20
+    rejected = sorted(re.findall(r"Wrong digits\. (\d) attempts? left", "".join(pages)))
+    assert rejected == ["1", "2"], rejected
+    state = client.session[SESSION_KEY]["login_json"]
+    assert get_client().resume_login(state).attempts == 3
     assert "_auth_user_id" not in client.session
     refused = submit(client, code).content.decode()
     assert "No attempt is left for this call" in refused
@@ -197,7 +205,9 @@ def test_an_accepted_code_logs_in_once(client: Client, sandbox: Sandbox) -> None
     start(client, number)
     call = sandbox.latest_call_to(number)
     assert call is not None
-    assert attempts.claim_acceptance(call.call)  # as if a concurrent request had won
+    # As if a concurrent request (another worker) had won with the same session's state.
+    state = client.session[SESSION_KEY]["login_json"]
+    assert get_client().resume_login(state).check(call.code).accepted
     response = submit(client, call.code)
     assert "_auth_user_id" not in client.session
     assert "No attempt is left for this call" in response.content.decode()
@@ -236,28 +246,37 @@ def test_an_inactive_user_is_not_logged_in(client: Client, sandbox: Sandbox) -> 
     assert "_auth_user_id" not in client.session
 
 
-def test_calls_are_rate_limited_per_ip(client: Client, make_sandbox: SandboxFactory) -> None:
-    make_sandbox(dial_ms=0, ring_ms=0, loginbycall={"RATE_LIMITS": {"call": "2/m/ip"}})
-    assert start(client, phone()).status_code == 302
-    assert start(client, phone()).status_code == 302
-    limited = start(client, phone())
+def test_calls_are_limited_per_ip_by_the_guard(make_sandbox: SandboxFactory) -> None:
+    # lbc-core's guard: 20 calls per IP address an hour (counted in the app's store, the cache).
+    sandbox = make_sandbox(dial_ms=0, ring_ms=0)
+    for i in range(20):
+        browser = Client()
+        number = phone()
+        assert start(browser, number, REMOTE_ADDR="198.51.100.7").status_code == 302, i
+        if i < 4:
+            # Some codes typed, as people do: else the guard's brake pauses the country first.
+            submit(browser, code_of(sandbox, number), REMOTE_ADDR="198.51.100.7")
+    limited = start(Client(), phone(), REMOTE_ADDR="198.51.100.7")
     assert limited.status_code == 429
     assert "Too many calls. Try again in" in limited.content.decode()
+    assert sandbox.requests("call") == 20
     # Another address is counted apart.
-    assert start(client, phone(), REMOTE_ADDR="192.0.2.1").status_code == 302
+    assert start(Client(), phone(), REMOTE_ADDR="192.0.2.1").status_code == 302
 
 
-def test_calls_are_rate_limited_per_number(client: Client, make_sandbox: SandboxFactory) -> None:
-    sandbox = make_sandbox(dial_ms=0, ring_ms=0, loginbycall={"RATE_LIMITS": {"call": "1/10m/key"}})
+def test_calls_are_limited_per_number_by_the_guard(make_sandbox: SandboxFactory) -> None:
+    # lbc-core's guard: 5 calls per number an hour, whichever browser asks.
+    sandbox = make_sandbox(dial_ms=0, ring_ms=0, repeat_timeout=0)
     number = phone()
-    assert start(client, number).status_code == 302
-    sandbox.advance_clock(60)
+    for i in range(5):
+        assert start(Client(), number, REMOTE_ADDR=f"192.0.2.{i + 10}").status_code == 302
     limited = start(Client(), number, REMOTE_ADDR="192.0.2.2")
     assert limited.status_code == 429
     assert re.search(
         r"Too many calls\. Try again in \d+ (minutes?|seconds?)\.", limited.content.decode()
     )
-    assert start(client, phone()).status_code == 302
+    assert sandbox.requests("call") == 5
+    assert start(Client(), phone()).status_code == 302
 
 
 def test_failed_checks_are_rate_limited_per_number(
@@ -329,3 +348,73 @@ def test_logs_carry_the_request_id_and_never_the_key_or_the_code(
     for digits in (call.code, wrong(call.code)):
         assert not re.search(rf"(?<![0-9]){digits}(?![0-9])", text), digits
     assert number not in text  # numbers are masked
+
+
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies")
+def test_cookie_sessions_are_refused_at_run_time(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    # gunicorn runs no system checks: the views refuse to run, and no state reaches a cookie.
+    client = Client()
+    number = phone()
+    caplog.set_level(logging.ERROR, logger="loginbycall")
+    for response in (
+        client.get(reverse("loginbycall:phone")),
+        start(client, number),
+        submit(client, "1234"),
+        client.get(reverse("loginbycall:status")),
+    ):
+        assert response.status_code == 503
+        assert "sessions are kept in cookies" in response.content.decode()
+    assert sandbox.latest_call_to(number) is None
+    assert all(SESSION_KEY not in value for value in (c.value for c in client.cookies.values()))
+    assert any("signed cookies" in r.getMessage() for r in caplog.records)
+
+
+def test_the_session_keeps_only_the_sealed_state(client: Client, sandbox: Sandbox) -> None:
+    number = phone()
+    start(client, number)
+    call = sandbox.latest_call_to(number)
+    assert call is not None
+    saved = client.session[SESSION_KEY]
+    assert call.mask not in repr(saved)
+    # An edited state is no login at all.
+    session = client.session
+    session[SESSION_KEY] = {**saved, "login_json": saved["login_json"].replace(number, "79990000000")}
+    session.save()
+    assert client.get(reverse("loginbycall:code")).status_code == 302
+
+
+def test_the_guard_refuses_a_premium_rate_number_and_nothing_is_sent(
+    client: Client, sandbox: Sandbox
+) -> None:
+    from loginbycall.django import signals
+
+    seen: list[dict[str, Any]] = []
+
+    def record(**kwargs: Any) -> None:
+        seen.append(kwargs)
+
+    signals.call_refused.connect(record)
+    try:
+        response = start(client, "+1 900 234 5678")
+    finally:
+        signals.call_refused.disconnect(record)
+    assert response.status_code == 200
+    assert "Calls to this number are not possible" in response.content.decode()
+    assert [s["reason"] for s in seen] == ["number_type"]
+    assert sandbox.requests("call") == 0
+
+
+def test_the_guard_is_configured_in_the_settings(make_sandbox: SandboxFactory) -> None:
+    sandbox = make_sandbox(
+        dial_ms=0,
+        ring_ms=0,
+        repeat_timeout=0,
+        loginbycall={"GUARD": {"number_rate": {"calls": 1, "window": 600}}},
+    )
+    number = phone()
+    assert start(Client(), number).status_code == 302
+    limited = start(Client(), number, REMOTE_ADDR="192.0.2.9")
+    assert limited.status_code == 429
+    assert sandbox.requests("call") == 1

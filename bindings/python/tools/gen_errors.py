@@ -35,6 +35,8 @@ BASES = [
     "Timeout",
     "DecodeError",
     "InvalidInput",
+    "GuardRefused",
+    "StoreError",
     "InternalError",
 ]
 

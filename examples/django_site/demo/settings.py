@@ -63,6 +63,13 @@ if os.environ.get("LBC_CALL_API_ID"):
         LOGINBYCALL["BASE_URL"] = os.environ["LBC_BASE_URL"]
 else:
     LOGINBYCALL = {"SANDBOX": True, "SIGNUP": True, "OTHER_LOGIN_URL": "admin:login"}
+if not os.environ.get("LBC_REDIS_URL"):
+    # Without Redis the cache is per process: attempts are counted in the per-user SQLite file,
+    # shared by every process of this server.
+    LOGINBYCALL["STORE"] = "sqlite://"
+if "LBC_CHECK_FAILED_LIMIT" in os.environ:
+    # Wrong digits per number across calls (allauth-style rates; "" turns the limit off).
+    LOGINBYCALL["RATE_LIMITS"] = {"check_failed": os.environ["LBC_CHECK_FAILED_LIMIT"] or None}
 if os.environ.get("LBC_TRUSTED_PROXY_HEADER"):
     LOGINBYCALL["TRUSTED_PROXY_HEADER"] = os.environ["LBC_TRUSTED_PROXY_HEADER"]
 

@@ -7,13 +7,15 @@ number; the site checks them::
 
     client = loginbycall.Client(CALL_API_ID, API_KEY)
     login = client.start_login("8 (925) 688-06-36", ip_address=request_ip)
-    session["lbc"] = login.to_json()          # server-side session: it holds the code
+    session["lbc"] = login.to_json()          # sealed: no code in it, any change refused
     # ... show f"+{login.prompt}" followed by login.codelen blanks, then, on the next request:
-    login = loginbycall.Login.from_json(session["lbc"])
-    verdict = login.check(typed_digits)
-    session["lbc"] = login.to_json()
-    if verdict.accepted:
+    login = client.resume_login(session["lbc"])
+    if login.check(typed_digits).accepted:    # attempts are counted in the store
         login.hangup(client)
+
+Attempts, accept-once and the guard's counters live in the client's store (``store=``: by
+default a per-user SQLite file shared by every process of the server; ``redis://`` for several
+servers; see :class:`loginbycall.Store`).
 
 Everything runs in the Rust core (lbc-core): signing, retries, timeouts, the login rules, phone
 numbers. ``Client`` is safe to share between threads and releases the interpreter while it waits
@@ -49,6 +51,7 @@ from .answers import (
     Verdict,
     usd,
 )
+from .store import Store
 
 #: The SDK's version (lbc-core's, as in Cargo.toml).
 __version__: str = VERSION
@@ -69,6 +72,7 @@ __all__ = [
     "Registration",
     "ServerStatus",
     "Signer",
+    "Store",
     "Verdict",
     "canonical",
     "errors",
@@ -89,6 +93,7 @@ from .errors import (
     CallRejected,
     CallRepeatTimeout,
     DecodeError,
+    GuardRefused,
     HttpError,
     InternalError,
     InvalidAccount,
@@ -103,6 +108,7 @@ from .errors import (
     NonceAlreadyUsed,
     NotEnoughCredit,
     ServiceError,
+    StoreError,
     Timeout,
     TooManyAccountsRegistered,
     TransportError,
@@ -117,6 +123,8 @@ __all__ += [
     "Timeout",
     "DecodeError",
     "InvalidInput",
+    "GuardRefused",
+    "StoreError",
     "InternalError",
     "Unexpected",
     "InvalidArgs",

@@ -12,7 +12,8 @@ The native module raises these classes; which one follows from lbc-core's error 
     ``HttpError`` (an HTTP status other than 200), ``TransportError`` (DNS, connection, TLS),
     ``Timeout`` (also a built-in :class:`TimeoutError`), ``DecodeError`` (an answer the protocol
     does not allow), ``InvalidInput`` (also a :class:`ValueError`; refused before sending),
-    ``InternalError``.
+    ``GuardRefused`` (the guard refused to place a call: nothing was sent), ``StoreError`` (the
+    store that counts attempts failed), ``InternalError``.
 
 Every error has ``may_have_been_placed``: whether the request may have reached the service, so
 that (for ``call``) a call may have been placed and paid for. Check with ``call_status`` before
@@ -24,7 +25,10 @@ whole).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
+
+from . import _native
 
 __all__ = [
     "LoginByCallError",
@@ -34,6 +38,8 @@ __all__ = [
     "Timeout",
     "DecodeError",
     "InvalidInput",
+    "GuardRefused",
+    "StoreError",
     "InternalError",
 ]
 
@@ -115,7 +121,7 @@ class HttpError(LoginByCallError):
         self,
         message: str,
         *,
-        status: int = 0,
+        http_status: int = 0,
         snippet: str = "",
         request_id: str | None = None,
         may_have_been_placed: bool = True,
@@ -124,9 +130,20 @@ class HttpError(LoginByCallError):
             message, may_have_been_placed=may_have_been_placed, request_id=request_id
         )
         #: The HTTP status code.
-        self.status: int = status
+        self.http_status: int = http_status
         #: The start of the body (at most 200 bytes).
         self.snippet: str = snippet
+
+    @property
+    def status(self) -> int:
+        """Deprecated, goes in the next release: :attr:`http_status`."""
+        warnings.warn(
+            "HttpError.status is deprecated and goes in the next release: use "
+            "HttpError.http_status",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.http_status
 
 
 class TransportError(LoginByCallError):
@@ -145,8 +162,12 @@ class TransportError(LoginByCallError):
         super().__init__(
             message, may_have_been_placed=may_have_been_placed, request_id=request_id
         )
-        #: ``dns``, ``refused``, ``tls``, ``reset``, ``proxy``, ``protocol`` or ``io``.
+        #: One of :attr:`KINDS`: ``dns``, ``connect`` (no connection was made), ``tls``,
+        #: ``reset``, ``proxy``, ``protocol`` or ``io``.
         self.transport_kind: str = transport_kind
+
+    #: Every ``transport_kind`` (lbc-core's ``TransportKind::as_str``).
+    KINDS: ClassVar[tuple[str, ...]] = _native.TRANSPORT_KINDS
 
 
 class Timeout(LoginByCallError, TimeoutError):
@@ -218,6 +239,44 @@ class InvalidInput(LoginByCallError, ValueError):
         self.reason: str = reason
 
 
+class GuardRefused(LoginByCallError):
+    """The guard refused to place a call, and nothing was sent (so nothing was paid for).
+
+    ``reason`` is one of :attr:`REASONS` (lbc-core's ``GuardReason::as_str``): ``number_type``
+    (premium-rate, VoIP, ... numbers), ``country``, ``number_rate``, ``ip_rate``, ``range_rate``,
+    ``global_rate``, ``spend`` (the daily cap), ``brake`` (calls there stopped turning into
+    accepted codes). ``retry_after`` is the seconds to wait before the same call may be tried
+    again, when waiting helps.
+    """
+
+    kind: ClassVar[str] = "guard_refused"
+    #: Every ``reason`` (lbc-core's ``GuardReason::as_str``).
+    REASONS: ClassVar[tuple[str, ...]] = _native.GUARD_REASONS
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str = "",
+        retry_after: float | None = None,
+        may_have_been_placed: bool = False,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message, may_have_been_placed=may_have_been_placed, request_id=request_id
+        )
+        #: Why the call was refused: one of :attr:`REASONS`.
+        self.reason: str = reason
+        #: Seconds before the same call may be tried again, or ``None`` when waiting won't help.
+        self.retry_after: float | None = retry_after
+
+
+class StoreError(LoginByCallError):
+    """The store that counts attempts and rates (SQLite, Redis, a framework's cache) failed."""
+
+    kind: ClassVar[str] = "store_error"
+
+
 class InternalError(LoginByCallError):
     """A failure inside the SDK or its platform (e.g. no randomness from the OS)."""
 
@@ -235,6 +294,8 @@ KINDS: dict[str, type[LoginByCallError]] = {
         DecodeError,
         InvalidInput,
         InternalError,
+        GuardRefused,
+        StoreError,
     )
 }
 

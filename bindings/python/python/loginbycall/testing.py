@@ -25,13 +25,17 @@ from __future__ import annotations
 
 import http.client
 import json
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import _native
+# SandboxServer says it lives here (its __module__), so that its repr and pickle find it.
+from ._native import Client, normalize_phone
+from ._native import SandboxServer as SandboxServer
 from .answers import CallStatus
 from .errors import InvalidInput
 
@@ -192,7 +196,7 @@ class Sandbox:
         request_timeout: float | None = None,
         verify_timeout: float | None = None,
     ) -> None:
-        self._server = _native.SandboxServer(
+        self._server = SandboxServer(
             accounts=None if accounts is None else [(i, k) for i, k in accounts],
             dial_ms=dial_ms,
             ring_ms=ring_ms,
@@ -204,6 +208,7 @@ class Sandbox:
             verify_timeout=verify_timeout,
         )
         self._origin = urlsplit(self._server.base_url)
+        self._store_dir = tempfile.mkdtemp(prefix="loginbycall-sandbox-")
 
     def __enter__(self) -> Sandbox:
         return self
@@ -217,8 +222,9 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
-        """Stops serving; a second call does nothing."""
+        """Stops serving and removes :attr:`store_url`'s file; a second call does nothing."""
         self._server.shutdown()
+        shutil.rmtree(self._store_dir, ignore_errors=True)
 
     def __repr__(self) -> str:
         return f"Sandbox(base_url={self.base_url!r})"
@@ -227,6 +233,13 @@ class Sandbox:
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT/callapi/v2.0/``: give it to ``Client(base_url=...)``."""
         return self._server.base_url
+
+    @property
+    def store_url(self) -> str:
+        """A SQLite store of this sandbox's own (``sqlite:///tmp/loginbycall-sandbox-.../``), which
+        :meth:`client` uses: attempts and the guard's counters start afresh with each sandbox and
+        never touch the user's default store. Shared by every process that opens it."""
+        return f"sqlite://{self._store_dir}/store.sqlite3"
 
     @property
     def port(self) -> int:
@@ -253,11 +266,14 @@ class Sandbox:
         """The first seeded account."""
         return self.accounts[0]
 
-    def client(self, account: SandboxAccount | None = None, **options: Any) -> _native.Client:
-        """A :class:`loginbycall.Client` for ``account`` (default: the first) on this sandbox;
-        ``options`` are ``Client``'s keyword arguments."""
+    def client(self, account: SandboxAccount | None = None, **options: Any) -> Client:
+        """A :class:`loginbycall.Client` for ``account`` (default: the first) on this sandbox,
+        counting in :attr:`store_url` unless ``store`` is given; ``options`` are ``Client``'s
+        keyword arguments (``guard=None`` turns the guard off, for tests that call one number
+        more often than a person would)."""
         account = account or self.account
-        return _native.Client(
+        options.setdefault("store", self.store_url)
+        return Client(
             account.call_api_id, account.api_key, base_url=self.base_url, **options
         )
 
@@ -268,10 +284,18 @@ class Sandbox:
     def latest_call_to(self, msisdn: str) -> SandboxCall | None:
         """The latest call to ``msisdn`` (any notation ``normalize_phone`` reads), or ``None``."""
         try:
-            digits = _native.normalize_phone(msisdn)
+            digits = normalize_phone(msisdn)
         except InvalidInput:
             digits = msisdn
         return self._find_call("/_sandbox/phones/" + quote(digits, safe=""))
+
+    def requests(self, method: str | None = None) -> int:
+        """How many API requests the sandbox received: of ``method`` (``"call"``, ...), or in
+        all. A call the guard refused never reaches it."""
+        counts = self._control("GET", "/_sandbox/state")["requests"]
+        if method is None:
+            return int(counts["total"])
+        return int(counts["by_method"].get(method, 0))
 
     def advance_clock(self, seconds: int) -> None:
         """Moves the sandbox's clock (repeat timeouts, key expiry) by ``seconds``."""

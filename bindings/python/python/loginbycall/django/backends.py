@@ -42,7 +42,7 @@ class PhoneCallBackend(BaseBackend):
         if state is None or state.purpose != "login":
             return None
         login = state.login
-        if login.call != loginbycall_call or not login.accepted:
+        if login.call != loginbycall_call or not login.is_accepted:
             return None
         phone = e164(login.msisdn)
         found = PhoneNumber.objects.select_related("user").filter(number=phone).first()

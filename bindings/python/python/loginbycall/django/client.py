@@ -16,9 +16,11 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .._native import Client
-from ..testing import Sandbox
+from loginbycall import Client
+from loginbycall.testing import Sandbox
+
 from .conf import AppSettings, app_settings
+from .store import CacheStore
 
 __all__ = ["embedded_sandbox", "get_client", "reset"]
 
@@ -36,8 +38,14 @@ def _fingerprint(conf: AppSettings) -> str:
         conf.sandbox,
         sorted(conf.client_options.items()),
         conf.max_attempts,
-        conf.login_ttl,
+        conf.ttl,
+        conf.signature_placement,
+        conf.default_region,
+        conf.deadline,
         sorted(conf.sandbox_options.items()),
+        conf.cache,
+        conf.store,
+        repr(conf.guard),
     ]
     return repr(parts)
 
@@ -78,8 +86,25 @@ def get_client() -> Client:
         if client is not None:
             return client
         options: dict[str, Any] = dict(conf.client_options)
-        options.setdefault("login_max_attempts", conf.max_attempts)
-        options.setdefault("login_ttl", conf.login_ttl)
+        for name, old, value in (
+            ("max_attempts", "login_max_attempts", conf.max_attempts),
+            ("ttl", "login_ttl", conf.ttl),
+        ):
+            if name not in options and old not in options:
+                options[name] = value
+        given: dict[str, object] = {
+            "signature_placement": conf.signature_placement,
+            "default_region": conf.default_region,
+            "deadline": conf.deadline,
+        }
+        for name, setting in given.items():
+            if setting is not None:
+                options.setdefault(name, setting)
+        # lbc-core counts attempts, accept-once and the guard's calls in the store: a URL, or the
+        # site's cache.
+        options.setdefault("store", conf.store or CacheStore(conf.cache))
+        if conf.guard is not ...:
+            options.setdefault("guard", conf.guard)
         if conf.sandbox:
             sandbox = _start_sandbox(conf)
             account = sandbox.account

@@ -11,27 +11,57 @@ from typing import Any
 
 from django.conf import settings as django_settings
 
-__all__ = ["DEFAULT_RATE_LIMITS", "KNOWN_KEYS", "AppSettings", "app_settings", "raw_settings"]
+__all__ = [
+    "CLIENT_SETTINGS",
+    "DEFAULT_RATE_LIMITS",
+    "DEPRECATED_KEYS",
+    "KNOWN_KEYS",
+    "AppSettings",
+    "app_settings",
+    "raw_settings",
+]
 
 #: allauth-style rates, per action: ``AMOUNT/DURATION/PER`` joined by commas, ``PER`` one of
 #: ``ip``, ``key`` (the phone number) or ``user``; a duration is a number (default 1) and a unit
 #: ``s``, ``m``, ``h`` or ``d``. A site's ``RATE_LIMITS`` replaces single actions; ``None`` or
 #: ``""`` turns an action's limit off.
+#:
+#: Calls placed are limited by lbc-core's guard (per number, per IP address, per number range, in
+#: all, by number type and country), counted in the app's store: ``RATE_LIMITS["call"]`` is gone
+#: (``manage.py check`` says so). What the guard does not count stays here.
 DEFAULT_RATE_LIMITS: dict[str, str] = {
-    # Calls placed: each one rings someone's phone and costs the site money.
-    "call": "5/m/ip,20/h/ip,3/10m/key,10/d/key",
     # Wrong digits, across calls: a guesser gets a few calls' attempts, not thousands.
     "check_failed": "6/h/key,20/d/key",
     # The status endpoint the code page's script polls (with backoff: about 45 polls a login).
     "status": "120/m/ip",
 }
 
+#: The keys that are :class:`loginbycall.Client` keyword arguments, named as the SDK names them
+#: in every language (``MAX_ATTEMPTS`` is ``Client(max_attempts=...)``). The others go in
+#: ``CLIENT_OPTIONS``.
+CLIENT_SETTINGS: tuple[str, ...] = (
+    "CALL_API_ID",
+    "API_KEY",
+    "BASE_URL",
+    "SIGNATURE_PLACEMENT",
+    "DEFAULT_REGION",
+    "DEADLINE",
+    "MAX_ATTEMPTS",
+    "TTL",
+    # The store and the guard: a store URL (default: the site's cache, not the SDK's SQLite
+    # file) and Client(guard=...)'s dict or None.
+    "STORE",
+    "GUARD",
+)
+
+#: Keys renamed in 0.2, still read for one release (``manage.py check`` warns): old -> new.
+DEPRECATED_KEYS: dict[str, str] = {"LOGIN_TTL": "TTL"}
+
 #: Every key ``LOGINBYCALL`` may hold; others are reported by ``manage.py check`` (typos).
 KNOWN_KEYS: frozenset[str] = frozenset(
     {
-        "CALL_API_ID",
-        "API_KEY",
-        "BASE_URL",
+        *CLIENT_SETTINGS,
+        *DEPRECATED_KEYS,
         "SANDBOX",
         "SIGNUP",
         "CLIENT_OPTIONS",
@@ -42,8 +72,9 @@ KNOWN_KEYS: frozenset[str] = frozenset(
         "TRUSTED_PROXY_HEADER",
         "TRUSTED_PROXY_COUNT",
         "CACHE",
-        "MAX_ATTEMPTS",
-        "LOGIN_TTL",
+        "STORE",
+        "SINGLE_PROCESS",
+        "GUARD",
         "SERVER_STATUS_CACHE_SECONDS",
         "SANDBOX_OPTIONS",
     }
@@ -75,11 +106,26 @@ class AppSettings:
     trusted_proxy_header: str | None = None
     #: How many proxies of the site's own append to ``X-Forwarded-For``.
     trusted_proxy_count: int = 1
-    #: The cache alias that counts attempts and rate limits.
+    #: The cache alias that counts attempts and rate limits (and is the store, unless ``STORE``).
     cache: str = "default"
+    #: A store URL (``sqlite:///...``, ``redis://...``) for lbc-core's counters instead of the
+    #: cache.
+    store: str | None = None
+    #: Only one process serves the site (``runserver``): a per-process cache is then enough.
+    single_process: bool = False
+    #: lbc-core's guard: ``...`` its defaults (``GUARD`` left out), ``None`` off, or a dict of the
+    #: settings that differ (``Client(guard=...)``).
+    guard: Any = ...
+    #: Checks allowed per call.
     max_attempts: int = 3
     #: Seconds a code stays valid.
-    login_ttl: int = 300
+    ttl: int = 300
+    #: ``"param"`` or ``"header"``; ``None``: the SDK's default.
+    signature_placement: str | None = None
+    #: The region national numbers are read in (``"RU"``); ``None``: the SDK's default.
+    default_region: str | None = None
+    #: Seconds one API method call may take, retries included; ``None``: the SDK's default.
+    deadline: float | None = None
     #: How long the phone page trusts one ``server_status`` answer (0: never asks).
     server_status_cache_seconds: int = 60
     #: Keyword arguments of :class:`loginbycall.testing.Sandbox` for the embedded sandbox.
@@ -116,8 +162,14 @@ def app_settings() -> AppSettings:
         trusted_proxy_header=raw.get("TRUSTED_PROXY_HEADER"),
         trusted_proxy_count=int(raw.get("TRUSTED_PROXY_COUNT", 1)),
         cache=str(raw.get("CACHE", "default")),
+        store=raw.get("STORE"),
+        single_process=bool(raw.get("SINGLE_PROCESS", False)),
+        guard=raw.get("GUARD", ...),
         max_attempts=int(raw.get("MAX_ATTEMPTS", 3)),
-        login_ttl=int(raw.get("LOGIN_TTL", 300)),
+        ttl=int(raw.get("TTL", raw.get("LOGIN_TTL", 300))),
+        signature_placement=raw.get("SIGNATURE_PLACEMENT"),
+        default_region=raw.get("DEFAULT_REGION"),
+        deadline=raw.get("DEADLINE"),
         server_status_cache_seconds=int(raw.get("SERVER_STATUS_CACHE_SECONDS", 60)),
         sandbox_options=dict(raw.get("SANDBOX_OPTIONS") or {}),
     )

@@ -12,8 +12,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .._native import normalize_phone
-from ..errors import InvalidInput
+from loginbycall import normalize_phone
+from loginbycall.errors import InvalidInput
+
 from .conf import app_settings
 
 __all__ = ["CodeForm", "PhoneForm"]

@@ -1,5 +1,9 @@
 """Rate limits through Django's cache, in django-allauth's notation (``"5/m/ip,3/10m/key"``).
 
+Calls placed are limited by lbc-core's guard (per number, per IP, per range, in all), counted in
+the app's store; what is left here is what the guard does not count: wrong digits per number
+across calls (``check_failed``) and the status endpoint's polling (``status``).
+
 Each rate is a fixed window counted with ``cache.add`` and ``cache.incr``, which Redis and
 Memcached do atomically, so that concurrent requests on several processes or servers never get
 past a limit (a sliding history kept with ``get`` and ``set`` would let a burst of concurrent
@@ -20,7 +24,7 @@ from django.http import HttpRequest
 from .conf import app_settings
 from .ip import client_ip
 
-__all__ = ["Limited", "Rate", "consume", "exhausted", "parse_rates"]
+__all__ = ["Limited", "Rate", "consume", "exhausted", "parse_rates", "refund"]
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _PERS = ("ip", "key", "user")
@@ -124,6 +128,22 @@ def consume(request: HttpRequest, action: str, *, key: str | None = None) -> Lim
         if _count(cache, cache_key, 2 * rate.duration) > rate.amount:
             return Limited(action, rate, retry_after)
     return None
+
+
+def refund(request: HttpRequest, action: str, *, key: str | None = None) -> None:
+    """Gives back the count :func:`consume` took for ``action`` (its current windows), when the
+    event it was taken for did not happen (a check that judged no wrong digits)."""
+    cache = _cache()
+    now = time.time()
+    for rate in parse_rates(app_settings().rate(action)):
+        source = _source(request, rate, key)
+        if source is None:
+            continue
+        cache_key, _ = _window(action, rate, source, now)
+        try:
+            cache.decr(cache_key)
+        except ValueError:
+            pass  # the window ended meanwhile
 
 
 def exhausted(request: HttpRequest, action: str, *, key: str | None = None) -> Limited | None:

@@ -1,7 +1,10 @@
-"""The login in progress, kept in the server-side session only (it holds the code).
+"""The login in progress, kept in the server-side session: lbc-core's sealed state only.
 
-``manage.py check`` refuses the signed-cookie session engine, which would send the state, and
-with it the code, to the browser.
+The sealed state (``Login.to_json()``) holds neither the code nor the mask and any change to it is
+refused; the attempts and accept-once live in the store, so the state is written once, when the
+call is placed, and never needs writing back after a check. Still, it belongs on the server:
+``manage.py check`` refuses the signed-cookie session engine, and :func:`save` refuses it at run
+time too (gunicorn runs no checks).
 """
 
 from __future__ import annotations
@@ -9,12 +12,33 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from .._native import Login
-from ..errors import LoginByCallError
+from loginbycall import Login
+from loginbycall.errors import InvalidInput
 
-__all__ = ["SESSION_KEY", "FlowState", "clear", "load", "save"]
+__all__ = [
+    "SESSION_KEY",
+    "SIGNED_COOKIES",
+    "FlowState",
+    "clear",
+    "cookie_sessions",
+    "load",
+    "save",
+]
+
+#: The session engine that keeps sessions in the browser's cookie.
+SIGNED_COOKIES = "django.contrib.sessions.backends.signed_cookies"
+
+
+def cookie_sessions(request: HttpRequest) -> bool:
+    """Whether this request's session lives in a cookie (the signed-cookie engine)."""
+    session = getattr(request, "session", None)
+    if session is not None and type(session).__module__ == SIGNED_COOKIES:
+        return True
+    return str(getattr(settings, "SESSION_ENGINE", "")) == SIGNED_COOKIES
 
 #: The session key of the state.
 SESSION_KEY = "_loginbycall"
@@ -26,7 +50,7 @@ PURPOSES = ("login", "add")
 class FlowState:
     """One login (or adding a number) in progress."""
 
-    #: ``Login.to_json()``: lbc-core's state, the code included.
+    #: ``Login.to_json()``: lbc-core's sealed state (no code in it).
     login_json: str
     #: ``login`` (log in or sign up) or ``add`` (add the number to the logged-in user).
     purpose: str = "login"
@@ -41,12 +65,10 @@ class FlowState:
 
     @property
     def login(self) -> Login:
-        """The login, restored from its JSON."""
-        return Login.from_json(self.login_json)
+        """The login, resumed by the app's client (attempts read from the store)."""
+        from .client import get_client
 
-    def with_login(self, login: Login) -> FlowState:
-        """The same state holding ``login``'s new JSON."""
-        return replace(self, login_json=login.to_json())
+        return get_client().resume_login(self.login_json)
 
     def but(self, **changes: Any) -> FlowState:
         """A copy with ``changes``."""
@@ -60,8 +82,8 @@ def load(request: HttpRequest) -> FlowState | None:
         return None
     try:
         state = FlowState(**data)
-        state.login  # noqa: B018 (refuses a state lbc-core cannot read)
-    except (TypeError, ValueError, LoginByCallError):
+        state.login  # noqa: B018 (refuses a state lbc-core cannot read or that was changed)
+    except (TypeError, ValueError, InvalidInput):
         return None
     if state.purpose not in PURPOSES:
         return None
@@ -69,7 +91,12 @@ def load(request: HttpRequest) -> FlowState | None:
 
 
 def save(request: HttpRequest, state: FlowState) -> None:
-    """Stores ``state`` in the session."""
+    """Stores ``state`` in the session; refuses (``ImproperlyConfigured``) a session kept in a
+    cookie."""
+    if cookie_sessions(request):
+        raise ImproperlyConfigured(
+            "loginbycall.django refuses signed-cookie sessions: the login state stays on the server"
+        )
     request.session[SESSION_KEY] = asdict(state)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.test import override_settings
 
-from ..testing import Sandbox
+from loginbycall.testing import Sandbox
 
 __all__ = ["sandbox_settings"]
 

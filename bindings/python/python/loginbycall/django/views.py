@@ -20,6 +20,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -33,9 +34,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .. import errors
-from .._native import Login
-from . import attempts, ratelimit, signals
+from loginbycall import Login, errors
+
+from . import ratelimit, signals
 from . import state as flow_state
 from .client import embedded_sandbox, get_client
 from .conf import app_settings
@@ -125,11 +126,50 @@ def server_is_working() -> bool:
     return working
 
 
+def refused_session(request: HttpRequest) -> HttpResponse | None:
+    """A clear error when the session lives in a cookie (the signed-cookie engine): the views
+    never put a login's state there. ``manage.py check`` says so too, but gunicorn runs no
+    checks."""
+    if not flow_state.cookie_sessions(request):
+        return None
+    logger.error(
+        "refusing to run: SESSION_ENGINE is signed cookies, which would send the login state to "
+        "the browser; use a server-side session engine (db, cache or cached_db)"
+    )
+    return HttpResponse(
+        gettext(
+            "Login by phone call is unavailable on this site: its sessions are kept in "
+            "cookies. Please log in another way."
+        ),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def store_failed(error: errors.LoginByCallError) -> HttpResponse:
+    """The store that counts attempts (the cache, SQLite, Redis) failed: nothing was judged."""
+    logger.error("the login store failed: %s", error)
+    return HttpResponse(
+        gettext("We could not check the code just now. Please try again in a minute."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 class _Page(View):
     """What the pages share: rendering with the common context, the next URL, the signals."""
 
     #: ``login`` or ``add``.
     purpose = "login"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        refused = refused_session(request)
+        if refused is not None:
+            return refused
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except errors.StoreError as error:
+            return store_failed(error)
 
     def render(
         self, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
@@ -158,19 +198,11 @@ def start_call(
     Returns the new state, or ``None`` with what the page shows instead (``error``,
     ``countdown``, ``unavailable``) and its HTTP status.
     """
-    limited = ratelimit.consume(request, "call", key=phone)
-    if limited is not None:
-        logger.warning("call to %s refused: rate limit %s", masked(phone), limited.action)
-        signals.login_failed.send(
-            sender=PhoneView, request=request, phone=e164(phone), reason="rate_limited"
-        )
-        message = gettext("Too many calls. Try again in %(time)s.") % {
-            "time": wait_text(limited.retry_after)
-        }
-        return None, {"error": message}, 429
     ip = client_ip(request) or None
     try:
         login = get_client().start_login(phone, ip_address=ip)
+    except errors.GuardRefused as error:
+        return None, *guard_refused(request, phone, error)
     except errors.CallRepeatTimeout as error:
         countdown = math.ceil(error.delay or 0)
         logger.info(
@@ -225,6 +257,47 @@ def start_call(
     flow_state.save(request, state)
     logger.info("call placed: call=%s to %s (%s)", short(login.call), masked(phone), purpose)
     return state, {}, 200
+
+
+#: Guard reasons that are about this number or this visitor: waiting helps them.
+_RATE_REASONS = ("number_rate", "ip_rate", "range_rate")
+
+
+def guard_refused(
+    request: HttpRequest, phone: str, error: errors.GuardRefused
+) -> tuple[dict[str, Any], int]:
+    """What the phone page shows when lbc-core's guard refused the call (nothing was sent), and
+    the signals: ``login_failed`` (reason ``rate_limited`` or ``refused``) and ``call_refused``
+    (the guard's reason and retry_after; ``brake``: calls there are paused)."""
+    log = logger.error if error.reason in ("brake", "spend", "global_rate") else logger.warning
+    log(
+        "call to %s refused by the guard: %s (retry after %s s)",
+        masked(phone),
+        error.reason,
+        "-" if error.retry_after is None else math.ceil(error.retry_after),
+    )
+    signals.call_refused.send(
+        sender=PhoneView,
+        request=request,
+        phone=e164(phone),
+        reason=error.reason,
+        retry_after=error.retry_after,
+    )
+    rate = error.reason in _RATE_REASONS
+    signals.login_failed.send(
+        sender=PhoneView,
+        request=request,
+        phone=e164(phone),
+        reason="rate_limited" if rate else "refused",
+    )
+    if rate and error.retry_after is not None:
+        message = gettext("Too many calls. Try again in %(time)s.") % {
+            "time": wait_text(math.ceil(error.retry_after))
+        }
+        return {"error": message}, 429
+    if error.reason in ("number_type", "country"):
+        return {"error": gettext("Calls to this number are not possible. Log in another way.")}, 200
+    return {"unavailable": True}, 200
 
 
 @method_decorator([never_cache, csrf_protect], name="dispatch")
@@ -348,7 +421,13 @@ class StatusView(View):
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        state = flow_state.load(request)
+        refused = refused_session(request)
+        if refused is not None:
+            return refused
+        try:
+            state = flow_state.load(request)
+        except errors.StoreError as error:
+            return store_failed(error)
         if state is None:
             return JsonResponse({"status": "none", "final": True, "message": ""}, status=404)
         limited = ratelimit.consume(request, "status")
@@ -394,10 +473,8 @@ class CodeView(_Page):
             flow_state.save(request, state)
         now = int(time.time())
         expired = now >= login.expires_at
-        left = min(
-            login.attempts_left, max(0, login.max_attempts - attempts.checks_made(login.call))
-        )
-        locked = state.locked or left == 0 or login.accepted
+        left = login.attempts_left
+        locked = state.locked or left == 0 or login.is_accepted
         context.setdefault(
             "countdown", max(0, math.ceil(login.started_at + login.repeat_timeout - time.time()))
         )
@@ -438,25 +515,26 @@ class CodeView(_Page):
             return self.page(request, state, form)
         if state.locked:
             return self._locked(request, state, form, phone, "the login is locked")
-        limited = ratelimit.exhausted(request, "check_failed", key=login.msisdn)
+        # Wrong digits across calls, per number: a slot is taken before the check (atomically,
+        # in the cache), so concurrent guesses cannot pass the limit, and given back when the
+        # check judged no wrong digits (accepted, expired).
+        limited = ratelimit.consume(request, "check_failed", key=login.msisdn)
         if limited is not None:
             self._failed(request, phone, "rate_limited")
             message = gettext("Too many wrong codes for this number. Try again in %(time)s.") % {
                 "time": wait_text(limited.retry_after)
             }
             return self.page(request, state, form, 429, error=message)
-        if not attempts.take_check(login.call, login.max_attempts):
-            return self._locked(request, state, form, phone, "the cache counted all attempts")
+        # lbc-core counts the check in the store, judges at most max_attempts per call however
+        # many workers race, and accepts the code once: the session needs no writing back.
         attempts_before = login.attempts
         verdict = login.check(str(form.cleaned_data["digits"]))
         logger.info("check call=%s verdict=%s", short(login.call), verdict.name)
-        state = state.with_login(login)
-        flow_state.save(request, state)
         if verdict.accepted:
-            if not attempts.claim_acceptance(login.call):
-                return self._locked(request, state, form, phone)
+            ratelimit.refund(request, "check_failed", key=login.msisdn)
             return self.accepted(request, state, login)
         if verdict.expired:
+            ratelimit.refund(request, "check_failed", key=login.msisdn)
             self._failed(request, phone, "expired")
             return self.page(
                 request,
@@ -464,28 +542,21 @@ class CodeView(_Page):
                 form,
                 error=gettext("The code has expired. Ask for a new call."),
             )
-        if verdict.locked and login.attempts == attempts_before:
-            return self._locked(request, state, form, phone)
-        # Wrong digits (lbc-core answers "locked" when they used the last attempt).
-        ratelimit.consume(request, "check_failed", key=login.msisdn)
+        if verdict.locked and (login.is_accepted or attempts_before >= login.max_attempts):
+            # No attempt was left, or the code was used.
+            return self._locked(request, state, form, phone, "no attempt left")
         self._failed(request, phone, "rejected")
-        left = (
-            0
-            if verdict.locked
-            else min(
-                verdict.attempts_left, max(0, login.max_attempts - attempts.checks_made(login.call))
-            )
-        )
-        if left == 0:
-            flow_state.save(request, state.but(locked=True))
+        if verdict.locked:
+            # These wrong digits used the last attempt (as far as this request saw the store).
             state = state.but(locked=True)
+            flow_state.save(request, state)
             message = gettext("Wrong digits, and no attempt is left. Ask for a new call.")
-        else:
-            message = ngettext(
-                "Wrong digits. %(count)d attempt left.",
-                "Wrong digits. %(count)d attempts left.",
-                left,
-            ) % {"count": left}
+            return self.page(request, state, form, error=message)
+        message = ngettext(
+            "Wrong digits. %(count)d attempt left.",
+            "Wrong digits. %(count)d attempts left.",
+            verdict.attempts_left,
+        ) % {"count": verdict.attempts_left}
         return self.page(request, state, form, error=message)
 
     def phone_page(self, request: HttpRequest, purpose: str, **context: Any) -> HttpResponse:
