@@ -16,6 +16,13 @@ cd "$(dirname "$0")/.."
 
 PYTEST_VERSION=9.2.0
 MYPY_VERSION=2.4.1
+# The fork test serves a client made before the fork with gunicorn --preload (issue 15).
+GUNICORN_VERSION=27.0.1
+
+# The store races on a real Redis; the TLS test makes a self-signed certificate with openssl.
+apt_need redis-server:redis-server openssl:openssl
+# Here every tool is installed, so no test may skip for want of one.
+export LBC_PYTHON_REQUIRE_ALL=1
 
 BUILD=$TARGET/python
 mkdir -p "$BUILD"
@@ -38,7 +45,8 @@ run_suite() {
   shift 2
   local venv=$BUILD/venv-$name
   "$python" -m venv --clear "$venv"
-  "$venv/bin/python" -m pip install -q "$WHEEL" "pytest==$PYTEST_VERSION" "$@"
+  "$venv/bin/python" -m pip install -q "$WHEEL" "pytest==$PYTEST_VERSION" \
+      "gunicorn==$GUNICORN_VERSION" "$@"
   (cd "$BUILD" && "$venv/bin/python" -m pytest -p no:cacheprovider "$ROOT/bindings/python/tests")
 }
 
