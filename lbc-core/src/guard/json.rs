@@ -139,7 +139,13 @@ fn read_object(members: &Map<String, Value>) -> Result<GuardPolicy, Error> {
     }
     // The ranges the builder checks (rates, windows, the spend cap's price) are checked once more
     // here, so that a bad policy is refused where it was written.
-    policy.check()?;
+    policy.check().map_err(|error| match error {
+        Error::InvalidInput { field, reason } => Error::InvalidInput {
+            field: format!("guard.{field}"),
+            reason,
+        },
+        other => other,
+    })?;
     Ok(policy)
 }
 
@@ -237,6 +243,11 @@ mod tests {
             (r#"{"numbr_rate": null}"#, "guard.numbr_rate"),
             (r#"{"number_rate": 5}"#, "guard.number_rate"),
             (r#"{"number_rate": {"calls": 5}}"#, "guard.number_rate"),
+            (
+                r#"{"number_rate": {"calls": 0, "window": 60}}"#,
+                "guard.number_rate",
+            ),
+            (r#"{"ip_rate": {"calls": 5, "window": 0}}"#, "guard.ip_rate"),
             (
                 r#"{"number_rate": {"calls": 5, "window": 60, "x": 1}}"#,
                 "guard.number_rate",
