@@ -454,9 +454,8 @@ mod tests {
         let mut login = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: a NULL client is refused, not dereferenced; live out-parameters.
-        let status = unsafe {
-            lbc_client_resume_login(ptr::null(), c"{}".as_ptr(), &mut login, &mut err)
-        };
+        let status =
+            unsafe { lbc_client_resume_login(ptr::null(), c"{}".as_ptr(), &mut login, &mut err) };
         assert_eq!(status, lbc_status::LBC_INVALID_INPUT);
         assert!(login.is_null());
         // SAFETY: the error this library made, freed once.
