@@ -329,11 +329,13 @@ typedef struct lbc_error lbc_error;
 /**
  * One login in progress: the call placed for it and the checks made so far.
  *
- * **It holds the code**: keep its JSON (`lbc_login_to_json`) in server-side session storage only.
+ * It holds no code: its saved state (`lbc_login_to_json`) holds the call, the number, the prompt
+ * and a keyed hash of the code, sealed with the client's state key; the attempts and whether the
+ * code was accepted are counted in the client's store (`lbc_config_set_store`), so every process
+ * resuming the state (`lbc_client_resume_login`) sees the same count.
  *
- * Not synchronized: `lbc_login_check` changes it, so use a login from one thread at a time (it may
- * be moved between threads). Getters, `lbc_login_to_json`, `lbc_login_wait_final` and
- * `lbc_login_hangup` only read it.
+ * Use a login from one thread at a time (it may be moved between threads): `lbc_login_check`
+ * updates what its getters report.
  */
 typedef struct lbc_login lbc_login;
 
@@ -859,6 +861,76 @@ lbc_status lbc_config_set_login_policy(struct lbc_config *config,
                                        struct lbc_error **err);
 
 /**
+ * Sets where logins count their attempts and accept-once, and the guard its counters, by URL
+ * (copied; checked by `lbc_client_new`):
+ *
+ * - `"sqlite:///absolute/path.sqlite3"`: a SQLite file shared by every process of one server. The
+ *   default when no store is set is such a file per user (under `$XDG_STATE_HOME` or
+ *   `~/.local/state/loginbycall/`, else `/tmp/loginbycall-<uid>/`), so that FPM workers, CLI
+ *   scripts and cron jobs of one site share it with no setup;
+ * - `"redis://host:port/db"` (or `redis://:password@host:port/db`): one Redis for sites on several
+ *   servers;
+ * - `"memory:"`: this process only (tests, single-process programs).
+ *
+ * Anything else fails `lbc_client_new` with `LBC_INVALID_INPUT` naming `store`. Nothing is opened
+ * before the first login; a store that fails then is `LBC_STORE_ERROR` (its password never shown).
+ *
+ * # Safety
+ *
+ * `config` must be NULL or a live config not used by another thread; `url` NULL or a
+ * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
+ */
+lbc_status lbc_config_set_store(struct lbc_config *config, const char *url, struct lbc_error **err);
+
+/**
+ * Sets the secret that seals the logins' saved states (`lbc_login_to_json`): `len` bytes at `key`
+ * (copied), at least 16. By default the state key is derived from the `api-key`, so no setting is
+ * needed; set one to keep saved logins valid across a change of `api-key`. A key shorter than 16
+ * bytes fails `lbc_client_new` with `LBC_INVALID_INPUT` naming `state_key`.
+ *
+ * # Safety
+ *
+ * `config` must be NULL or a live config not used by another thread; `key` NULL or valid for
+ * reading `len` bytes; `err` NULL or a valid `lbc_error **`.
+ */
+lbc_status lbc_config_set_state_key(struct lbc_config *config,
+                                    const uint8_t *key,
+                                    size_t len,
+                                    struct lbc_error **err);
+
+/**
+ * Adds an older state key (or an old `api-key`'s bytes) whose saved logins are still resumed, for
+ * rotation: `len` bytes at `key`, copied. States are sealed with the current key only. Call it once
+ * per older key.
+ *
+ * # Safety
+ *
+ * `config` must be NULL or a live config not used by another thread; `key` NULL or valid for
+ * reading `len` bytes; `err` NULL or a valid `lbc_error **`.
+ */
+lbc_status lbc_config_add_old_state_key(struct lbc_config *config,
+                                        const uint8_t *key,
+                                        size_t len,
+                                        struct lbc_error **err);
+
+/**
+ * Sets what the guard checks before any call is placed, as JSON: `"false"` turns it off (tests
+ * only), an object changes the settings it names and keeps the defaults of the others, e.g.
+ * `{"allowed_countries": ["RU", "KZ"], "ip_rate": {"calls": 100, "window": 3600}}`. The same JSON
+ * every language takes (lbc-core's `GuardPolicy::from_json`). Not JSON, an unknown setting or a
+ * value out of range is `LBC_INVALID_INPUT` naming `guard` or `guard.<setting>`, and the config is
+ * unchanged. Without it the defaults apply: limits a person logging in never meets.
+ *
+ * # Safety
+ *
+ * `config` must be NULL or a live config not used by another thread; `json` NULL or a
+ * NUL-terminated string; `err` NULL or a valid `lbc_error **`.
+ */
+lbc_status lbc_config_set_guard(struct lbc_config *config,
+                                const char *json,
+                                struct lbc_error **err);
+
+/**
  * Builds a client from `config`, checking its settings (base URL, credentials, CA bundle, proxy).
  *
  * On success `*out_client` is a new client; free it with `lbc_client_free`. The config is not
@@ -1079,7 +1151,7 @@ lbc_status lbc_client_call_hangup(const struct lbc_client *client,
  * one first (handles already given out keep working); it keeps the `api-key` only as the keyed
  * hash state every client has, and recognises it by a fingerprint (an HMAC keyed with it), never
  * in clear. A CA bundle file is read when its configuration is first seen. After `fork()`, the
- * child starts with an empty cache (it never shares its parent's connections).
+ * child keeps using the cached clients, each with connections of its own (never its parent's).
  *
  * Thread-safe.
  *
@@ -1576,12 +1648,16 @@ uint64_t lbc_login_expires_at(const struct lbc_login *login);
  * Checks the digits the user typed. Surrounding whitespace is trimmed first (a space, a tab, the
  * line break `fgets` keeps); what is left must be exactly `codelen` ASCII digits, compared in
  * constant time (`"636"` is not `"0636"`). Every check of a live login counts as an attempt,
- * well-formed or not; a check after expiry costs none. Expiry is judged by the clock that stamped
- * the login (see `lbc_login_expires_at`).
+ * well-formed or not, in the client's store: however many processes check one call at once, at
+ * most the policy's `max_attempts` checks are judged, and the code is accepted once. A check after
+ * expiry costs none. Expiry is judged by the clock that stamped the login (see
+ * `lbc_login_expires_at`).
  *
  * On success `*out_verdict` is the verdict and, when `out_attempts_left` is not NULL,
  * `*out_attempts_left` the checks left (0 unless the verdict is `LBC_VERDICT_REJECTED`). A wrong
- * code is a verdict, not a failure: the function fails only on bad arguments.
+ * code is a verdict, not a failure: the function fails on bad arguments, and with
+ * `LBC_STORE_ERROR` when the store cannot be reached (then nothing was judged: refuse the login
+ * for now).
  *
  * # Safety
  *
@@ -1596,7 +1672,10 @@ lbc_status lbc_login_check(struct lbc_login *login,
                            struct lbc_error **err);
 
 /**
- * The login's state as JSON, for a web session (it holds the code: keep it server-side).
+ * The login's sealed state as JSON, for a web session: no code and no mask in it, sealed with the
+ * client's state key (any change to it is refused by `lbc_client_resume_login`). It does not change
+ * with checks (they are counted in the store), so a site saves it once, after
+ * `lbc_client_start_login`.
  *
  * On success `*out_json` is a new string; free it with `lbc_string_free`.
  *
@@ -1610,18 +1689,27 @@ lbc_status lbc_login_to_json(const struct lbc_login *login,
                              struct lbc_error **err);
 
 /**
- * A login back from `lbc_login_to_json`'s text; anything else is `LBC_INVALID_INPUT`.
+ * A login back from its saved state (`lbc_login_to_json`), through the client that made it (or one
+ * with the same state key, or an older key given by `lbc_config_add_old_state_key`). The attempts
+ * made so far and whether the code was accepted are read from the client's store; the policy is the
+ * client's.
+ *
+ * Anything that is not byte for byte a state this library wrote (any edit anywhere), a seal no key
+ * of the client makes, or a `started_at` in the future is `LBC_INVALID_INPUT` naming
+ * `login_state`. A state past its lifetime is resumed: its checks answer `LBC_VERDICT_EXPIRED`. A
+ * store that cannot be read is `LBC_STORE_ERROR`.
  *
  * On success `*out_login` is new; free it with `lbc_login_free`.
  *
  * # Safety
  *
- * `json` must be NULL or NUL-terminated; `out_login` NULL or writable; `err` NULL or a valid
- * `lbc_error **`.
+ * `client` must be NULL or a live client; `state` NULL or NUL-terminated; `out_login` NULL or
+ * writable; `err` NULL or a valid `lbc_error **`.
  */
-lbc_status lbc_login_from_json(const char *json,
-                               struct lbc_login **out_login,
-                               struct lbc_error **err);
+lbc_status lbc_client_resume_login(const struct lbc_client *client,
+                                   const char *state,
+                                   struct lbc_login **out_login,
+                                   struct lbc_error **err);
 
 /**
  * Polls `call-status` (backing off from 0.5 s to 3 s) until the call's status is final or

@@ -354,6 +354,29 @@ class Config {
             [&](lbc_error **e) { return lbc_config_set_max_retries(config_.get(), retries, e); });
         return *this;
     }
+    /** Where attempts, accept-once and the guard's counters are kept: "sqlite:///path.sqlite3"
+     *  (the default is a per-user SQLite file), "redis://host:port/db" (several servers) or
+     *  "memory:" (this process only). */
+    Config &store(const std::string &url) { return set(lbc_config_set_store, url, "store"); }
+    /** The guard's policy as JSON: "false" (off, tests only) or an object over the defaults, e.g.
+     *  R"({"ip_rate": {"calls": 100, "window": 3600}})". */
+    Config &guard(const std::string &json) { return set(lbc_config_set_guard, json, "guard"); }
+    /** The secret sealing saved logins (at least 16 bytes; default: derived from the api-key). */
+    Config &state_key(const std::string &key) {
+        detail::call([&](lbc_error **e) {
+            return lbc_config_set_state_key(
+                config_.get(), reinterpret_cast<const std::uint8_t *>(key.data()), key.size(), e);
+        });
+        return *this;
+    }
+    /** An older state key whose saved logins are still resumed (rotation); once per key. */
+    Config &old_state_key(const std::string &key) {
+        detail::call([&](lbc_error **e) {
+            return lbc_config_add_old_state_key(
+                config_.get(), reinterpret_cast<const std::uint8_t *>(key.data()), key.size(), e);
+        });
+        return *this;
+    }
     /** Checks a login allows (default 3) and the code's lifetime after the call (default 300 s). */
     Config &login_policy(std::uint32_t max_attempts, std::chrono::seconds ttl) {
         detail::call([&](lbc_error **e) {
@@ -577,6 +600,8 @@ class Client {
     /** Places the call for a login (defined below). */
     Login start_login(const std::string &msisdn,
                       const std::optional<std::string> &ip_address = std::nullopt) const;
+    /** A login back from its saved state (Login::to_json()); any edit is refused (defined below). */
+    Login resume_login(const std::string &state) const;
 
     const lbc_client *get() const noexcept { return client_.get(); }
 
@@ -587,16 +612,10 @@ class Client {
     std::string region_;
 };
 
-/** One login in progress. Holds the code: keep its JSON server-side. Not synchronized. */
+/** One login in progress. Holds no code; its attempts are counted in the client's store. Use it
+ *  from one thread at a time. */
 class Login {
   public:
-    /** A login back from to_json(). */
-    static Login from_json(const std::string &json) {
-        const char *c_json = detail::arg(json, "json");
-        lbc_login *raw = nullptr;
-        detail::call([&](lbc_error **e) { return lbc_login_from_json(c_json, &raw, e); });
-        return Login(raw);
-    }
 
     /** What may be shown while the phone rings, e.g. "7925688" for +7925688[____]. */
     std::string prompt() const { return detail::take(lbc_login_prompt(login_.get())); }
@@ -627,7 +646,8 @@ class Login {
 
     /** Checks the digits the user typed (surrounding whitespace, e.g. the line break getline or
      *  fgets leaves, is trimmed; the rest must be exactly codelen() digits). Every check of a live
-     *  login counts as an attempt. */
+     *  login counts as an attempt, in the client's store (throws lbc::Error with LBC_STORE_ERROR
+     *  when the store cannot be reached: nothing was judged). */
     CheckResult check(const std::string &digits) {
         const char *c_digits = detail::arg(digits, "digits");
         CheckResult out;
@@ -637,6 +657,8 @@ class Login {
         return out;
     }
 
+    /** The sealed state for the site's session (no code, no mask); saved once, it does not change
+     *  with checks. Back with Client::resume_login. */
     std::string to_json() const {
         char *json = nullptr;
         detail::call([&](lbc_error **e) { return lbc_login_to_json(login_.get(), &json, e); });
@@ -675,6 +697,14 @@ inline Login Client::start_login(const std::string &msisdn,
     detail::call([&](lbc_error **e) {
         return lbc_client_start_login(client_.get(), c_msisdn, c_ip, &raw, e);
     });
+    return Login(raw);
+}
+
+inline Login Client::resume_login(const std::string &state) const {
+    const char *c_state = detail::arg(state, "state");
+    lbc_login *raw = nullptr;
+    detail::call(
+        [&](lbc_error **e) { return lbc_client_resume_login(client_.get(), c_state, &raw, e); });
     return Login(raw);
 }
 

@@ -100,7 +100,14 @@ render examples/php_site/deploy/php.ini >"$work/php.ini"
 {
     printf '[global]\npid = %s/fpm.pid\nerror_log = %s/fpm.log\nlog_level = notice\ndaemonize = no\n\n' "$work" "$work"
     render examples/php_site/deploy/fpm-pool.conf
+    # The logins below all come from 127.0.0.1, walk a few number ranges and start 20 at a time
+    # (so 20 calls are placed before any code is typed, which the brake reads as pumping): the
+    # site's guard is told so. Its defaults stay as they are for every other site.
+    printf 'env[LBC_GUARD_FILE] = %s/guard.json\n' "$work"
 } >"$work/fpm.conf"
+limit=$((LOGINS * 2 + 10))
+printf '{"ip_rate": {"calls": %d, "window": 3600}, "range_rate": {"calls": %d, "window": 3600}, "brake_min_calls": %d}\n' \
+    "$limit" "$limit" "$limit" >"$work/guard.json"
 render examples/php_site/deploy/nginx.conf >"$work/nginx.conf"
 
 "$FPM" --nodaemonize --fpm-config "$work/fpm.conf" -c "$work/php.ini" >"$work/fpm.out" 2>&1 &

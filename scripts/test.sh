@@ -103,6 +103,10 @@ step "PHP: the example site under PHP-FPM + nginx, then PHPUnit"
 scripts/test-php.sh
 timing
 
+step "PHP-FPM (12 workers) with sessions in Redis without locking and in files: 60 racing guesses, max_attempts judged"
+tests/php/fpm-sessions.sh
+timing
+
 step "sandbox dashboard in a real browser (chromium headless)"
 LBC_SCREENSHOT="$(mktemp -d)/sandbox-dashboard.png" tests/browser/dashboard.sh
 

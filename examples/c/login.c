@@ -69,6 +69,10 @@ int main(int argc, char **argv) {
     if ((status = lbc_config_set_base_url(config, env("LBC_BASE_URL"), &err)) != LBC_OK
         || (status = lbc_config_set_call_api_id(config, env("LBC_CALL_API_ID"), &err)) != LBC_OK
         || (status = lbc_config_set_api_key(config, env("LBC_API_KEY"), &err)) != LBC_OK
+        /* Where attempts are counted: the default is a SQLite file per user, shared by every
+         * process of this server; LBC_STORE may name another ("redis://host:6379/0"). */
+        || (getenv("LBC_STORE") != NULL
+            && (status = lbc_config_set_store(config, getenv("LBC_STORE"), &err)) != LBC_OK)
         || (status = lbc_client_new(config, &client, &err)) != LBC_OK) {
         lbc_config_free(config);
         return report("configuring the client", status, &err);

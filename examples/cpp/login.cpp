@@ -31,6 +31,10 @@ int main(int argc, char **argv) {
         config.base_url(env("LBC_BASE_URL"))
             .call_api_id(env("LBC_CALL_API_ID"))
             .api_key(env("LBC_API_KEY"));
+        // Attempts are counted in a store: by default a SQLite file per user on this server.
+        if (const char *store = std::getenv("LBC_STORE")) {
+            config.store(store);
+        }
         const lbc::Client client(config);
 
         std::string phone;

@@ -24,9 +24,31 @@ function auth(): SessionLogin
         baseUrl: getenv('LBC_BASE_URL') ?: null,
         timeout: 10.0,
         deadline: 10.0,     // the whole operation, retries included: one budget per page
-        maxAttempts: 3,     // checks per call
+        maxAttempts: 3,     // checks per call, counted in the store by every worker
         ttl: 300,           // seconds the code is accepted after the call
+        // Attempts, accept-once and the guard's counters: by default a SQLite file of the FPM
+        // user, shared by every worker of this server; LBC_STORE may name a Redis for several.
+        store: getenv('LBC_STORE') ?: null,
+        guard: guard_settings(),
     ));
+}
+
+/**
+ * The guard's settings: its defaults (limits a person logging in never meets), unless the pool's
+ * LBC_GUARD_FILE names a JSON file of settings to change, e.g. a load test whose logins all come
+ * from one IP: {"ip_rate": {"calls": 1000, "window": 3600}}.
+ */
+function guard_settings(): ?array
+{
+    $file = getenv('LBC_GUARD_FILE');
+    if ($file === false || $file === '') {
+        return null;
+    }
+    $settings = json_decode((string) file_get_contents($file), true, 16, JSON_THROW_ON_ERROR);
+    if (!is_array($settings)) {
+        throw new RuntimeException("$file: the guard's settings must be a JSON object");
+    }
+    return $settings;
 }
 
 /** Text for HTML. */

@@ -2,11 +2,12 @@
 //! objects anew for every unit of work (a PHP-FPM worker handling requests, a CGI-like loop) keeps
 //! its kept-alive connections to the service instead of paying a new TCP and TLS handshake each time.
 //!
-//! The cache is keyed by everything the config's setters recorded ([`Settings`]: the `api-key` only
-//! as a fingerprint), holds at most [`CAPACITY`] clients (the least recently used one is dropped
-//! first; handles already given out keep working), and is behind one mutex. It remembers the process
-//! it was filled in: a child of `fork()` never reuses its parent's connections (their sockets are
-//! shared with the parent), and forgets the inherited clients without closing anything.
+//! The cache is keyed by everything the config's setters recorded ([`Settings`]: the `api-key`, the
+//! store URL and state keys only as fingerprints), holds at most [`CAPACITY`] clients (the least
+//! recently used one is dropped first; handles already given out keep working), and is behind one
+//! mutex. A child of `fork()` keeps the cached clients: lbc-core's client makes a connection pool of
+//! its own in a process it was not built in (and its store reopens there), so it never touches its
+//! parent's sockets.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -21,14 +22,11 @@ use crate::status::lbc_status;
 /// How many configurations the cache keeps a client for.
 pub(crate) const CAPACITY: usize = 32;
 
-/// The cached clients, least recently used first, and the process that made them.
+/// The cached clients, least recently used first.
 struct Cache {
-    pid: u32,
     /// Numbers the clients made, so that tests can tell them apart.
     made: u64,
     entries: Vec<Entry>,
-    /// Clients inherited through `fork()`: kept, never used nor dropped (see [`cache`]).
-    inherited: Vec<Entry>,
 }
 
 struct Entry {
@@ -38,26 +36,15 @@ struct Entry {
 }
 
 static CACHE: Mutex<Cache> = Mutex::new(Cache {
-    pid: 0,
     made: 0,
     entries: Vec::new(),
-    inherited: Vec::new(),
 });
 
-/// The cache, emptied first when this process is not the one that filled it (after `fork()`).
+/// The cache.
 fn cache() -> MutexGuard<'static, Cache> {
     // A panic while the lock was held cannot leave the list half-changed (each change is one Vec
     // operation), so a poisoned lock is still good.
-    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    let pid = std::process::id();
-    if cache.pid != pid {
-        // The parent's clients hold sockets the parent still uses: dropping them here could send a
-        // TLS close_notify on the parent's connections, so they are set aside, never dropped.
-        let inherited = std::mem::take(&mut cache.entries);
-        cache.inherited.extend(inherited);
-        cache.pid = pid;
-    }
-    cache
+    CACHE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The cached client for `config` and its number, made (and cached) if there is none.
@@ -100,7 +87,7 @@ fn shared(config: &lbc_config) -> Result<(u64, Client), lbc_core::Error> {
 /// one first (handles already given out keep working); it keeps the `api-key` only as the keyed
 /// hash state every client has, and recognises it by a fingerprint (an HMAC keyed with it), never
 /// in clear. A CA bundle file is read when its configuration is first seen. After `fork()`, the
-/// child starts with an empty cache (it never shares its parent's connections).
+/// child keeps using the cached clients, each with connections of its own (never its parent's).
 ///
 /// Thread-safe.
 ///

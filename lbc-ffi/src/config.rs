@@ -6,7 +6,7 @@ use std::ptr;
 use std::time::Duration;
 
 use lbc_core::protocol::{Encoding, SignaturePlacement, Signer};
-use lbc_core::{ClientBuilder, Error, LoginPolicy, Region};
+use lbc_core::{ClientBuilder, Error, GuardPolicy, LoginPolicy, Region};
 
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg_mut};
@@ -27,6 +27,21 @@ pub struct lbc_config {
     /// What each setter set, by name: the key of the shared-client cache (`lbc_client_shared`). The
     /// `api-key` is recorded only as a fingerprint (see [`fingerprint`]), never in clear.
     pub(crate) settings: Settings,
+    /// The older state keys given so far (`lbc_config_add_old_state_key`), all handed to the builder
+    /// at each addition. Wiped when the config is freed.
+    old_state_keys: Vec<SecretBytes>,
+}
+
+/// Key bytes, overwritten with zeros when dropped.
+struct SecretBytes(Vec<u8>);
+
+impl Drop for SecretBytes {
+    fn drop(&mut self) {
+        for byte in self.0.iter_mut() {
+            // SAFETY: `byte` is a valid, aligned `&mut u8`; a volatile write is not optimised away.
+            unsafe { ptr::write_volatile(byte, 0) };
+        }
+    }
 }
 
 /// The settings a config was given, by setter name, with their values as text.
@@ -47,6 +62,7 @@ pub extern "C" fn lbc_config_new() -> *mut lbc_config {
         guard::boxed(lbc_config {
             builder: lbc_core::Client::builder(),
             settings: Settings::new(),
+            old_state_keys: Vec::new(),
         })
     })
 }
@@ -109,7 +125,8 @@ unsafe fn set_text(
     let change = |builder| {
         // SAFETY: the caller promises `value` is NULL or a NUL-terminated string.
         let text = unsafe { arg_str(value, name) }?;
-        let recorded = if name == "api_key" {
+        // Secrets (the api-key, a store URL's password) are recorded only as fingerprints.
+        let recorded = if name == "api_key" || name == "store" {
             fingerprint(text)
         } else {
             text.to_owned()
@@ -501,6 +518,141 @@ pub unsafe extern "C" fn lbc_config_set_login_policy(
     unsafe {
         set(config, "login_policy", err, |b| {
             Ok(plain(b.login_policy(policy), (max_attempts, ttl)))
+        })
+    }
+}
+
+/// Sets where logins count their attempts and accept-once, and the guard its counters, by URL
+/// (copied; checked by `lbc_client_new`):
+///
+/// - `"sqlite:///absolute/path.sqlite3"`: a SQLite file shared by every process of one server. The
+///   default when no store is set is such a file per user (under `$XDG_STATE_HOME` or
+///   `~/.local/state/loginbycall/`, else `/tmp/loginbycall-<uid>/`), so that FPM workers, CLI
+///   scripts and cron jobs of one site share it with no setup;
+/// - `"redis://host:port/db"` (or `redis://:password@host:port/db`): one Redis for sites on several
+///   servers;
+/// - `"memory:"`: this process only (tests, single-process programs).
+///
+/// Anything else fails `lbc_client_new` with `LBC_INVALID_INPUT` naming `store`. Nothing is opened
+/// before the first login; a store that fails then is `LBC_STORE_ERROR` (its password never shown).
+///
+/// # Safety
+///
+/// `config` must be NULL or a live config not used by another thread; `url` NULL or a
+/// NUL-terminated string; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_config_set_store(
+    config: *mut lbc_config,
+    url: *const c_char,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_text(config, url, "store", err, |b, v| Ok(b.store(v))) }
+}
+
+/// Reads `len` key bytes at `key` (NULL and `len` 0 is an empty key).
+///
+/// # Safety
+///
+/// `key` must be NULL or valid for reading `len` bytes.
+unsafe fn key_bytes<'a>(key: *const u8, len: usize, name: &str) -> Result<&'a [u8], Error> {
+    if key.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(Error::invalid_input(name, "is NULL"));
+    }
+    // SAFETY: the caller promises `key` is valid for reading `len` bytes.
+    Ok(unsafe { std::slice::from_raw_parts(key, len) })
+}
+
+/// The fingerprint of a state key for the settings record (never the key itself).
+fn key_fingerprint(key: &[u8]) -> String {
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    fingerprint(&format!("state key {hex}"))
+}
+
+/// Sets the secret that seals the logins' saved states (`lbc_login_to_json`): `len` bytes at `key`
+/// (copied), at least 16. By default the state key is derived from the `api-key`, so no setting is
+/// needed; set one to keep saved logins valid across a change of `api-key`. A key shorter than 16
+/// bytes fails `lbc_client_new` with `LBC_INVALID_INPUT` naming `state_key`.
+///
+/// # Safety
+///
+/// `config` must be NULL or a live config not used by another thread; `key` NULL or valid for
+/// reading `len` bytes; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_config_set_state_key(
+    config: *mut lbc_config,
+    key: *const u8,
+    len: usize,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set(config, "state_key", err, |b| {
+            // SAFETY: the caller promises `key` is NULL or valid for `len` bytes.
+            let key = key_bytes(key, len, "key")?;
+            Ok((b.state_key(key), key_fingerprint(key)))
+        })
+    }
+}
+
+/// Adds an older state key (or an old `api-key`'s bytes) whose saved logins are still resumed, for
+/// rotation: `len` bytes at `key`, copied. States are sealed with the current key only. Call it once
+/// per older key.
+///
+/// # Safety
+///
+/// `config` must be NULL or a live config not used by another thread; `key` NULL or valid for
+/// reading `len` bytes; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_config_add_old_state_key(
+    config: *mut lbc_config,
+    key: *const u8,
+    len: usize,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: the caller promises `err` is NULL or writable.
+    let err = unsafe { Out::new(err) };
+    guard::run(err, || {
+        // SAFETY: the caller promises `config` is NULL or live and not shared.
+        let config = unsafe { arg_mut(config, "config") }?;
+        // SAFETY: the caller promises `key` is NULL or valid for `len` bytes.
+        let key = unsafe { key_bytes(key, len, "key") }?;
+        config.old_state_keys.push(SecretBytes(key.to_vec()));
+        let keys = &config.old_state_keys;
+        config.builder = config
+            .builder
+            .clone()
+            .old_state_keys(keys.iter().map(|k| k.0.as_slice()));
+        let recorded: Vec<String> = keys.iter().map(|k| key_fingerprint(&k.0)).collect();
+        config.settings.insert("old_state_keys", recorded.join(","));
+        Ok(())
+    })
+}
+
+/// Sets what the guard checks before any call is placed, as JSON: `"false"` turns it off (tests
+/// only), an object changes the settings it names and keeps the defaults of the others, e.g.
+/// `{"allowed_countries": ["RU", "KZ"], "ip_rate": {"calls": 100, "window": 3600}}`. The same JSON
+/// every language takes (lbc-core's `GuardPolicy::from_json`). Not JSON, an unknown setting or a
+/// value out of range is `LBC_INVALID_INPUT` naming `guard` or `guard.<setting>`, and the config is
+/// unchanged. Without it the defaults apply: limits a person logging in never meets.
+///
+/// # Safety
+///
+/// `config` must be NULL or a live config not used by another thread; `json` NULL or a
+/// NUL-terminated string; `err` NULL or a valid `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_config_set_guard(
+    config: *mut lbc_config,
+    json: *const c_char,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_text(config, json, "guard", err, |b, v| {
+            Ok(b.guard(GuardPolicy::from_json(v)?))
         })
     }
 }

@@ -15,11 +15,13 @@ use crate::strings::{arg_str, c_string, opt_str, owned, owned_opt};
 
 /// One login in progress: the call placed for it and the checks made so far.
 ///
-/// **It holds the code**: keep its JSON (`lbc_login_to_json`) in server-side session storage only.
+/// It holds no code: its saved state (`lbc_login_to_json`) holds the call, the number, the prompt
+/// and a keyed hash of the code, sealed with the client's state key; the attempts and whether the
+/// code was accepted are counted in the client's store (`lbc_config_set_store`), so every process
+/// resuming the state (`lbc_client_resume_login`) sees the same count.
 ///
-/// Not synchronized: `lbc_login_check` changes it, so use a login from one thread at a time (it may
-/// be moved between threads). Getters, `lbc_login_to_json`, `lbc_login_wait_final` and
-/// `lbc_login_hangup` only read it.
+/// Use a login from one thread at a time (it may be moved between threads): `lbc_login_check`
+/// updates what its getters report.
 pub struct lbc_login {
     pub(crate) inner: Login,
 }
@@ -247,12 +249,16 @@ pub unsafe extern "C" fn lbc_login_expires_at(login: *const lbc_login) -> u64 {
 /// Checks the digits the user typed. Surrounding whitespace is trimmed first (a space, a tab, the
 /// line break `fgets` keeps); what is left must be exactly `codelen` ASCII digits, compared in
 /// constant time (`"636"` is not `"0636"`). Every check of a live login counts as an attempt,
-/// well-formed or not; a check after expiry costs none. Expiry is judged by the clock that stamped
-/// the login (see `lbc_login_expires_at`).
+/// well-formed or not, in the client's store: however many processes check one call at once, at
+/// most the policy's `max_attempts` checks are judged, and the code is accepted once. A check after
+/// expiry costs none. Expiry is judged by the clock that stamped the login (see
+/// `lbc_login_expires_at`).
 ///
 /// On success `*out_verdict` is the verdict and, when `out_attempts_left` is not NULL,
 /// `*out_attempts_left` the checks left (0 unless the verdict is `LBC_VERDICT_REJECTED`). A wrong
-/// code is a verdict, not a failure: the function fails only on bad arguments.
+/// code is a verdict, not a failure: the function fails on bad arguments, and with
+/// `LBC_STORE_ERROR` when the store cannot be reached (then nothing was judged: refuse the login
+/// for now).
 ///
 /// # Safety
 ///
@@ -289,7 +295,10 @@ pub unsafe extern "C" fn lbc_login_check(
     })
 }
 
-/// The login's state as JSON, for a web session (it holds the code: keep it server-side).
+/// The login's sealed state as JSON, for a web session: no code and no mask in it, sealed with the
+/// client's state key (any change to it is refused by `lbc_client_resume_login`). It does not change
+/// with checks (they are counted in the store), so a site saves it once, after
+/// `lbc_client_start_login`.
 ///
 /// On success `*out_json` is a new string; free it with `lbc_string_free`.
 ///
@@ -315,31 +324,38 @@ pub unsafe extern "C" fn lbc_login_to_json(
     })
 }
 
-/// A login back from `lbc_login_to_json`'s text; anything else is `LBC_INVALID_INPUT`.
+/// A login back from its saved state (`lbc_login_to_json`), through the client that made it (or one
+/// with the same state key, or an older key given by `lbc_config_add_old_state_key`). The attempts
+/// made so far and whether the code was accepted are read from the client's store; the policy is the
+/// client's.
+///
+/// Anything that is not byte for byte a state this library wrote (any edit anywhere), a seal no key
+/// of the client makes, or a `started_at` in the future is `LBC_INVALID_INPUT` naming
+/// `login_state`. A state past its lifetime is resumed: its checks answer `LBC_VERDICT_EXPIRED`. A
+/// store that cannot be read is `LBC_STORE_ERROR`.
 ///
 /// On success `*out_login` is new; free it with `lbc_login_free`.
 ///
 /// # Safety
 ///
-/// `json` must be NULL or NUL-terminated; `out_login` NULL or writable; `err` NULL or a valid
-/// `lbc_error **`.
+/// `client` must be NULL or a live client; `state` NULL or NUL-terminated; `out_login` NULL or
+/// writable; `err` NULL or a valid `lbc_error **`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn lbc_login_from_json(
-    json: *const c_char,
+pub unsafe extern "C" fn lbc_client_resume_login(
+    client: *const lbc_client,
+    state: *const c_char,
     out_login: *mut *mut lbc_login,
     err: *mut *mut lbc_error,
 ) -> lbc_status {
     // SAFETY: the caller passes NULL or writable out-parameters.
     let (out, err) = unsafe { (Out::new(out_login), Out::new(err)) };
     guard::run(err, || {
-        // SAFETY: the caller promises `json` is NULL or NUL-terminated.
-        let json = unsafe { arg_str(json, "json") }?;
+        // SAFETY: the caller promises valid pointers or NULL.
+        let client = unsafe { arg(client, "client") }?;
+        // SAFETY: as above.
+        let state = unsafe { arg_str(state, "state") }?;
         out.required("out_login")?;
-        // For now always LBC_INVALID_INPUT on `login_state`: lbc-core's sealed state is resumed
-        // only through its client (`Client::resume_login`); the C function for that (and the
-        // header's new text) is the FFI owner's next step.
-        #[allow(deprecated)]
-        let login = Login::from_json(json)?;
+        let login = client.inner.resume_login(state)?;
         out.write(|| guard::boxed(lbc_login { inner: login }));
         Ok(())
     })
@@ -434,11 +450,12 @@ mod tests {
     }
 
     #[test]
-    fn from_json_is_gone_until_resume_login_lands() {
+    fn resume_login_refuses_null_and_edited_states() {
         let mut login = ptr::null_mut();
         let mut err = ptr::null_mut();
-        // SAFETY: a NUL-terminated literal and live out-parameters.
-        let status = unsafe { lbc_login_from_json(c"{}".as_ptr(), &mut login, &mut err) };
+        // SAFETY: a NULL client is refused, not dereferenced; live out-parameters.
+        let status =
+            unsafe { lbc_client_resume_login(ptr::null(), c"{}".as_ptr(), &mut login, &mut err) };
         assert_eq!(status, lbc_status::LBC_INVALID_INPUT);
         assert!(login.is_null());
         // SAFETY: the error this library made, freed once.

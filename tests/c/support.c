@@ -94,6 +94,8 @@ lbc_client *test_client(const char *call_api_id, const char *api_key) {
         || lbc_config_set_base_url(config, test_env("LBC_BASE_URL"), &err) != LBC_OK
         || (call_api_id && lbc_config_set_call_api_id(config, call_api_id, &err) != LBC_OK)
         || (api_key && lbc_config_set_api_key(config, api_key, &err) != LBC_OK)
+        /* Counters of this process only: runs of the tests never meet each other's limits. */
+        || lbc_config_set_store(config, "memory:", &err) != LBC_OK
         || lbc_client_new(config, &client, &err) != LBC_OK) {
         char *message = lbc_error_message(err);
         fprintf(stderr, "cannot make a client: %s\n", message ? message : "?");

@@ -352,7 +352,7 @@ static void test_login_round_trip(const lbc_client *client) {
     CHECK(json != NULL && strstr(json, msisdn) != NULL);
     lbc_login_free(login);
     login = NULL;
-    OK(lbc_login_from_json(json, &login, &ERR));
+    OK(lbc_client_resume_login(client, json, &login, &ERR));
     lbc_string_free(json);
     json = NULL;
     CHECK(test_take_eq(lbc_login_prompt(login), prompt));
@@ -387,7 +387,7 @@ static void test_login_round_trip(const lbc_client *client) {
         OK(lbc_login_to_json(login, &json, &ERR));
         lbc_login_free(login);
         login = NULL;
-        OK(lbc_login_from_json(json, &login, &ERR));
+        OK(lbc_client_resume_login(client, json, &login, &ERR));
         lbc_string_free(json);
         CHECK(lbc_login_expires_at(login) == expires_at);
         CHECK(lbc_login_attempts(login) == 1 && lbc_login_attempts_left(login) == 2);
@@ -484,7 +484,8 @@ static void test_encodings(const char *id, const char *key) {
         OK(lbc_config_set_signature_placement(
             config, i % 2 == 1 ? LBC_SIGNATURE_PLACEMENT_HEADER : LBC_SIGNATURE_PLACEMENT_PARAM, &ERR));
         OK(lbc_config_set_user_agent(config, "lbc-c-tests", &ERR));
-        OK(lbc_client_new(config, &client, &ERR));
+        OK(lbc_config_set_store(config, "memory:", &ERR));
+    OK(lbc_client_new(config, &client, &ERR));
         OK(lbc_client_balance(client, &balance, &ERR));
         CHECKF(lbc_balance_balance(balance) > 0, "encoding %s", encodings[i]);
         lbc_balance_free(balance);
@@ -508,7 +509,8 @@ static void test_transport_errors(void) {
         strcpy(url + (api - base), "/not-the-api/");
         OK(lbc_config_set_base_url(config, url, &ERR));
         OK(lbc_config_set_max_retries(config, 0, &ERR));
-        OK(lbc_client_new(config, &client, &ERR));
+        OK(lbc_config_set_store(config, "memory:", &ERR));
+    OK(lbc_client_new(config, &client, &ERR));
         CHECK(lbc_client_server_status(client, &server, &err) == LBC_HTTP_ERROR);
         CHECK(lbc_error_status(err) == LBC_HTTP_ERROR);
         CHECK(lbc_error_http_status(err) == 404);
@@ -525,6 +527,7 @@ static void test_transport_errors(void) {
     test_refused_url(url, sizeof url);
     OK(lbc_config_set_base_url(config, url, &ERR));
     OK(lbc_config_set_connect_timeout_ms(config, 2000, &ERR));
+    OK(lbc_config_set_store(config, "memory:", &ERR));
     OK(lbc_client_new(config, &client, &ERR));
     CHECK(lbc_client_server_status(client, &server, &err) == LBC_TRANSPORT_ERROR);
     CHECK(lbc_error_status(err) == LBC_TRANSPORT_ERROR);
@@ -547,6 +550,7 @@ static lbc_client *scripted_client(const char *url) {
     OK(lbc_config_set_api_key(config, "scripted-key", &ERR));
     OK(lbc_config_set_max_retries(config, 0, &ERR));
     OK(lbc_config_set_timeout_ms(config, 5000, &ERR));
+    OK(lbc_config_set_store(config, "memory:", &ERR));
     OK(lbc_client_new(config, &client, &ERR));
     lbc_config_free(config);
     return client;
@@ -651,6 +655,7 @@ static void test_timeouts(void) {
     OK(lbc_config_set_api_key(config, "timeout-key", &ERR));
     OK(lbc_config_set_timeout_ms(config, 300, &ERR));
     OK(lbc_config_set_max_retries(config, 0, &ERR));
+    OK(lbc_config_set_store(config, "memory:", &ERR));
     OK(lbc_client_new(config, &client, &ERR));
 
     CHECK(lbc_client_call(client, "79256880636", USER_IP, &started, &err) == LBC_TIMEOUT);

@@ -70,7 +70,7 @@ std::string sandbox_code(const std::string &msisdn) {
 
 lbc::Config config_for(const std::string &url) {
     lbc::Config config;
-    config.base_url(url).call_api_id("cpp-tests").api_key("cpp-tests-key").max_retries(0);
+    config.base_url(url).call_api_id("cpp-tests").api_key("cpp-tests-key").max_retries(0).store("memory:");
     return config;
 }
 
@@ -78,7 +78,7 @@ lbc::Config config_for(const std::string &url) {
 void test_api_error() {
     const auto account = new_account();
     lbc::Config config;
-    config.base_url(base_url()).call_api_id(account.first).api_key(account.second);
+    config.base_url(base_url()).call_api_id(account.first).api_key(account.second).store("memory:");
     const lbc::Client client(config);
 
     const lbc::CallStarted started = client.call("+7 900 113-00-00", std::string(USER_IP));
@@ -132,7 +132,7 @@ void test_invalid_input() {
               && nul->kind() == "invalid_input" && !nul->may_have_been_placed());
         const auto ip = error_of([&] { client.call("79256880636", std::string("1.2.3.4\0x", 9)); });
         CHECK(ip && ip->field() == "ip_address");
-        const auto json = error_of([] { lbc::Login::from_json("{}"); });
+        const auto json = error_of([&] { client.resume_login("{}"); });
         CHECK(json && json->status() == LBC_INVALID_INPUT && json->field() == "login_state");
     }
     CHECKF(test_server_requests(server) == 0, "%d requests sent", test_server_requests(server));
@@ -232,7 +232,8 @@ void test_timeout() {
 void test_login() {
     const auto account = new_account();
     lbc::Config config;
-    config.base_url(base_url()).call_api_id(account.first).api_key(account.second);
+    config.base_url(base_url()).call_api_id(account.first).api_key(account.second).store("memory:");
+    config.guard(R"({"ip_rate": {"calls": 50, "window": 3600}, "allowed_countries": ["RU", "US"]})");
     const lbc::Client client(config);
     const std::time_t before = std::time(nullptr);
     lbc::Login login = client.start_login("+7 900 113-02-00", std::string(USER_IP));
@@ -252,7 +253,9 @@ void test_login() {
     }
     const lbc::CheckResult rejected = login.check(wrong);
     CHECK(rejected.verdict == LBC_VERDICT_REJECTED && rejected.attempts_left == 2);
-    lbc::Login again = lbc::Login::from_json(login.to_json());
+    const std::string state = login.to_json();
+    CHECK(state.find(code) == std::string::npos || state.find("\"code\"") == std::string::npos);
+    lbc::Login again = client.resume_login(state);
     CHECK(again.attempts() == 1 && again.attempts_left() == 2);
     CHECK(again.expires_at() == login.expires_at() && again.call() == login.call());
     const lbc::CheckResult accepted = again.check(code + "\n"); // as getline with \r\n, fgets
@@ -262,6 +265,17 @@ void test_login() {
     again.hangup(client);
     const auto nul = error_of([&] { again.check(std::string("06\0" "36", 5)); });
     CHECK(nul && nul->field() == "digits");
+    // Another state key refuses the state; a premium-rate number is refused by the guard.
+    const auto edited = error_of([&] {
+        lbc::Config keyed;
+        keyed.base_url(base_url()).call_api_id(account.first).api_key(account.second).store("memory:");
+        keyed.store("memory:").state_key("a state key of the C++ test 1234");
+        lbc::Client(keyed).resume_login(state);
+    });
+    CHECK(edited && edited->status() == LBC_INVALID_INPUT && edited->field() == "login_state");
+    const auto guarded = error_of([&] { client.start_login("+1 900 234-5679"); });
+    CHECK(guarded && guarded->status() == LBC_GUARD_REFUSED && guarded->kind() == "guard_refused"
+          && guarded->guard_reason() == std::string("number_type"));
 }
 
 /** lbc::Signer over every vector, in reversed order too. */

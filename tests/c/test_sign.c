@@ -292,76 +292,9 @@ static void test_null_objects(void) {
     FAILS(lbc_login_hangup(NULL, NULL, &ERR), LBC_INVALID_INPUT, "login");
     CHECK(login == NULL && json == NULL);
 
-    /* Saved logins are checked. */
-    FAILS(lbc_login_from_json(NULL, &login, &ERR), LBC_INVALID_INPUT, "json");
-    FAILS(lbc_login_from_json("{}", &login, &ERR), LBC_INVALID_INPUT, "login_state");
-    FAILS(lbc_login_from_json("not json", &login, &ERR), LBC_INVALID_INPUT, "login_state");
-    FAILS(lbc_login_from_json(INVALID_UTF8, &login, &ERR), LBC_INVALID_INPUT, "json");
+    /* Saved logins are checked (by their client: test_guarantees.c has the edits). */
+    FAILS(lbc_client_resume_login(NULL, "{}", &login, &ERR), LBC_INVALID_INPUT, "client");
     CHECK(login == NULL);
-}
-
-static void test_login_offline(void) {
-    /* A saved login (as lbc_login_to_json writes it) checked without any service. */
-    static const char saved[] =
-        "{\"call\":\"c1\",\"msisdn\":\"79256880636\",\"ip_address\":null,\"mask\":\"79256880636\","
-        "\"codelen\":4,\"repeat_timeout\":30,\"started_at\":%lu,\"attempts\":0,"
-        "\"accepted\":false,\"policy\":{\"max_attempts\":3,\"ttl\":{\"secs\":300,\"nanos\":0}}}";
-    char json[512];
-    lbc_login *login = NULL;
-    lbc_verdict verdict = LBC_VERDICT_ACCEPTED;
-    uint32_t left = 99;
-    char *again = NULL;
-    unsigned long started_at = (unsigned long)time(NULL);
-
-    snprintf(json, sizeof json, saved, started_at);
-    OK(lbc_login_from_json(json, &login, &ERR));
-    CHECK(test_take_eq(lbc_login_prompt(login), "7925688"));
-    CHECK(test_take_eq(lbc_login_call(login), "c1"));
-    CHECK(lbc_login_codelen(login) == 4);
-    CHECK(test_take_eq(lbc_login_msisdn(login), "79256880636"));
-    CHECK(lbc_login_ip_address(login) == NULL);
-    CHECK(lbc_login_repeat_timeout(login) == 30);
-    CHECK(lbc_login_started_at(login) == (uint64_t)started_at);
-    CHECK(lbc_login_expires_at(login) == (uint64_t)started_at + 300);
-    CHECK(lbc_login_max_attempts(login) == 3 && !lbc_login_is_accepted(login));
-    CHECK(lbc_login_attempts(login) == 0 && lbc_login_attempts_left(login) == 3);
-    /* "636" is not "0636": a rejection that costs an attempt. */
-    OK(lbc_login_check(login, "636", &verdict, &left, &ERR));
-    CHECK(verdict == LBC_VERDICT_REJECTED && left == 2);
-    CHECK(lbc_login_attempts(login) == 1 && lbc_login_attempts_left(login) == 2);
-    FAILS(lbc_login_check(login, INVALID_UTF8, &verdict, &left, &ERR), LBC_INVALID_INPUT,
-          "digits");
-    FAILS(lbc_login_check(login, "0636", NULL, &left, &ERR), LBC_INVALID_INPUT, "out_verdict");
-    /* The attempts survive a round trip through JSON. */
-    OK(lbc_login_to_json(login, &again, &ERR));
-    lbc_login_free(login);
-    login = NULL;
-    OK(lbc_login_from_json(again, &login, &ERR));
-    lbc_string_free(again);
-    CHECK(lbc_login_attempts(login) == 1 && lbc_login_attempts_left(login) == 2);
-    CHECK(lbc_login_expires_at(login) == (uint64_t)started_at + 300);
-    /* Surrounding whitespace (a tab, the line break fgets keeps) is trimmed before the check. */
-    OK(lbc_login_check(login, "\t0636\r\n", &verdict, NULL, &ERR));
-    CHECK(verdict == LBC_VERDICT_ACCEPTED && lbc_login_is_accepted(login));
-    CHECK(lbc_login_attempts(login) == 2 && lbc_login_attempts_left(login) == 0);
-    OK(lbc_login_check(login, "0636", &verdict, &left, &ERR));
-    CHECK(verdict == LBC_VERDICT_LOCKED && left == 0);
-    lbc_login_free(login);
-
-    /* Whitespace inside the digits is not trimmed: a rejection. */
-    OK(lbc_login_from_json(json, &login, &ERR));
-    OK(lbc_login_check(login, "06 36", &verdict, &left, &ERR));
-    CHECK(verdict == LBC_VERDICT_REJECTED && left == 2);
-    lbc_login_free(login);
-
-    /* An expired login: the verdict says so, and the check costs no attempt. */
-    snprintf(json, sizeof json, saved, started_at - 301);
-    OK(lbc_login_from_json(json, &login, &ERR));
-    CHECK(lbc_login_expires_at(login) == (uint64_t)started_at - 1);
-    OK(lbc_login_check(login, "0636", &verdict, &left, &ERR));
-    CHECK(verdict == LBC_VERDICT_EXPIRED && left == 0);
-    CHECK(lbc_login_attempts(login) == 0);
-    lbc_login_free(login);
 }
 
 /* The enums are 32-bit integers in C, whatever the compiler would pick for an enum. */
@@ -431,6 +364,5 @@ int main(void) {
     test_version();
     test_config();
     test_null_objects();
-    test_login_offline();
     return test_summary();
 }

@@ -207,6 +207,22 @@ lbc_status lbc_config_set_login_policy(struct lbc_config *config,
                                        uint64_t ttl,
                                        struct lbc_error **err);
 
+lbc_status lbc_config_set_store(struct lbc_config *config, const char *url, struct lbc_error **err);
+
+lbc_status lbc_config_set_state_key(struct lbc_config *config,
+                                    const uint8_t *key,
+                                    size_t len,
+                                    struct lbc_error **err);
+
+lbc_status lbc_config_add_old_state_key(struct lbc_config *config,
+                                        const uint8_t *key,
+                                        size_t len,
+                                        struct lbc_error **err);
+
+lbc_status lbc_config_set_guard(struct lbc_config *config,
+                                const char *json,
+                                struct lbc_error **err);
+
 lbc_status lbc_client_new(const struct lbc_config *config,
                           struct lbc_client **out_client,
                           struct lbc_error **err);
@@ -398,9 +414,10 @@ lbc_status lbc_login_to_json(const struct lbc_login *login,
                              char **out_json,
                              struct lbc_error **err);
 
-lbc_status lbc_login_from_json(const char *json,
-                               struct lbc_login **out_login,
-                               struct lbc_error **err);
+lbc_status lbc_client_resume_login(const struct lbc_client *client,
+                                   const char *state,
+                                   struct lbc_login **out_login,
+                                   struct lbc_error **err);
 
 lbc_status lbc_login_wait_final(const struct lbc_login *login,
                                 const struct lbc_client *client,

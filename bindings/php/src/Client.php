@@ -60,6 +60,17 @@ final class Client
      *        `8 (925) 688-06-36` is `79256880636`)
      * @param ?int $maxAttempts checks a login allows (default 3)
      * @param ?int $ttl seconds after the call during which a login's code is accepted (default 300)
+     * @param ?string $store where attempts, accept-once and the guard's counters are kept:
+     *        `sqlite:///path.sqlite3` (the default is a per-user SQLite file shared by every PHP-FPM
+     *        worker, CLI script and cron job of this server), `redis://host:6379/0` (several
+     *        servers) or `memory:` (this process only: tests)
+     * @param false|array<string, mixed>|null $guard what the guard checks before any call is
+     *        placed: null for the defaults (limits a person logging in never meets), an array of
+     *        the settings to change (e.g. `['ip_rate' => ['calls' => 100, 'window' => 3600]]`), or
+     *        false for no guard (tests only)
+     * @param ?string $stateKey the secret (at least 16 bytes) sealing saved logins (default:
+     *        derived from the api-key)
+     * @param list<string> $oldStateKeys older state keys whose saved logins are still resumed
      * @param bool $shared use the per-process client cache (kept-alive connections across requests)
      * @param ?int $loginTtl deprecated (E_USER_DEPRECATED): the old name of $ttl, kept for one release
      * @param ?bool $signatureInHeader deprecated (E_USER_DEPRECATED): use
@@ -85,6 +96,10 @@ final class Client
         ?string $defaultRegion = null,
         ?int $maxAttempts = null,
         ?int $ttl = null,
+        ?string $store = null,
+        false|array|null $guard = null,
+        #[\SensitiveParameter] ?string $stateKey = null,
+        #[\SensitiveParameter] array $oldStateKeys = [],
         bool $shared = true,
         ?int $loginTtl = null,
         ?bool $signatureInHeader = null,
@@ -123,6 +138,8 @@ final class Client
                 'proxy' => [$proxy, 'lbc_config_set_proxy'],
                 'user_agent' => [$userAgent ?? 'loginbycall-php/' . $ffi->lbc_version(), 'lbc_config_set_user_agent'],
                 'default_region' => [$defaultRegion, 'lbc_config_set_default_region'],
+                'store' => [$store, 'lbc_config_set_store'],
+                'guard' => [self::guardJson($guard), 'lbc_config_set_guard'],
             ];
             foreach ($text as $name => [$value, $setter]) {
                 if ($value !== null) {
@@ -156,6 +173,20 @@ final class Client
                 $err = Native::errorSlot($ffi);
                 Native::check($ffi, $ffi->lbc_config_set_signature_placement($config, $placement, FFI::addr($err)), $err);
             }
+            $keys = $stateKey === null ? [] : [['lbc_config_set_state_key', $stateKey, 'stateKey']];
+            foreach (array_values($oldStateKeys) as $i => $old) {
+                if (!is_string($old)) {
+                    throw new InvalidArgumentException('oldStateKeys must be a list of strings', "oldStateKeys[$i]");
+                }
+                $keys[] = ['lbc_config_add_old_state_key', $old, "oldStateKeys[$i]"];
+            }
+            foreach ($keys as [$setter, $key, $name]) {
+                $bytes = Native::bytes($ffi, $key);
+                $err = Native::errorSlot($ffi);
+                $status = $ffi->$setter($config, $bytes, strlen($key), FFI::addr($err));
+                FFI::memset($bytes, 0, FFI::sizeof($bytes));
+                Native::check($ffi, $status, $err);
+            }
             if ($maxAttempts !== null || $ttl !== null) {
                 $err = Native::errorSlot($ffi);
                 $status = $ffi->lbc_config_set_login_policy(
@@ -174,6 +205,21 @@ final class Client
         } finally {
             $ffi->lbc_config_free($config);
         }
+    }
+
+    /** The guard argument as the JSON the library reads (null: the defaults). */
+    private static function guardJson(false|array|null $guard): ?string
+    {
+        if ($guard === null) {
+            return null;
+        }
+        if ($guard === false) {
+            return 'false';
+        }
+        if (array_is_list($guard) && $guard !== []) {
+            throw new InvalidArgumentException('guard must be false or an array of settings by name', 'guard');
+        }
+        return json_encode((object) $guard, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
     }
 
     public function __destruct()
@@ -452,6 +498,23 @@ final class Client
             FFI::addr($out),
             FFI::addr($err),
         );
+        Native::check($this->ffi, $status, $err);
+        return Login::adopt($out, $this);
+    }
+
+    /**
+     * A login back from its saved state (Login::toJson(), e.g. kept in the session), through this
+     * client: the attempts made so far and whether the code was accepted are read from the store,
+     * the policy is this client's. Any change to the state is refused.
+     *
+     * @throws Exception\InvalidArgumentException when $state is not a state this site's client
+     *         sealed (edited, another key, started in the future)
+     * @throws Exception\StoreException when the store cannot be read
+     */
+    public function resumeLogin(string $state): Login
+    {
+        [$out, $err] = $this->slots('lbc_login *');
+        $status = $this->ffi->lbc_client_resume_login($this->handle, Native::text($state, 'state'), FFI::addr($out), FFI::addr($err));
         Native::check($this->ffi, $status, $err);
         return Login::adopt($out, $this);
     }

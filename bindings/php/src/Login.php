@@ -15,7 +15,7 @@ use LoginByCall\Internal\Native;
  *
  * Show prompt() while the phone rings (`+7925688` then $codelen empty boxes), check() the digits the
  * user types: the verdict says whether to log them in. Between requests keep toJson() in the
- * session (it holds the code: server-side storage only) and restore it with Login::fromJson(), or let
+ * session (a sealed state holding no code) and restore it with Client::resumeLogin(), or let
  * SessionLogin do both.
  */
 final class Login
@@ -73,7 +73,7 @@ final class Login
         $this->ffi->lbc_login_free($this->handle);
     }
 
-    /** A login holds a native handle: clone it through toJson()/fromJson(). */
+    /** A login holds a native handle: clone it through toJson() and Client::resumeLogin(). */
     private function __clone()
     {
     }
@@ -81,24 +81,14 @@ final class Login
     /** @return never */
     public function __serialize(): array
     {
-        throw new LogicException('serialize a LoginByCall\Login with toJson(), restore it with Login::fromJson()');
+        throw new LogicException('serialize a LoginByCall\Login with toJson(), restore it with Client::resumeLogin()');
     }
 
     /**
-     * A login back from toJson()'s text; $client is the one waitFinal(), hangup() and status() use.
-     *
-     * @throws Exception\InvalidArgumentException when $json is not a saved login
+     * The login's sealed state, for the session: no code and no mask in it, sealed with the client's
+     * state key (any change is refused by Client::resumeLogin()). Checks do not change it (attempts
+     * and accept-once are counted in the client's store), so it is saved once, after startLogin().
      */
-    public static function fromJson(string $json, ?Client $client = null): self
-    {
-        $ffi = Native::ffi();
-        $out = $ffi->new('lbc_login *');
-        $err = Native::errorSlot($ffi);
-        Native::check($ffi, $ffi->lbc_login_from_json(Native::text($json, 'json'), FFI::addr($out), FFI::addr($err)), $err);
-        return new self($out, $client);
-    }
-
-    /** The login's state as JSON, for the session (it holds the code: keep it server-side). */
     public function toJson(): string
     {
         $out = $this->ffi->new('char *');
@@ -196,7 +186,7 @@ final class Login
     private function client(?Client $client): Client
     {
         return $client ?? $this->client ?? throw new LogicException(
-            'this login was restored without a client: pass one to Login::fromJson() or to this method'
+            'this login has no client: pass one to this method'
         );
     }
 }

@@ -20,6 +20,12 @@ use LoginByCall\Exception\LogicException;
  * $auth->logout();
  * ```
  *
+ * The session holds only the login's sealed state (no code in it), written once by start(): the
+ * attempts and accept-once are counted in the client's store, and check() writes the session only
+ * when the code is accepted (the user). So a session store that does not lock (phpredis' default,
+ * Laravel's) cannot be raced: however many requests check one login at once, at most maxAttempts
+ * checks are judged and the code is accepted once.
+ *
  * The session ID is regenerated when the code is accepted (against session fixation).
  */
 final class SessionLogin
@@ -42,17 +48,25 @@ final class SessionLogin
         return $login;
     }
 
-    /** The login in progress, or null when there is none. */
+    /**
+     * The login in progress, or null when there is none (no session, nothing started, or a saved
+     * state this client does not accept: edited, another key). Never writes the session.
+     *
+     * @throws Exception\StoreException when the store cannot be read
+     */
     public function pending(): ?Login
     {
-        $json = $this->read()['login'] ?? null;
-        if (!is_string($json)) {
+        if (session_status() !== PHP_SESSION_ACTIVE && !isset($_SESSION)) {
+            return null;
+        }
+        $state = $_SESSION[$this->key] ?? null;
+        $json = is_array($state) ? ($state['login'] ?? null) : null;
+        if (!is_string($json) || $json === '') {
             return null;
         }
         try {
-            return Login::fromJson($json, $this->client);
+            return $this->client->resumeLogin($json);
         } catch (Exception\InvalidArgumentException) {
-            $this->write(['login' => null] + $this->read());
             return null;
         }
     }
@@ -68,11 +82,13 @@ final class SessionLogin
     }
 
     /**
-     * Checks the digits against the pending login and saves the attempt. Accepted: the user is
-     * logged in (user()), the call hung up and the login forgotten; locked or expired: the login is
-     * forgotten (start a new one). Without a login in progress the verdict is `locked`.
+     * Checks the digits against the pending login (the attempt is counted in the client's store,
+     * not in the session). Accepted: the user is logged in (user()), the call hung up and the login
+     * forgotten; rejected, locked or expired: the session is not written (a locked or expired login
+     * stays locked or expired; start a new one). Without a login in progress the verdict is `locked`.
      *
      * @throws LoginByCallException for a NUL byte or invalid UTF-8 in $digits
+     * @throws Exception\StoreException when the store cannot be reached (nothing was judged)
      */
     public function check(string $digits): Verdict
     {
@@ -91,10 +107,6 @@ final class SessionLogin
             } catch (LoginByCallException) {
                 // The user is in; a call still ringing ends by itself.
             }
-        } elseif ($verdict->isRejected()) {
-            $this->write(['login' => $login->toJson()] + $this->read());
-        } else {
-            $this->write(['login' => null] + $this->read());
         }
         return $verdict;
     }

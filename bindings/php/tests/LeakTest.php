@@ -69,7 +69,7 @@ final class LeakTest extends TestCase
                 } catch (CallNotFoundException $e) {
                     $e->getRequestId();
                 }
-                $login = Login::fromJson($json, $client);
+                $login = $client->resumeLogin($json);
                 $login->prompt();
                 $login->check('0000');
                 $login->toJson();

@@ -6,7 +6,6 @@ namespace LoginByCall\Tests;
 
 use LoginByCall\CallState;
 use LoginByCall\Exception\InvalidArgumentException;
-use LoginByCall\Exception\LogicException;
 use LoginByCall\Login;
 use LoginByCall\Tests\Support\Servers;
 use LoginByCall\Tests\Support\TestCase;
@@ -14,13 +13,22 @@ use LoginByCall\Tests\Support\TestCase;
 /** startLogin, the verdicts, the saved state, waiting for and ending the call. */
 final class LoginTest extends TestCase
 {
-    /** A login whose code is $code: a real one, its saved mask rewritten. */
-    private function loginWithCode(string $code, int $startedAgo = 0): Login
+    /**
+     * A new login and its code, as the sandbox tells it.
+     *
+     * @return array{Login, string}
+     */
+    private function loginWithCode(mixed ...$settings): array
     {
-        $state = json_decode($this->client()->startLogin(self::phone(), '203.0.113.9')->toJson(), true);
-        $state['mask'] = substr($state['mask'], 0, -strlen($code)) . $code;
-        $state['started_at'] -= $startedAgo;
-        return Login::fromJson((string) json_encode($state), $this->client());
+        $phone = self::phone();
+        $login = $this->client(...$settings)->startLogin($phone, '203.0.113.9');
+        return [$login, Servers::code($phone)];
+    }
+
+    /** $code with each digit moved by one: a wrong code of the right length. */
+    private static function wrong(string $code): string
+    {
+        return implode('', array_map(static fn (string $d): string => (string) (((int) $d + 1) % 10), str_split($code)));
     }
 
     public function testAWholeLogin(): void
@@ -55,56 +63,59 @@ final class LoginTest extends TestCase
 
     public function testTheCodeIsComparedWholeNotAsANumber(): void
     {
-        $login = $this->loginWithCode('0636');
-        $verdict = $login->check('636');
+        [$login, $code] = $this->loginWithCode();
+        $verdict = $login->check(substr($code, 1));
         self::assertTrue($verdict->isRejected());
         self::assertSame(2, $verdict->attemptsLeft());
-        self::assertTrue($login->check('00636')->isRejected());
-        self::assertTrue($login->check('0636')->isAccepted());
+        self::assertTrue($login->check('0' . $code)->isRejected());
+        self::assertTrue($login->check($code)->isAccepted());
     }
 
     public function testThreeAttemptsThenLocked(): void
     {
-        $login = $this->loginWithCode('1234');
-        self::assertSame(2, $login->check('0000')->attemptsLeft());
+        [$login, $code] = $this->loginWithCode();
+        self::assertSame(2, $login->check(self::wrong($code))->attemptsLeft());
         self::assertSame(1, $login->check('abcd')->attemptsLeft());
         $third = $login->check('');
         self::assertTrue($third->isLocked(), 'the last attempt spent locks the login');
         self::assertSame(0, $third->attemptsLeft());
         self::assertSame(3, $login->attempts());
         // The right code is too late now.
-        self::assertTrue($login->check('1234')->isLocked());
+        self::assertTrue($login->check($code)->isLocked());
         self::assertSame(0, $login->attemptsLeft());
     }
 
     public function testAcceptedOnceOnly(): void
     {
-        $login = $this->loginWithCode('4242');
-        self::assertTrue($login->check('4242')->isAccepted());
-        $again = $login->check('4242');
+        [$login, $code] = $this->loginWithCode();
+        self::assertTrue($login->check($code)->isAccepted());
+        $again = $login->check($code);
         self::assertTrue($again->isLocked());
         self::assertFalse($again->isAccepted());
-        // Also after a round trip through the session.
-        self::assertTrue(Login::fromJson($login->toJson())->check('4242')->isLocked());
+        // Also after a round trip through the session: accept-once is in the store.
+        self::assertTrue($this->client()->resumeLogin($login->toJson())->check($code)->isLocked());
     }
 
     public function testExpiry(): void
     {
-        $login = $this->loginWithCode('5555', startedAgo: 301);
+        [$login, $code] = $this->loginWithCode(ttl: 1);
+        self::assertSame($login->startedAt + 1, $login->expiresAt);
+        sleep(2);
         self::assertLessThan(time(), $login->expiresAt);
-        $verdict = $login->check('5555');
+        $verdict = $login->check($code);
         self::assertTrue($verdict->isExpired());
         self::assertSame(0, $login->attempts(), 'a check after expiry costs no attempt');
-
-        $fresh = $this->loginWithCode('5555', startedAgo: 290);
-        self::assertTrue($fresh->check('5555')->isAccepted());
+        // A state past its lifetime is resumed; its checks say it expired.
+        self::assertTrue($this->client(ttl: 1)->resumeLogin($login->toJson())->check($code)->isExpired());
     }
 
     public function testTheStateSurvivesJson(): void
     {
-        $login = $this->loginWithCode('9876');
-        $login->check('1111');
-        $restored = Login::fromJson($login->toJson(), $this->client());
+        [$login, $code] = $this->loginWithCode();
+        $state = $login->toJson();
+        $login->check(self::wrong($code));
+        self::assertSame($state, $login->toJson(), 'a check does not change the saved state');
+        $restored = $this->client()->resumeLogin($state);
         self::assertSame($login->call, $restored->call);
         self::assertSame($login->msisdn, $restored->msisdn);
         self::assertSame($login->prompt(), $restored->prompt());
@@ -114,7 +125,7 @@ final class LoginTest extends TestCase
         self::assertSame($login->ipAddress, $restored->ipAddress);
         self::assertSame($login->repeatTimeout, $restored->repeatTimeout);
         self::assertFalse($restored->isAccepted());
-        self::assertTrue($restored->check('9876')->isAccepted());
+        self::assertTrue($restored->check($code)->isAccepted());
         self::assertTrue($restored->isAccepted());
     }
 
@@ -130,10 +141,15 @@ final class LoginTest extends TestCase
     }
 
     /** @dataProvider notSavedLogins */
-    public function testFromJsonRefusesAnythingElse(string $json): void
+    public function testResumeLoginRefusesAnythingElse(string $json): void
     {
         $this->expectException(InvalidArgumentException::class);
-        Login::fromJson($json);
+        $this->client()->resumeLogin($json);
+    }
+
+    public function testFromJsonIsGone(): void
+    {
+        self::assertFalse(method_exists(Login::class, 'fromJson'), 'a saved login is resumed through its client');
     }
 
     /** @return iterable<string, array{string, int, string}> */
@@ -158,17 +174,18 @@ final class LoginTest extends TestCase
         }
     }
 
-    public function testARestoredLoginNeedsAClientToReachTheService(): void
+    public function testAResumedLoginReachesTheServiceThroughItsClient(): void
     {
-        $login = Login::fromJson($this->client()->startLogin(self::phone(), '203.0.113.9')->toJson());
-        self::assertFalse($login->status($this->client())->isFinal);
-        $this->expectException(LogicException::class);
+        $client = $this->client();
+        $login = $client->resumeLogin($client->startLogin(self::phone(), '203.0.113.9')->toJson());
+        self::assertFalse($login->status()->isFinal);
         $login->hangup();
+        self::assertTrue($login->waitFinal(10.0)->isFinal);
     }
 
     public function testBadDigitsAreRefusedBeforeC(): void
     {
-        $login = $this->loginWithCode('1234');
+        [$login] = $this->loginWithCode();
         foreach (["12\u{0}34", "12\xff4"] as $digits) {
             try {
                 $login->check($digits);

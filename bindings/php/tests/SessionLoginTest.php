@@ -34,9 +34,12 @@ final class SessionLoginTest extends TestCase
         self::assertSame($login->call, $auth->pending()?->call);
         self::assertFalse($auth->status()?->isFinal ?? true);
 
+        $saved = $_SESSION;
+        self::assertStringNotContainsString(Servers::control('GET', '/_sandbox/phones/' . $phone)['mask'], json_encode($_SESSION));
         $wrong = $auth->check('0000') ;
         self::assertTrue($wrong->isRejected() || Servers::code($phone) === '0000');
-        self::assertSame(1, $auth->pending()?->attempts(), 'the attempt is saved');
+        self::assertSame($saved, $_SESSION, 'a check does not write the session');
+        self::assertSame(1, $auth->pending()?->attempts(), 'the attempt is counted in the store');
         self::assertNull($auth->user());
 
         self::assertTrue($auth->check(Servers::code($phone))->isAccepted());
@@ -88,9 +91,27 @@ final class SessionLoginTest extends TestCase
         self::assertTrue($auth->check('1234')->isLocked());
     }
 
+    public function testAnOldSessionCopyCannotUndoAttempts(): void
+    {
+        // A session store that does not lock: each request works on its own copy of the session.
+        $auth = new SessionLogin($this->client());
+        $phone = self::phone();
+        $auth->start($phone, '203.0.113.9');
+        $copy = $_SESSION;
+        $wrong = Servers::code($phone) === '0000' ? '1111' : '0000';
+        for ($i = 0; $i < 3; $i++) {
+            $_SESSION = $copy;
+            $auth->check($wrong);
+        }
+        $_SESSION = $copy;
+        self::assertTrue($auth->check(Servers::code($phone))->isLocked());
+        self::assertFalse($auth->isLoggedIn());
+    }
+
     public function testWithoutASession(): void
     {
         unset($_SESSION);
+        self::assertNull((new SessionLogin($this->client()))->pending(), 'no session: no login in progress');
         $this->expectException(LogicException::class);
         (new SessionLogin($this->client()))->user();
     }

@@ -206,6 +206,16 @@ final class Native
         return $value;
     }
 
+    /** A native copy of the bytes of $value (for `const uint8_t *` arguments); wipe() it after use. */
+    public static function bytes(FFI $ffi, string $value): CData
+    {
+        $buffer = $ffi->new('uint8_t[' . max(1, strlen($value)) . ']');
+        if ($value !== '') {
+            FFI::memcpy($buffer, $value, strlen($value));
+        }
+        return $buffer;
+    }
+
     /** Like text(), for an optional value. */
     public static function optText(?string $value, string $name): ?string
     {

@@ -26,6 +26,8 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
             'callApiId' => $this->account['call_api_id'],
             'apiKey' => $this->account['api_key'],
             'baseUrl' => Servers::$baseUrl,
+            // Counters of this process only: runs of the tests never meet each other's limits.
+            'store' => 'memory:',
         ]));
     }
 
