@@ -921,6 +921,10 @@ lbc_status lbc_config_add_old_state_key(struct lbc_config *config,
  * value out of range is `LBC_INVALID_INPUT` naming `guard` or `guard.<setting>`, and the config is
  * unchanged. Without it the defaults apply: limits a person logging in never meets.
  *
+ * `allowed_number_types` lists number types by name: "fixed_line", "mobile",
+ * "fixed_line_or_mobile", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip",
+ * "pager", "uan", "voicemail", "unknown"; the default allows the first three.
+ *
  * # Safety
  *
  * `config` must be NULL or a live config not used by another thread; `json` NULL or a

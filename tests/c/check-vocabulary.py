@@ -41,6 +41,10 @@ EXCEPTIONS = {
         "a guard refusal is an lbc_error in C, and lbc_error_reason is the service's reason text"),
     ("c", "GuardRefused.retry_after"): (
         "lbc_error_retry_after", "a guard refusal is an lbc_error in C"),
+    ("c", "options.old_state_keys"): (
+        "lbc_config_add_old_state_key", "C takes a list of byte strings one key per call"),
+    ("cpp", "options.old_state_keys"): (
+        "old_state_key", "C++ follows C: one older key per call"),
     ("cpp", "types.LoginPolicy"): (
         None, "C++ passes the policy as the two arguments of lbc::Config::login_policy"),
     ("cpp", "types.Verdict"): (
@@ -61,7 +65,8 @@ AS_ERROR = {"Error": "error", "GuardRefused": "error"}
 CONSTANT_ENUMS = {"SignaturePlacement": "LBC_SIGNATURE_PLACEMENT_", "Verdict": "LBC_VERDICT_",
                   "ErrorKind": "LBC_"}
 STRING_ENUMS = {"Encoding": "lbc_config_set_encoding", "TransportKind": "lbc_error_transport_kind",
-                "GuardReason": "lbc_error_guard_reason"}
+                "GuardReason": "lbc_error_guard_reason",
+                "NumberType": "lbc_config_set_guard"}
 
 failures = []
 checked = 0
@@ -127,7 +132,8 @@ def check_c(vocab, header):
             check(option in params_of(code, "lbc_config_set_login_policy"),
                   "C: lbc_config_set_login_policy has no argument %s" % option)
             continue
-        name = "lbc_config_set_" + option + ("_ms" if option in DURATIONS else "")
+        ex = exception("c", "options.%s" % option)
+        name = ex[0] if ex else "lbc_config_set_" + option + ("_ms" if option in DURATIONS else "")
         check(name in functions, "C: no setter %s for the option %s" % (name, option))
     for f in vocab["functions"]:
         check("lbc_" + f in functions, "C: no function lbc_%s" % f)
@@ -208,8 +214,10 @@ def check_cpp(vocab, hpp):
             check(option in params_of(config, "login_policy"),
                   "C++: lbc::Config::login_policy has no argument %s" % option)
         else:
-            check(re.search(r"Config\s*&\s*%s\s*\(" % option, config) is not None,
-                  "C++: lbc::Config has no setter %s" % option)
+            ex = exception("cpp", "options.%s" % option)
+            name = ex[0] if ex else option
+            check(re.search(r"Config\s*&\s*%s\s*\(" % name, config) is not None,
+                  "C++: lbc::Config has no setter %s" % name)
     for f in vocab["functions"]:
         check(re.search(r"\binline\s+[\w:<>]+\s+%s\s*\(" % f, namespace) is not None,
               "C++: no function lbc::%s" % f)
