@@ -3,6 +3,13 @@
 #   make                      build the library and `lbc` (cargo build --release -p lbc-cli -p lbc-ffi: one
 #                             build for both, the same one scripts/lib.sh's release_build makes, so that
 #                             cargo unifies their features once and compiles nothing twice)
+#   make LBC_GLIBC=2.17       the same, for glibc 2.17 and later (cargo zigbuild, zig from PyPI's ziglang;
+#                             scripts/lib.sh's release_build installs the pinned tools outside the
+#                             clone): what the tests run (scripts/lib.sh exports LBC_GLIBC=2.17) and
+#                             what `make dist` ships
+#   make dist                 scripts/dist.sh: dist/ with the manylinux2014 wheel, the sdist, the
+#                             prebuilt tarball (library, headers, lbc, PHP package, install.sh) and
+#                             SHA256SUMS
 #   make install PREFIX=...   install lib/, include/, lib/pkgconfig/loginbycall.pc and bin/lbc (DESTDIR
 #                             honoured); install-lib / install-cli do one half each
 #   make uninstall PREFIX=...
@@ -32,7 +39,11 @@ TOOLS_DIR := $(CURDIR)/.tools
 CBINDGEN := $(TOOLS_DIR)/bin/cbindgen
 
 TARGET_DIR := $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),$(CURDIR)/target)
-RELEASE_DIR := $(TARGET_DIR)/release
+# Empty: a native cargo build in target/release. A glibc version (2.17): cargo zigbuild for that glibc,
+# through scripts/lib.sh's release_build, in target/x86_64-unknown-linux-gnu/release.
+LBC_GLIBC ?=
+export LBC_GLIBC
+RELEASE_DIR := $(if $(LBC_GLIBC),$(TARGET_DIR)/x86_64-unknown-linux-gnu/release,$(TARGET_DIR)/release)
 
 # The version of the workspace ([workspace.package] in Cargo.toml): the library's file name and SONAME.
 VERSION := $(shell sed -n '/^\[workspace\.package\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' $(CURDIR)/Cargo.toml)
@@ -51,7 +62,7 @@ all: lib
 
 # `lib` and `cli` are the same build: built apart, the two would differ in features and rebuild
 # the shared dependencies.
-RELEASE_BUILD = $(CARGO) build --release -p lbc-cli -p lbc-ffi
+RELEASE_BUILD = $(if $(LBC_GLIBC),bash -c '. "$(CURDIR)/scripts/lib.sh" && release_build',$(CARGO) build --release -p lbc-cli -p lbc-ffi)
 
 lib:
 	$(RELEASE_BUILD)
@@ -106,7 +117,11 @@ check-php-header:
 	$(PHP) bindings/php/tools/ffi-header.php include/loginbycall.h $(LIB_SONAME) --check $(PHP_FFI_HEADER)
 
 test-c: lib check-header
-	CARGO="$(CARGO)" TARGET_DIR="$(TARGET_DIR)" tests/c/run.sh
+	CARGO="$(CARGO)" TARGET_DIR="$(TARGET_DIR)" LBC="$(RELEASE_DIR)/lbc" tests/c/run.sh
+
+.PHONY: dist
+dist:
+	scripts/dist.sh
 
 # The `lbc` command (lbc-cli): `make install` puts it in $(BINDIR) beside the library.
 BINDIR ?= $(PREFIX)/bin

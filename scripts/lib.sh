@@ -12,18 +12,39 @@
 #                             version differs from python3's, is 3.MIN_MINOR or later and can make a
 #                             virtual environment. Prints its path, or nothing
 #   free_port                 a TCP port free on 127.0.0.1 (bound, then released)
+#   build_tools               the pinned build tools, installed once into LBC_CACHE (outside the clone):
+#                             a virtual environment with maturin, PyPI's ziglang (zig) and auditwheel,
+#                             and cargo-zigbuild (`cargo install --locked`); puts cargo-zigbuild on PATH
+#                             and points it at that zig; sets BUILD_VENV
+#   release_dir               where the release build's files are ($TARGET/x86_64-unknown-linux-gnu/release
+#                             for the glibc-2.17 build, $TARGET/release for a native one)
 #   release_build             the one release build of the run: `lbc` and libloginbycall together
-#                             (cargo build --release -p lbc-cli -p lbc-ffi); sets LBC (the binary)
-#   build_wheel               the Python binding's abi3 wheel (maturin, release) in $TARGET/python/wheels,
-#                             rebuilt only when its fingerprint changed; sets WHEEL
+#                             (cargo zigbuild --release -p lbc-cli -p lbc-ffi --target
+#                             x86_64-unknown-linux-gnu.2.17); sets LBC (the binary) and RELEASE_DIR
+#   build_wheel               the Python binding's abi3 wheel (maturin --zig, release, manylinux2014)
+#                             in $TARGET/python/wheels, rebuilt only when its fingerprint changed; sets
+#                             WHEEL
+#
+# LBC_GLIBC (exported; default 2.17) is the glibc the release build and the wheel are made for, with
+# zig as the linker: the artifacts the tests run are the ones `make dist` ships, and they load on
+# any glibc from 2.17 on (RHEL 7, Debian 8+, Ubuntu 14.04+). LBC_GLIBC= (empty) builds natively with
+# plain cargo and maturin instead (no zig; for a quick local look, not what is shipped).
 #
 # Every test script that needs the release `lbc` or the library calls release_build: the first call
 # builds, the next ones are cargo's no-op check, and the same `-p` set everywhere (the Makefile's
-# `lib` and `cli` targets included) keeps cargo's feature unification, so nothing is built twice.
+# `lib` and `cli` targets included, which call this function when LBC_GLIBC is set) keeps cargo's
+# feature unification, so nothing is built twice.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 MATURIN_VERSION=1.16.0
+ZIGLANG_VERSION=0.15.2
+CARGO_ZIGBUILD_VERSION=0.24.0
+AUDITWHEEL_VERSION=6.8.2
+export LBC_GLIBC=${LBC_GLIBC-2.17}
+# Caches kept between runs, outside the clone: the build tools, the Debian roots of test-legacy.sh.
+LBC_CACHE=${LBC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/loginbycall}
+RUST_TRIPLE=x86_64-unknown-linux-gnu
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -77,9 +98,46 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+build_tools() {
+  local key="maturin-$MATURIN_VERSION-ziglang-$ZIGLANG_VERSION-auditwheel-$AUDITWHEEL_VERSION"
+  BUILD_VENV=$LBC_CACHE/tools/venv-$key
+  if ! { [ -x "$BUILD_VENV/bin/maturin" ] && "$BUILD_VENV/bin/python" -m ziglang version >/dev/null 2>&1 \
+      && [ -x "$BUILD_VENV/bin/auditwheel" ]; }; then
+    step "installing maturin $MATURIN_VERSION, ziglang $ZIGLANG_VERSION, auditwheel $AUDITWHEEL_VERSION into $BUILD_VENV"
+    mkdir -p "$LBC_CACHE/tools"
+    python3 -m venv --clear "$BUILD_VENV"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$BUILD_VENV/bin/python" -m pip install -q \
+      "maturin==$MATURIN_VERSION" "ziglang==$ZIGLANG_VERSION" "auditwheel==$AUDITWHEEL_VERSION"
+  fi
+  local zigbuild=$LBC_CACHE/tools/cargo-zigbuild-$CARGO_ZIGBUILD_VERSION
+  if ! "$zigbuild/bin/cargo-zigbuild" --version 2>/dev/null | grep -q " $CARGO_ZIGBUILD_VERSION\$"; then
+    step "installing cargo-zigbuild $CARGO_ZIGBUILD_VERSION into $zigbuild (cargo install --locked)"
+    nice ${CARGO:-cargo} install --locked --quiet --force cargo-zigbuild \
+      --version "$CARGO_ZIGBUILD_VERSION" --root "$zigbuild"
+  fi
+  case ":$PATH:" in *":$zigbuild/bin:"*) ;; *) export PATH="$zigbuild/bin:$PATH" ;; esac
+  # cargo-zigbuild (and maturin --zig, which embeds it) run `python -m ziglang` with this Python.
+  export CARGO_ZIGBUILD_PYTHON_PATH=$BUILD_VENV/bin/python
+}
+
+release_dir() {
+  if [ -n "$LBC_GLIBC" ]; then echo "$TARGET/$RUST_TRIPLE/release"; else echo "$TARGET/release"; fi
+}
+
 release_build() {
-  (cd "$ROOT" && ${CARGO:-cargo} build --release --locked --quiet -p lbc-cli -p lbc-ffi)
-  LBC=$TARGET/release/lbc
+  local started=$SECONDS
+  if [ -n "$LBC_GLIBC" ]; then
+    build_tools
+    (cd "$ROOT" && ${CARGO:-cargo} zigbuild --release --locked --quiet -p lbc-cli -p lbc-ffi \
+      --target "$RUST_TRIPLE.$LBC_GLIBC")
+  else
+    (cd "$ROOT" && ${CARGO:-cargo} build --release --locked --quiet -p lbc-cli -p lbc-ffi)
+  fi
+  RELEASE_DIR=$(release_dir)
+  LBC=$RELEASE_DIR/lbc
+  if [ $((SECONDS - started)) -gt 5 ]; then
+    echo "release build (glibc ${LBC_GLIBC:-native}): $((SECONDS - started)) s" >&2
+  fi
 }
 
 # What the wheel is made of: the lock file, every manifest, the binding's pyproject.toml and README,
@@ -89,7 +147,7 @@ wheel_fingerprint() {
   (
     cd "$ROOT"
     {
-      echo "maturin $MATURIN_VERSION"
+      echo "maturin $MATURIN_VERSION glibc ${LBC_GLIBC:-native} ziglang $ZIGLANG_VERSION"
       find Cargo.lock bindings/python/pyproject.toml bindings/python/README.md \
         lbc-protocol/src lbc-core/src lbc-sandbox/src bindings/python/src bindings/python/python \
         -type f -print
@@ -109,17 +167,30 @@ build_wheel() {
     step "Python: the wheel $(basename "$WHEEL") is up to date"
     return 0
   fi
-  step "Python: building the wheel (maturin $MATURIN_VERSION, release, abi3)"
   started=$SECONDS
-  local venv=$TARGET/python/build-venv
-  mkdir -p "$TARGET/python"
-  [ -x "$venv/bin/maturin" ] && "$venv/bin/maturin" --version | grep -q " $MATURIN_VERSION\$" || {
-    python3 -m venv --clear "$venv"
-    PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip install -q "maturin==$MATURIN_VERSION"
-  }
+  local maturin=(--release --locked --manifest-path bindings/python/Cargo.toml --out "$wheels")
+  if [ -n "$LBC_GLIBC" ]; then
+    step "Python: building the wheel (maturin $MATURIN_VERSION --zig, release, abi3, glibc $LBC_GLIBC)"
+    build_tools
+    maturin=("$BUILD_VENV/bin/maturin" build "${maturin[@]}" --zig --target "$RUST_TRIPLE"
+      --compatibility "manylinux_2_${LBC_GLIBC#2.}")
+  else
+    step "Python: building the wheel (maturin $MATURIN_VERSION, release, abi3, native)"
+    local venv=$TARGET/python/build-venv
+    mkdir -p "$TARGET/python"
+    [ -x "$venv/bin/maturin" ] && "$venv/bin/maturin" --version | grep -q " $MATURIN_VERSION\$" || {
+      python3 -m venv --clear "$venv"
+      PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip install -q "maturin==$MATURIN_VERSION"
+    }
+    maturin=("$venv/bin/maturin" build "${maturin[@]}")
+  fi
   rm -rf "$wheels"
-  (cd "$ROOT" && CARGO_TARGET_DIR=$TARGET "$venv/bin/maturin" build --release --locked \
-    --manifest-path bindings/python/Cargo.toml --out "$wheels")
+  # maturin's zig build sets its own linker wrapper and C compiler flags: in release_build's target
+  # directory, each of the two would find the other's artifacts stale and rebuild every crate, so
+  # the wheel has a target directory of its own.
+  local target=$TARGET
+  [ -z "$LBC_GLIBC" ] || target=$TARGET/wheel
+  (cd "$ROOT" && CARGO_TARGET_DIR=$target nice "${maturin[@]}")
   WHEEL=$(ls "$wheels"/loginbycall-*-abi3-*.whl)
   echo "$fingerprint" >"$wheels/fingerprint"
   echo "built $(basename "$WHEEL") in $((SECONDS - started)) s"

@@ -177,7 +177,7 @@ statically_linked() {
 check "the -static programs need no shared library" statically_linked
 
 # 3. The sandbox: the release `lbc` that `make lib` built with the library.
-"$TARGET_DIR/release/lbc" sandbox --listen 127.0.0.1:0 --dial-ms 100 --ring-ms 300 \
+"${LBC:-$(release_dir)/lbc}" sandbox --listen 127.0.0.1:0 --dial-ms 100 --ring-ms 300 \
     >"$work/sandbox.out" 2>"$work/sandbox.err" &
 sandbox_pid=$!
 for _ in $(seq 1 300); do

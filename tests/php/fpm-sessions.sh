@@ -80,9 +80,8 @@ cd "$ROOT" || exit 1
 prefix="$work/prefix"
 "$MAKE" -s install-lib PREFIX="$prefix" CARGO="$CARGO" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 # The run's one release build (lbc and the library together; a no-op after scripts/test.sh's).
-"$CARGO" build --release --locked --quiet -p lbc-cli -p lbc-ffi 2>"$work/build.log" \
-    || { cat "$work/build.log"; exit 1; }
-"$TARGET_DIR/release/lbc" sandbox --listen 127.0.0.1:0 --dial-ms 100 --ring-ms 300 \
+release_build 2>"$work/build.log" || { cat "$work/build.log"; exit 1; }
+"$LBC" sandbox --listen 127.0.0.1:0 --dial-ms 100 --ring-ms 300 \
     >"$work/sandbox.out" 2>"$work/sandbox.err" &
 pids+=($!)
 wait_for 30 test -s "$work/sandbox.out" || { echo "no sandbox"; cat "$work/sandbox.err"; exit 1; }
