@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, the Rust workspace, the Python binding, the Django
 # app, the C ABI (header check, C and C++ tests and examples against the installed library, under
-# valgrind), `make install`, PHP under PHP-FPM + nginx and PHPUnit, the dashboard in chromium, and a
-# short run of every fuzz target. Installs what it needs first, so it works on a fresh Debian machine.
+# valgrind), `make install`, PHP under PHP-FPM + nginx and PHPUnit, the dashboard in chromium, `make
+# dist` and its artifacts inside Debian 11 and Debian 13 roots (scripts/test-legacy.sh), and a short
+# run of every fuzz target. Installs what it needs first, so it works on a fresh Debian machine.
 # `.ci/run` calls exactly this.
 #
 #   scripts/test.sh           everything
 #   scripts/test.sh --quick   the inner loop: fmt, clippy, the Rust tests, the Python tests on one
 #                             Python (no docs build, no second Python, Django, C, PHP, browser or fuzz)
 #
-# The release `lbc` and libloginbycall are built once, up front (scripts/lib.sh's release_build), and
-# the C, PHP, install and browser tests use those; the Python wheel is built once and shared by the
-# Python and Django tests.
+# The release `lbc` and libloginbycall are built once, up front (scripts/lib.sh's release_build, for
+# glibc 2.17 with cargo zigbuild), and the C, PHP, install, browser, dist and Debian-root tests use
+# those; the Python wheel (maturin --zig, manylinux2014) is built once and shared by the Python,
+# Django, dist and Debian-root tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -74,7 +76,7 @@ if [ "$quick" -eq 1 ]; then
   exit 0
 fi
 
-step "the release build, once: lbc and libloginbycall (cargo build --release -p lbc-cli -p lbc-ffi)"
+step "the release build, once: lbc and libloginbycall (cargo zigbuild --release -p lbc-cli -p lbc-ffi, glibc ${LBC_GLIBC:-native})"
 release_build
 timing
 
@@ -109,6 +111,14 @@ timing
 
 step "sandbox dashboard in a real browser (chromium headless)"
 LBC_SCREENSHOT="$(mktemp -d)/sandbox-dashboard.png" tests/browser/dashboard.sh
+
+step "make dist: the manylinux2014 wheel, the sdist, the prebuilt tarball, SHA256SUMS (glibc <= 2.17 checked)"
+make -s dist
+timing
+
+step "the artifacts of make dist in Debian 11 (PHP 7.4, Python 3.9, Django 4.2) and Debian 13 (PHP 8.4, Python 3.13) roots"
+LBC_DIST="$PWD/dist" scripts/test-legacy.sh
+timing
 
 step "fuzz targets, a short run each (skipped without a nightly toolchain)"
 scripts/fuzz.sh "${LBC_FUZZ_SECONDS:-15}"
