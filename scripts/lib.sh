@@ -128,8 +128,11 @@ release_build() {
   local started=$SECONDS
   if [ -n "$LBC_GLIBC" ]; then
     build_tools
-    (cd "$ROOT" && ${CARGO:-cargo} zigbuild --release --locked --quiet -p lbc-cli -p lbc-ffi \
-      --target "$RUST_TRIPLE.$LBC_GLIBC")
+    # strip = false: rustc's default for release (strip = "debuginfo", -Wl,--strip-debug) makes
+    # zig's linker drop the symbol table too, and valgrind's suppressions (tests/c/valgrind.supp)
+    # match ring's functions by name; a backtrace of a shipped library names its functions too.
+    (cd "$ROOT" && CARGO_PROFILE_RELEASE_STRIP=false ${CARGO:-cargo} zigbuild --release --locked \
+      --quiet -p lbc-cli -p lbc-ffi --target "$RUST_TRIPLE.$LBC_GLIBC")
   else
     (cd "$ROOT" && ${CARGO:-cargo} build --release --locked --quiet -p lbc-cli -p lbc-ffi)
   fi
