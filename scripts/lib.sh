@@ -133,6 +133,12 @@ release_build() {
     # match ring's functions by name; a backtrace of a shipped library names its functions too.
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_STRIP=false ${CARGO:-cargo} zigbuild --release --locked \
       --quiet -p lbc-cli -p lbc-ffi --target "$RUST_TRIPLE.$LBC_GLIBC")
+    # ... and what rustc's strip would have done, by binutils: the standard library's debug
+    # information out (half the size), the symbol table kept. Once: a stripped file has no .debug_info.
+    local file
+    for file in "$(release_dir)/lbc" "$(release_dir)/libloginbycall.so"; do
+      if readelf -S "$file" | grep -q '\.debug_info'; then strip --strip-debug "$file"; fi
+    done
   else
     (cd "$ROOT" && ${CARGO:-cargo} build --release --locked --quiet -p lbc-cli -p lbc-ffi)
   fi
