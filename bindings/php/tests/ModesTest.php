@@ -96,9 +96,17 @@ final class ModesTest extends TestCase
         self::assertStringContainsString('set ffi.preload=', $out . $err);
     }
 
-    public function testFfiRestrictedWithoutPreloadSaysWhatToDo(): void
+    public function testTheCliWorksUnderPhpsDefaultFfiEnablePreload(): void
     {
+        // PHP allows FFI in the CLI under ffi.enable=preload (its default): cron jobs need no -d.
         $result = $this->runPhp(['ffi.enable' => 'preload', 'opcache.enable_cli' => '0']);
+        self::expectWorking($result);
+        self::assertFalse($result['preloaded']);
+    }
+
+    public function testFfiDisabledSaysWhatToDo(): void
+    {
+        $result = $this->runPhp(['ffi.enable' => '0', 'opcache.enable_cli' => '0']);
         self::assertStringContainsString('LibraryException', $result['error']);
         self::assertStringContainsString('opcache.preload', $result['error']);
         self::assertStringContainsString('ffi.enable=1', $result['error']);
