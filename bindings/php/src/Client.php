@@ -240,6 +240,39 @@ final class Client
         }
     }
 
+    /**
+     * A client from an array of the constructor's arguments by name, for PHP 7.4 (which has no
+     * named arguments): `Client::fromOptions(['callApiId' => $id, 'apiKey' => $key, 'store' => ...])`
+     * is `new Client(callApiId: $id, apiKey: $key, store: ...)` on PHP 8.
+     *
+     * @param array<string, mixed> $options the constructor's argument names => values
+     *
+     * @throws InvalidArgumentException for a name the constructor does not have, and as the constructor
+     */
+    public static function fromOptions(
+        #[\SensitiveParameter]
+        array $options
+    ): self {
+        $arguments = [];
+        $parameters = (new \ReflectionMethod(self::class, '__construct'))->getParameters();
+        foreach ($parameters as $parameter) {
+            $name = $parameter->getName();
+            if (array_key_exists($name, $options)) {
+                $arguments[] = $options[$name];
+                unset($options[$name]);
+            } else {
+                $arguments[] = $parameter->getDefaultValue();
+            }
+        }
+        if ($options !== []) {
+            $unknown = array_map(static function ($name): string {
+                return Native::label((string) $name);
+            }, array_keys($options));
+            throw new InvalidArgumentException('Client has no argument ' . implode(', ', $unknown), 'options');
+        }
+        return new self(...$arguments);
+    }
+
     /** The guard argument as the JSON the library reads (null: the defaults). */
     /**
      * @param false|array<string, mixed>|null $guard

@@ -11,5 +11,6 @@ declare(strict_types=1);
 require dirname(__DIR__) . '/autoload.php';
 require __DIR__ . '/Support/Servers.php';
 require __DIR__ . '/Support/TestCase.php';
+require __DIR__ . '/Support/Php74Syntax.php';
 
 LoginByCall\Tests\Support\Servers::start();

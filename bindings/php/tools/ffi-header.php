@@ -32,16 +32,16 @@ function declarations(string $text): string
     foreach (preg_split('/\R/', $text) as $number => $line) {
         $trimmed = trim($line);
         if ($continued) {
-            $continued = str_ends_with($trimmed, '\\');
+            $continued = substr($trimmed, -1) === '\\';
             continue;
         }
-        if (!str_starts_with($trimmed, '#')) {
+        if (substr($trimmed, 0, 1) !== '#') {
             if ($active) {
                 $kept[] = $line;
             }
             continue;
         }
-        $continued = str_ends_with($trimmed, '\\');
+        $continued = substr($trimmed, -1) === '\\';
         $directive = trim((string) preg_replace(['#//.*$#', '#/\*.*?\*/#'], '', $trimmed));
         if (preg_match('/^#\s*(if|ifdef|ifndef)\b/', $directive)) {
             if (!array_key_exists($directive, KNOWN_CONDITIONALS)) {
@@ -76,7 +76,7 @@ function declarations(string $text): string
         }
         $out[] = $line;
         $depth += substr_count($line, '{') - substr_count($line, '}');
-        if ($depth === 0 && str_ends_with($line, ';')) {
+        if ($depth === 0 && substr($line, -1) === ';') {
             $out[] = '';
         }
     }
