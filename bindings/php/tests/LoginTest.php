@@ -18,7 +18,7 @@ final class LoginTest extends TestCase
      *
      * @return array{Login, string}
      */
-    private function loginWithCode(mixed ...$settings): array
+    private function loginWithCode(...$settings): array
     {
         $phone = self::phone();
         $login = $this->client(...$settings)->startLogin($phone, '203.0.113.9');
@@ -98,7 +98,7 @@ final class LoginTest extends TestCase
 
     public function testExpiry(): void
     {
-        [$login, $code] = $this->loginWithCode(ttl: 1);
+        [$login, $code] = $this->loginWithCode(['ttl' => 1]);
         self::assertSame($login->startedAt + 1, $login->expiresAt);
         sleep(2);
         self::assertLessThan(time(), $login->expiresAt);
@@ -106,7 +106,7 @@ final class LoginTest extends TestCase
         self::assertTrue($verdict->isExpired());
         self::assertSame(0, $login->attempts(), 'a check after expiry costs no attempt');
         // A state past its lifetime is resumed; its checks say it expired.
-        self::assertTrue($this->client(ttl: 1)->resumeLogin($login->toJson())->check($code)->isExpired());
+        self::assertTrue($this->client(['ttl' => 1])->resumeLogin($login->toJson())->check($code)->isExpired());
     }
 
     public function testTheStateSurvivesJson(): void

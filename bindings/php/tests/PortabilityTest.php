@@ -54,6 +54,24 @@ final class PortabilityTest extends TestCase
         self::assertSame('>=7.4', $composer['require']['php']);
     }
 
+    public function testTheTestsArePhp74SyntaxToo(): void
+    {
+        $problems = [];
+        $root = dirname(__DIR__);
+        foreach (new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator(__DIR__, \FilesystemIterator::SKIP_DOTS)) as $file) {
+            if ($file->getExtension() !== 'php' || strpos($file->getPathname(), '/Php8/') !== false) {
+                continue;
+            }
+            foreach (Php74Syntax::problems((string) file_get_contents($file->getPathname())) as $problem) {
+                // bootstrap.php defines str_contains() and str_starts_with() where PHP lacks them.
+                if (!preg_match('/: str_(contains|starts_with)\(\) is PHP 8$/', $problem)) {
+                    $problems[] = substr($file->getPathname(), strlen($root) + 1) . ":$problem";
+                }
+            }
+        }
+        self::assertSame([], $problems);
+    }
+
     /** @return iterable<string, array{string}> */
     public static function php8Only(): iterable
     {

@@ -122,7 +122,7 @@ final class SignerTest extends TestCase
         try {
             serialize($signer);
             self::fail('serialized');
-        } catch (\LoginByCall\Exception\LogicException) {
+        } catch (\LoginByCall\Exception\LogicException $e) {
         }
         $this->expectException(\Error::class);
         $copy = clone $signer;
