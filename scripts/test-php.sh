@@ -35,8 +35,8 @@ apt_need php:php-cli php-fpm8.2:php-fpm nginx:nginx phpunit:phpunit curl:curl va
     python3:python3 pkg-config:pkg-config make:make || exit 1
 FPM="$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.* 2>/dev/null | head -n 1)"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-if ! php -r 'exit(extension_loaded("FFI") && version_compare(PHP_VERSION, "8.2", ">=") ? 0 : 1);'; then
-    echo "test-php: PHP 8.2 or newer with FFI is needed" >&2
+if ! php -r 'exit(extension_loaded("FFI") && version_compare(PHP_VERSION, "7.4", ">=") ? 0 : 1);'; then
+    echo "test-php: PHP 7.4 or newer with FFI is needed" >&2
     exit 1
 fi
 
@@ -83,7 +83,22 @@ mkdir -p "$www/bindings" "$www/examples" "$work/sessions" "$work/nginx-tmp"
 cp -r bindings/php "$www/bindings/php"
 rm -rf "$www/bindings/php/tests" "$www/bindings/php/benches"
 cp -r examples/php_site "$www/examples/php_site"
-php bindings/php/tools/ffi-preload-header.php "$LOGINBYCALL_LIB" >"$work/loginbycall.ffi.h" || exit 1
+# The preload header as the README writes it: no argument (the library found as the package finds
+# it), named by its SONAME so that an upgraded library is what FPM loads at its next start.
+php bindings/php/tools/ffi-preload-header.php >"$work/loginbycall.ffi.h" || exit 1
+if grep -qx "#define FFI_LIB \"$prefix/lib/libloginbycall.so.0\"" "$work/loginbycall.ffi.h"; then
+    echo "ok: ffi-preload-header.php with no argument names $prefix/lib/libloginbycall.so.0 (the SONAME)"
+else
+    fail "the preload header does not name the library by its SONAME: $(grep FFI_LIB "$work/loginbycall.ffi.h")"
+fi
+ffi_preload="$work/loginbycall.ffi.h"
+# The optional log functions' header, when the library has them (the PSR-3 logger under preload).
+if php bindings/php/tools/ffi-preload-header.php --log >"$work/loginbycall-log.ffi.h" 2>"$work/log-header.err"; then
+    ffi_preload="$ffi_preload:$work/loginbycall-log.ffi.h"
+    echo "ok: the library has the log functions; preloaded too"
+else
+    echo "   (no log functions in this library: $(cat "$work/log-header.err"))"
+fi
 chown -R "$SITE_USER" "$work/sessions"
 chmod -R a+rX "$work"
 site_port="$(free_port)"
@@ -93,7 +108,7 @@ render() { # render TEMPLATE: the deploy template with this run's values
         -e "s|@GROUP@|$(id -gn "$SITE_USER")|g" -e "s|@SOCKET@|$work/fpm.sock|g" \
         -e "s|@WORKERS@|$WORKERS|g" -e "s|@CALL_API_ID@|$CALL_API_ID|g" -e "s|@API_KEY@|$API_KEY|g" \
         -e "s|@BASE_URL@|$SANDBOX/callapi/v2.0/|g" \
-        -e "s|@FFI_HEADER@|$work/loginbycall.ffi.h|g" -e "s|@SESSIONS@|$work/sessions|g" \
+        -e "s|@FFI_HEADER@|$ffi_preload|g" -e "s|@SESSIONS@|$work/sessions|g" \
         -e "s|@LISTEN@|127.0.0.1:$site_port|g" "$1"
 }
 render examples/php_site/deploy/php.ini >"$work/php.ini"

@@ -136,6 +136,9 @@ php_admin_value[session.save_handler] = $handler
 php_admin_value[session.save_path] = "$path"
 php_admin_value[redis.session.locking_enabled] = 0
 php_admin_value[session.use_strict_mode] = 1
+; FPM clears the workers' environment (clear_env's default): the pool's env[] is how the package's
+; LOGINBYCALL_LIB reaches them (php_admin_value[loginbycall.library] would be ignored).
+clear_env = yes
 env[LOGINBYCALL_LIB] = $prefix/lib/libloginbycall.so
 env[LBC_BASE_URL] = $BASE_URL
 env[LBC_CALL_API_ID] = $CALL_API_ID

@@ -164,7 +164,7 @@ final class ExceptionsTest extends TestCase
     public function testAnUnknownCodeIsAnApiException(): void
     {
         Servers::answerOnce('balance', Servers::httpAnswer('200 OK', (string) json_encode(['error' => 'SOMETHING_NEW', 'clazz' => 'PROCESS', 'reason' => 'a code from the future', 'additional' => ['hint' => 42]]), "X-Request-Id: scripted-unknown\r\n"));
-        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => Servers::$baseUrl, 'maxRetries' => 0]);
+        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => Servers::$baseUrl, 'maxRetries' => 0, 'store' => 'memory:']);
         $e = self::thrown(fn () => $client->balance(), ApiException::class);
         self::assertSame(ApiException::class, get_class($e));
         self::assertSame('SOMETHING_NEW', $e->getErrorCode());
@@ -177,7 +177,7 @@ final class ExceptionsTest extends TestCase
     public function testHttpError(): void
     {
         Servers::answerOnce('call', Servers::httpAnswer('502 Bad Gateway', '<html><body>Bad Gateway</body></html>', "X-Request-Id: scripted-502\r\n", 'text/html'));
-        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => Servers::$baseUrl, 'maxRetries' => 0]);
+        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => Servers::$baseUrl, 'maxRetries' => 0, 'store' => 'memory:']);
         $e = self::thrown(fn () => $client->call(self::phone(), '203.0.113.9'), Exception\HttpException::class);
         self::assertSame(502, $e->getHttpStatus());
         self::assertSame('scripted-502', $e->getRequestId());
@@ -188,7 +188,7 @@ final class ExceptionsTest extends TestCase
     public function testDecodeError(): void
     {
         Servers::answerOnce('balance', Servers::httpAnswer('200 OK', 'this is not JSON'));
-        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => Servers::$baseUrl, 'maxRetries' => 0]);
+        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => Servers::$baseUrl, 'maxRetries' => 0, 'store' => 'memory:']);
         $e = self::thrown(fn () => $client->balance(), Exception\DecodeException::class);
         self::assertTrue($e->mayHaveBeenPlaced());
         self::assertSame('decode_error', $e->getKind());
@@ -198,7 +198,7 @@ final class ExceptionsTest extends TestCase
     public function testTransportError(): void
     {
         $port = Servers::freePort();
-        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => "http://127.0.0.1:$port/callapi/v2.0/", 'maxRetries' => 0]);
+        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => "http://127.0.0.1:$port/callapi/v2.0/", 'maxRetries' => 0, 'store' => 'memory:']);
         $e = self::thrown(fn () => $client->call(self::phone(), '203.0.113.9'), Exception\TransportException::class);
         self::assertSame('connect', $e->getTransportKind());
         self::assertFalse($e->mayHaveBeenPlaced(), 'nothing reached the service');
@@ -208,7 +208,7 @@ final class ExceptionsTest extends TestCase
     public function testTimeout(): void
     {
         Servers::control('POST', '/_sandbox/faults', ['method' => 'call', 'kind' => 'hang', 'count' => 1]);
-        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => Servers::$baseUrl, 'maxRetries' => 0, 'timeout' => 0.3]);
+        $client = Client::fromOptions(['callApiId' => 'id', 'apiKey' => 'k', 'baseUrl' => Servers::$baseUrl, 'maxRetries' => 0, 'store' => 'memory:', 'timeout' => 0.3]);
         $e = self::thrown(fn () => $client->call(self::phone(), '203.0.113.9'), Exception\TimeoutException::class);
         self::assertTrue($e->mayHaveBeenPlaced(), 'the request was written: the call may have been placed');
         self::assertSame('timeout', $e->getKind());
