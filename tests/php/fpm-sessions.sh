@@ -191,7 +191,12 @@ wait_for 20 curl -sf "http://127.0.0.1:$redis_site/user.php" || {
     cat "$work/fpm.out" "$work/fpm.log" "$work/nginx-error.log" 2>/dev/null
     exit 1
 }
-workers="$(pgrep -P "$fpm_pid" | wc -l)"
+# FPM answers as soon as its first workers run: give the rest a moment (a loaded machine forks slowly).
+for _ in $(seq 1 50); do
+    workers="$(pgrep -P "$fpm_pid" | wc -l)"
+    [[ "$workers" -eq $((2 * WORKERS)) ]] && break
+    sleep 0.1
+done
 if [[ "$workers" -eq $((2 * WORKERS)) ]]; then
     ok "php-fpm: two pools (redis, files) of $WORKERS static workers each"
 else
