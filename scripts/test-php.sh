@@ -14,7 +14,8 @@
 #     fails on any failed login, a worker crash or fatal error in the FPM log, more connections to
 #     the sandbox than there are workers, or a worker whose memory grew (by more than 1 MiB between
 #     the first 40 logins and the end);
-#  5. PHPUnit (Debian's phpunit, `php -d ffi.enable=1`), whose bootstrap starts its own sandbox.
+#  5. PHP-FPM started with a library too old (a 0.0.9 built with cc) must refuse to start, saying so;
+#  6. PHPUnit (Debian's phpunit, `php -d ffi.enable=1`), whose bootstrap starts its own sandbox.
 #
 # Prints PHPUnit's summary line last; exits non-zero on any failure.
 set -uo pipefail
@@ -261,6 +262,27 @@ fi
 for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
 pids=()
+
+# PHP-FPM refuses to start with a library the package cannot use (preload.php checks its version),
+# rather than failing on every request: a library whose lbc_version() says 0.0.9, built with cc.
+step "PHP-FPM with a too old libloginbycall"
+printf 'const char *lbc_version(void) { return "0.0.9"; }\n' >"$work/old.c"
+if cc -shared -fPIC -o "$work/libold.so" "$work/old.c" 2>"$work/old.err"; then
+    printf 'html_errors = 0\nffi.enable = preload\nopcache.enable = 1\nopcache.preload = %s\nopcache.preload_user = %s\n' \
+        "$www/bindings/php/preload.php" "$SITE_USER" >"$work/old.ini"
+    printf '[global]\npid = %s/old.pid\nerror_log = %s/old.log\ndaemonize = no\n[old]\nuser = %s\nlisten = %s/old.sock\npm = static\npm.max_children = 1\n' \
+        "$work" "$work" "$SITE_USER" "$work" >"$work/old.conf"
+    LOGINBYCALL_LIB="$work/libold.so" timeout 20 "$FPM" --nodaemonize --fpm-config "$work/old.conf" -c "$work/old.ini" >"$work/old.out" 2>&1
+    status=$?
+    if [[ $status -ne 0 && $status -ne 124 ]] && grep -q 'this package needs libloginbycall >= .*, found 0.0.9' "$work/old.out"; then
+        echo "ok: PHP-FPM refused to start (exit $status): $(grep -o 'this package needs[^(]*' "$work/old.out" | head -n 1)"
+    else
+        fail "PHP-FPM with a 0.0.9 library: exit $status"
+        head -n 20 "$work/old.out"
+    fi
+else
+    fail "cc could not build a test library: $(cat "$work/old.err")"
+fi
 
 # 5. PHPUnit.
 phpunit_status=0
