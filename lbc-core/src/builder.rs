@@ -436,8 +436,33 @@ fn is_loopback(base_url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The roots named by `SSL_CERT_FILE` and `SSL_CERT_DIR`, when either is set.
+/// The roots named by `SSL_CERT_FILE` and `SSL_CERT_DIR`, when either is set: read once per
+/// process for each value of the two variables (a directory such as `/etc/ssl/certs` holds
+/// hundreds of files, too many to read for every client).
 fn env_roots() -> Result<Option<ureq::tls::TlsConfig>, Error> {
+    type Key = (Option<std::ffi::OsString>, Option<std::ffi::OsString>);
+    static CACHE: std::sync::Mutex<Option<(Key, ureq::tls::TlsConfig)>> =
+        std::sync::Mutex::new(None);
+    let key: Key = (
+        std::env::var_os("SSL_CERT_FILE"),
+        std::env::var_os("SSL_CERT_DIR"),
+    );
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((cached, tls)) = cache.as_ref() {
+        if *cached == key {
+            return Ok(Some(tls.clone()));
+        }
+    }
+    let tls = read_env_roots()?;
+    if let Some(tls) = &tls {
+        *cache = Some((key, tls.clone()));
+    }
+    Ok(tls)
+}
+
+fn read_env_roots() -> Result<Option<ureq::tls::TlsConfig>, Error> {
     let mut certs = Vec::new();
     let mut named = false;
     if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
