@@ -100,7 +100,8 @@ if php bindings/php/tools/ffi-preload-header.php --log >"$work/loginbycall-log.f
 else
     echo "   (no log functions in this library: $(cat "$work/log-header.err"))"
 fi
-chown -R "$SITE_USER" "$work/sessions"
+touch "$work/site.log"
+chown -R "$SITE_USER" "$work/sessions" "$work/site.log"
 chmod -R a+rX "$work"
 site_port="$(free_port)"
 SITE="http://127.0.0.1:$site_port"
@@ -120,6 +121,9 @@ render examples/php_site/deploy/php.ini >"$work/php.ini"
     # (so 20 calls are placed before any code is typed, which the brake reads as pumping): the
     # site's guard is told so. Its defaults stay as they are for every other site.
     printf 'env[LBC_GUARD_FILE] = %s/guard.json\n' "$work"
+    # The site's PSR-3 logger (examples/php_site/bootstrap.php's FileLogger), fed through the
+    # preloaded log functions when the library has them.
+    printf 'env[LBC_LOG_FILE] = %s/site.log\n' "$work"
 } >"$work/fpm.conf"
 limit=$((LOGINS * 2 + 10))
 printf '{"ip_rate": {"calls": %d, "window": 3600}, "range_rate": {"calls": %d, "window": 3600}, "brake_min_calls": %d}\n' \
@@ -233,6 +237,16 @@ if [[ "$(workers | wc -l)" -eq "$WORKERS" ]] && diff -q <(cut -d' ' -f1 "$work/r
     echo "ok: the same $WORKERS workers served every request"
 else
     fail "the workers changed during the run"
+fi
+
+if [[ "$ffi_preload" == *:* ]]; then
+    requests="$(grep -c '^debug request ' "$work/site.log" 2>/dev/null)"
+    if [[ "${requests:-0}" -ge "$LOGINS" ]]; then
+        echo "ok: the site's PSR-3 logger got $requests request lines from the workers (preloaded log functions)"
+    else
+        fail "the site's logger got ${requests:-0} request lines, fewer than the $LOGINS logins"
+        head -n 5 "$work/site.log" 2>/dev/null
+    fi
 fi
 
 # The sandbox's connection counter: the connections that carried an API request (the curl requests

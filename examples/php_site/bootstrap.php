@@ -32,7 +32,30 @@ function auth(): SessionLogin
         // user, shared by every worker of this server; LBC_STORE may name a Redis for several.
         'store' => getenv('LBC_STORE') ?: null,
         'guard' => guard_settings(),
+        // Optional: the library's events (one line per request, retries, refusals) into a file.
+        'logger' => getenv('LBC_LOG_FILE') ? new FileLogger((string) getenv('LBC_LOG_FILE')) : null,
     ]));
+}
+
+/**
+ * A PSR-3 logger in a few lines (a site with Monolog passes its Psr\Log\LoggerInterface instead):
+ * appends `LEVEL event message` lines to a file.
+ */
+final class FileLogger
+{
+    private string $path;
+
+    public function __construct(string $path)
+    {
+        $this->path = $path;
+    }
+
+    /** @param mixed $level */
+    public function log($level, $message, array $context = []): void
+    {
+        $event = (string) ($context['event'] ?? '-');
+        @file_put_contents($this->path, "$level $event " . str_replace("\n", ' ', (string) $message) . "\n", FILE_APPEND | LOCK_EX);
+    }
 }
 
 /**

@@ -411,6 +411,16 @@ final class PortabilityTest extends TestCase
             return $line[2]['event'];
         }, $logger->lines);
         self::assertContains('request', $events);
+        self::assertSame('debug', $logger->lines[array_search('request', $events, true)][0]);
+        $limited = $this->client(['logger' => $logger, 'shared' => false, 'guard' => ['ip_rate' => ['calls' => 1, 'window' => 3600]]]);
+        $limited->startLogin(self::phone(), '203.0.113.77');
+        try {
+            $limited->startLogin(self::phone(), '203.0.113.77');
+            self::fail('not refused');
+        } catch (\LoginByCall\Exception\GuardRefusedException $e) {
+            $last = $logger->lines[count($logger->lines) - 1];
+            self::assertSame(['info', 'guard_refused'], [$last[0], $last[2]['event']]);
+        }
         foreach ($logger->lines as [$level, $message, $context]) {
             self::assertContains($level, ['debug', 'info', 'warning']);
             self::assertStringNotContainsString($this->account['api_key'], $message . json_encode($context));
