@@ -1,6 +1,6 @@
 #define FFI_SCOPE "LOGINBYCALL"
 #define FFI_LIB "libloginbycall.so.0"
-/* Generated from include/loginbycall.h by bindings/php/tools/ffi-header.php (`make php-header`): do not edit. */
+/* Generated from include/loginbycall.h by bindings/php/tools/ffi-header.php (`make php-header`): do not edit. The optional lbc_config_set_log_level, lbc_client_take_log are in loginbycall-log.ffi.h. */
 
 enum lbc_status
  {
@@ -170,10 +170,6 @@ lbc_status lbc_config_set_deadline_ms(struct lbc_config *config,
                                       uint64_t deadline_ms,
                                       struct lbc_error **err);
 
-lbc_status lbc_config_set_log_level(struct lbc_config *config,
-                                    int32_t level,
-                                    struct lbc_error **err);
-
 lbc_status lbc_config_set_connect_timeout_ms(struct lbc_config *config,
                                              uint64_t timeout_ms,
                                              struct lbc_error **err);
@@ -238,8 +234,6 @@ lbc_status lbc_client_with_credentials(const struct lbc_client *client,
                                        struct lbc_error **err);
 
 void lbc_client_free(struct lbc_client *client);
-
-char *lbc_client_take_log(const struct lbc_client *client);
 
 lbc_status lbc_client_register(const struct lbc_client *client,
                                const char *domain,

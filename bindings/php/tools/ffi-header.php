@@ -86,17 +86,31 @@ function declarations(string $text): string
     return implode("\n", $out) . "\n";
 }
 
+/**
+ * Functions left out of the package's header: optional, declared apart in
+ * resources/loginbycall-log.ffi.h and loaded only when the library has them, so that a library
+ * without them still loads (PHP's FFI resolves every declared function when it loads a header).
+ */
+const OPTIONAL_FUNCTIONS = ['lbc_config_set_log_level', 'lbc_client_take_log'];
+
 /** The whole FFI header for the library SONAME. */
 function ffi_header(string $header, string $soname): string
 {
     if (!preg_match('/^[A-Za-z0-9._+-]+$/', $soname)) {
         throw new RuntimeException("not a library file name: $soname");
     }
+    $kept = [];
+    foreach (explode("\n\n", declarations($header)) as $declaration) {
+        if (preg_match('/\b(' . implode('|', OPTIONAL_FUNCTIONS) . ')\(/', $declaration) !== 1) {
+            $kept[] = $declaration;
+        }
+    }
     return "#define FFI_SCOPE \"LOGINBYCALL\"\n"
         . "#define FFI_LIB \"$soname\"\n"
         . "/* Generated from include/loginbycall.h by bindings/php/tools/ffi-header.php"
-        . " (`make php-header`): do not edit. */\n\n"
-        . declarations($header);
+        . " (`make php-header`): do not edit. The optional " . implode(', ', OPTIONAL_FUNCTIONS)
+        . " are in loginbycall-log.ffi.h. */\n\n"
+        . rtrim(implode("\n\n", $kept), "\n") . "\n";
 }
 
 if (realpath($_SERVER['SCRIPT_FILENAME'] ?? '') === __FILE__) {
