@@ -149,8 +149,10 @@ final class Login
      *
      * @throws Exception\InvalidArgumentException for a NUL byte or invalid UTF-8
      */
-    public function check(string $digits): Verdict
-    {
+    public function check(
+        #[\SensitiveParameter]
+        string $digits
+    ): Verdict {
         $ffi = $this->ffi;
         $verdict = $ffi->new('lbc_verdict');
         $left = $ffi->new('uint32_t');

@@ -98,8 +98,10 @@ final class SessionLogin
      * @throws LoginByCallException for a NUL byte or invalid UTF-8 in $digits
      * @throws Exception\StoreException when the store cannot be reached (nothing was judged)
      */
-    public function check(string $digits): Verdict
-    {
+    public function check(
+        #[\SensitiveParameter]
+        string $digits
+    ): Verdict {
         $login = $this->pending();
         if ($login === null) {
             return new Verdict(Verdict::LOCKED);

@@ -392,8 +392,12 @@ final class Native
      *
      * @throws InvalidArgumentException naming $name
      */
-    public static function text(string $value, string $name, ?int $max = null): string
-    {
+    public static function text(
+        #[\SensitiveParameter]
+        string $value,
+        string $name,
+        ?int $max = null
+    ): string {
         if ($max !== null && strlen($value) > $max) {
             throw new InvalidArgumentException("$name is longer than $max bytes", $name);
         }
@@ -407,8 +411,11 @@ final class Native
     }
 
     /** A native copy of the bytes of $value (for `const uint8_t *` arguments); wipe() it after use. */
-    public static function bytes(FFI $ffi, string $value): CData
-    {
+    public static function bytes(
+        FFI $ffi,
+        #[\SensitiveParameter]
+        string $value
+    ): CData {
         $buffer = $ffi->new('uint8_t[' . max(1, strlen($value)) . ']');
         if ($value !== '') {
             FFI::memcpy($buffer, $value, strlen($value));
@@ -417,8 +424,12 @@ final class Native
     }
 
     /** Like text(), for an optional value. */
-    public static function optText(?string $value, string $name, ?int $max = null): ?string
-    {
+    public static function optText(
+        #[\SensitiveParameter]
+        ?string $value,
+        string $name,
+        ?int $max = null
+    ): ?string {
         return $value === null ? null : self::text($value, $name, $max);
     }
 
