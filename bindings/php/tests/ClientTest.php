@@ -173,7 +173,7 @@ final class ClientTest extends TestCase
     public function testBadSettingsAreRefused(array $settings, string $field): void
     {
         try {
-            $this->client(...$settings);
+            $this->client($settings);
             self::fail('accepted');
         } catch (InvalidArgumentException $e) {
             self::assertSame($field, $e->getField(), $e->getMessage());
@@ -257,7 +257,7 @@ final class ClientTest extends TestCase
             // The guard calls only the default region's numbers unless told otherwise.
             $settings['guard'] = ['allowed_countries' => ['RU', strtoupper($settings['defaultRegion'])]];
         }
-        $client = $this->client(...$settings);
+        $client = $this->client($settings);
         self::assertSame(1_000_000, $client->balance()->balance);
         $login = $client->startLogin(self::phone(), '203.0.113.9');
         self::assertSame(($settings['maxAttempts'] ?? 3), $login->attemptsLeft());

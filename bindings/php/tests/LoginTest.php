@@ -18,10 +18,10 @@ final class LoginTest extends TestCase
      *
      * @return array{Login, string}
      */
-    private function loginWithCode(...$settings): array
+    private function loginWithCode(array $settings = []): array
     {
         $phone = self::phone();
-        $login = $this->client(...$settings)->startLogin($phone, '203.0.113.9');
+        $login = $this->client($settings)->startLogin($phone, '203.0.113.9');
         return [$login, Servers::code($phone)];
     }
 

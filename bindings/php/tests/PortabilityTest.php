@@ -91,11 +91,17 @@ final class PortabilityTest extends TestCase
         yield 'first-class callable' => ['<?php $f = strlen(...);'];
         yield 'new in an initializer' => ['<?php function f($a = new A()) {}'];
         yield 'enum' => ['<?php enum A { case B; }'];
+        yield 'throw expression' => ['<?php $a = $b ?? throw new Exception();'];
+        yield 'throw in an arrow function' => ['<?php $f = fn () => throw new Exception();'];
     }
 
     /** @dataProvider php8Only */
     public function testTheSyntaxCheckFindsPhp8(string $source): void
     {
+        if (PHP_VERSION_ID < 80000) {
+            // PHP 7.4's tokenizer has no PHP 8 tokens: there, PHP itself loading the package is the check.
+            self::markTestSkipped('the check reads PHP 8 tokens');
+        }
         self::assertNotSame([], Php74Syntax::problems($source), $source);
     }
 

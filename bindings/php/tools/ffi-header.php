@@ -50,11 +50,17 @@ function declarations(string $text): string
             $stack[] = [$active, KNOWN_CONDITIONALS[$directive]];
             $active = $active && KNOWN_CONDITIONALS[$directive];
         } elseif ($directive === '#else') {
-            [$parent, $condition] = array_pop($stack) ?? throw new RuntimeException('#else without #if');
+            if ($stack === []) {
+                throw new RuntimeException('#else without #if');
+            }
+            [$parent, $condition] = array_pop($stack);
             $stack[] = [$parent, !$condition];
             $active = $parent && !$condition;
         } elseif ($directive === '#endif') {
-            [$parent] = array_pop($stack) ?? throw new RuntimeException('#endif without #if');
+            if ($stack === []) {
+                throw new RuntimeException('#endif without #if');
+            }
+            [$parent] = array_pop($stack);
             $active = $parent;
         } elseif (!preg_match('/^#\s*(define|include|undef)\b/', $directive)) {
             throw new RuntimeException('line ' . ($number + 1) . ": unexpected directive `$directive`");

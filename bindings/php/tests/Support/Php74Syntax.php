@@ -10,7 +10,7 @@ namespace LoginByCall\Tests\Support;
  * the test command has that system). What it looks for: readonly, enum, match, `?->`, attributes
  * not alone on their line (PHP 7.4 reads `#[` as a comment to the end of the line), constructor
  * promotion, union, mixed, never, static and false types, trailing commas in parameter lists, `new`
- * in default values, catch without a variable, first-class callables `f(...)`, `$object::class`,
+ * in default values, throw as an expression, catch without a variable, first-class callables `f(...)`, `$object::class`,
  * named arguments, and the functions PHP 8 added (str_contains, ...).
  */
 final class Php74Syntax
@@ -56,6 +56,9 @@ final class Php74Syntax
                 if ($t[0] === T_STRING && in_array(strtolower($t[1]), self::FUNCTIONS, true) && self::at($tokens, $i + 1) === '('
                     && !in_array(self::at($tokens, $i - 1), ['->', '::', 'function'], true)) {
                     $problems[] = "$line: {$t[1]}() is PHP 8";
+                }
+                if ($t[0] === T_THROW && in_array(self::at($tokens, $i - 1), ['??', '?:', '=>', '?', '=', '(', ',', '&&', '||', 'and', 'or', 'return', '.', 'fn'], true)) {
+                    $problems[] = "$line: throw as an expression";
                 }
                 if ($t[0] === T_CATCH) {
                     $j = $i + 2;
