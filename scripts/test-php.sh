@@ -282,7 +282,7 @@ pids=()
 step "PHP-FPM with a too old libloginbycall"
 printf 'const char *lbc_version(void) { return "0.0.9"; }\n' >"$work/old.c"
 if cc -shared -fPIC -o "$work/libold.so" "$work/old.c" 2>"$work/old.err"; then
-    printf 'html_errors = 0\nffi.enable = preload\nopcache.enable = 1\nopcache.preload = %s\nopcache.preload_user = %s\n' \
+    printf 'display_errors = stderr\nhtml_errors = 0\nffi.enable = preload\nopcache.enable = 1\nopcache.preload = %s\nopcache.preload_user = %s\n' \
         "$www/bindings/php/preload.php" "$SITE_USER" >"$work/old.ini"
     printf '[global]\npid = %s/old.pid\nerror_log = %s/old.log\ndaemonize = no\n[old]\nuser = %s\nlisten = %s/old.sock\npm = static\npm.max_children = 1\n' \
         "$work" "$work" "$SITE_USER" "$work" >"$work/old.conf"
