@@ -170,6 +170,7 @@ final class ClientTest extends TestCase
     }
 
     /** @dataProvider badSettings */
+    #[\PHPUnit\Framework\Attributes\DataProvider('badSettings')]
     public function testBadSettingsAreRefused(array $settings, string $field): void
     {
         try {
@@ -251,6 +252,7 @@ final class ClientTest extends TestCase
     }
 
     /** @dataProvider goodSettings */
+    #[\PHPUnit\Framework\Attributes\DataProvider('goodSettings')]
     public function testSettingsThatWork(array $settings): void
     {
         if (isset($settings['defaultRegion'])) {

@@ -154,6 +154,7 @@ final class GuaranteesTest extends TestCase
     }
 
     /** @dataProvider badGuards */
+    #[\PHPUnit\Framework\Attributes\DataProvider('badGuards')]
     public function testBadGuardSettingsAreRefused(array $guard, string $field): void
     {
         try {
@@ -180,6 +181,7 @@ final class GuaranteesTest extends TestCase
     }
 
     /** @dataProvider transports */
+    #[\PHPUnit\Framework\Attributes\DataProvider('transports')]
     public function testTransportFailuresSayWhatFailed(string $case): void
     {
         $caBundle = null;

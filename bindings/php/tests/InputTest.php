@@ -47,12 +47,14 @@ final class InputTest extends TestCase
     }
 
     /** @dataProvider arguments */
+    #[\PHPUnit\Framework\Attributes\DataProvider('arguments')]
     public function testNulBytesAreRefused(callable $use, string $field): void
     {
         $this->assertRefused($use, "79256880636\0-and-more", $field);
     }
 
     /** @dataProvider arguments */
+    #[\PHPUnit\Framework\Attributes\DataProvider('arguments')]
     public function testInvalidUtf8IsRefused(callable $use, string $field): void
     {
         $this->assertRefused($use, "7925688\xc0\xaf0636", $field);
@@ -74,6 +76,7 @@ final class InputTest extends TestCase
     }
 
     /** @dataProvider arguments */
+    #[\PHPUnit\Framework\Attributes\DataProvider('arguments')]
     public function testEmptyAndHugeStringsGetTypedAnswers(callable $use, string $field): void
     {
         $client = $this->client(['maxRetries' => 0]);

@@ -141,6 +141,7 @@ final class LoginTest extends TestCase
     }
 
     /** @dataProvider notSavedLogins */
+    #[\PHPUnit\Framework\Attributes\DataProvider('notSavedLogins')]
     public function testResumeLoginRefusesAnythingElse(string $json): void
     {
         $this->expectException(InvalidArgumentException::class);
@@ -162,6 +163,7 @@ final class LoginTest extends TestCase
     }
 
     /** @dataProvider outcomes */
+    #[\PHPUnit\Framework\Attributes\DataProvider('outcomes')]
     public function testWaitFinal(string $ending, int $status, string $desc): void
     {
         $login = $this->client()->startLogin(self::phone($ending), '203.0.113.9');

@@ -92,7 +92,12 @@ final class ModesTest extends TestCase
             self::markTestSkipped('only root needs opcache.preload_user (and so ffi.preload)');
         }
         [$status, $out, $err] = $this->runRaw(self::preloadIni(null));
-        self::assertNotSame(0, $status);
+        if ($status === 0) {
+            // PHP 8.4 (Debian 13) preloads in the process itself here, so FFI::load's scope stays.
+            self::expectWorking((array) json_decode($out, true));
+            return;
+        }
+        // PHP 7.4 to 8.2 preload in a child running as opcache.preload_user: the scope is lost.
         self::assertStringContainsString('set ffi.preload=', $out . $err);
     }
 

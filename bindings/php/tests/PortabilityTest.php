@@ -96,6 +96,7 @@ final class PortabilityTest extends TestCase
     }
 
     /** @dataProvider php8Only */
+    #[\PHPUnit\Framework\Attributes\DataProvider('php8Only')]
     public function testTheSyntaxCheckFindsPhp8(string $source): void
     {
         if (PHP_VERSION_ID < 80000) {

@@ -86,6 +86,7 @@ final class SignerTest extends TestCase
     }
 
     /** @dataProvider refused */
+    #[\PHPUnit\Framework\Attributes\DataProvider('refused')]
     public function testRefusedBeforeSigning(string $method, array $params, string $field): void
     {
         try {
