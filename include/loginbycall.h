@@ -729,8 +729,10 @@ lbc_status lbc_config_set_timeout_ms(struct lbc_config *config,
 
 /**
  * Sets the time for a whole operation, in milliseconds: every attempt, backoff and retry of one
- * method call included (default: the same as the timeout, so that a page has one budget). A retry
- * is made only while time is left; the last attempt gets only what is left. 0 is refused by
+ * method call included (default: room for every retry of a retry-safe method,
+ * `timeout × (max_retries + 1) + retry_base_delay × (2^max_retries − 1)`, 45 750 ms with the
+ * defaults; a `call` is never sent twice, so its one attempt ends by the timeout). A retry is made
+ * only while time is left; the last attempt gets only what is left. 0 is refused by
  * `lbc_client_new`.
  *
  * # Safety
@@ -741,6 +743,21 @@ lbc_status lbc_config_set_timeout_ms(struct lbc_config *config,
 lbc_status lbc_config_set_deadline_ms(struct lbc_config *config,
                                       uint64_t deadline_ms,
                                       struct lbc_error **err);
+
+/**
+ * Sets which events a client made from this config records for `lbc_client_take_log`: 0 none (the
+ * default), 1 warnings (a `call` that may have been placed though it failed), 2 info too (retries,
+ * the guard's refusals), 3 debug too (one event per attempt of every request). Any other number
+ * is refused (`LBC_INVALID_INPUT` on `level`), the config unchanged.
+ *
+ * # Safety
+ *
+ * `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
+ * `lbc_error **`.
+ */
+lbc_status lbc_config_set_log_level(struct lbc_config *config,
+                                    int32_t level,
+                                    struct lbc_error **err);
 
 /**
  * Sets the time to establish a connection, in milliseconds (default 5000).
@@ -973,6 +990,25 @@ lbc_status lbc_client_with_credentials(const struct lbc_client *client,
  * running; it must not be used afterwards.
  */
 void lbc_client_free(struct lbc_client *client);
+
+/**
+ * The events `client` recorded since the last take, oldest first, as a NUL-terminated JSON array;
+ * free it with `lbc_string_free`. `[]` when there are none (or `client` is NULL); NULL only if
+ * memory ran out.
+ *
+ * Each event is `{"level": "debug"|"info"|"warning", "event": "request"|"retry"|"guard_refused"|
+ * "may_have_been_placed", "message": "a line for people", "fields": {"method": "call-status",
+ * "attempt": 1, "status": 200 or null, "elapsed_ms": 12, "request_id": "..." or null}}`. Which are
+ * recorded is the config's `lbc_config_set_log_level` (none by default); the record keeps the
+ * last 256, dropping older ones. Phone numbers appear with their last 4 digits hidden; keys and
+ * signatures never. A client from `lbc_client_shared` is shared: its record holds the events of
+ * every user of it. Thread-safe.
+ *
+ * # Safety
+ *
+ * `client` must be NULL or a live client.
+ */
+char *lbc_client_take_log(const struct lbc_client *client);
 
 /**
  * `register`: registers `domain` (or re-registers it, keeping its balance); the `api-key` is mailed

@@ -14,7 +14,8 @@
 #     fails on any failed login, a worker crash or fatal error in the FPM log, more connections to
 #     the sandbox than there are workers, or a worker whose memory grew (by more than 1 MiB between
 #     the first 40 logins and the end);
-#  5. PHPUnit (Debian's phpunit, `php -d ffi.enable=1`), whose bootstrap starts its own sandbox.
+#  5. PHP-FPM started with a library too old (a 0.0.9 built with cc) must refuse to start, saying so;
+#  6. PHPUnit (Debian's phpunit, `php -d ffi.enable=1`), whose bootstrap starts its own sandbox.
 #
 # Prints PHPUnit's summary line last; exits non-zero on any failure.
 set -uo pipefail
@@ -35,8 +36,8 @@ apt_need php:php-cli php-fpm8.2:php-fpm nginx:nginx phpunit:phpunit curl:curl va
     python3:python3 pkg-config:pkg-config make:make || exit 1
 FPM="$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.* 2>/dev/null | head -n 1)"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-if ! php -r 'exit(extension_loaded("FFI") && version_compare(PHP_VERSION, "8.2", ">=") ? 0 : 1);'; then
-    echo "test-php: PHP 8.2 or newer with FFI is needed" >&2
+if ! php -r 'exit(extension_loaded("FFI") && version_compare(PHP_VERSION, "7.4", ">=") ? 0 : 1);'; then
+    echo "test-php: PHP 7.4 or newer with FFI is needed" >&2
     exit 1
 fi
 
@@ -83,8 +84,24 @@ mkdir -p "$www/bindings" "$www/examples" "$work/sessions" "$work/nginx-tmp"
 cp -r bindings/php "$www/bindings/php"
 rm -rf "$www/bindings/php/tests" "$www/bindings/php/benches"
 cp -r examples/php_site "$www/examples/php_site"
-php bindings/php/tools/ffi-preload-header.php "$LOGINBYCALL_LIB" >"$work/loginbycall.ffi.h" || exit 1
-chown -R "$SITE_USER" "$work/sessions"
+# The preload header as the README writes it: no argument (the library found as the package finds
+# it), named by its SONAME so that an upgraded library is what FPM loads at its next start.
+php bindings/php/tools/ffi-preload-header.php >"$work/loginbycall.ffi.h" || exit 1
+if grep -qx "#define FFI_LIB \"$prefix/lib/libloginbycall.so.0\"" "$work/loginbycall.ffi.h"; then
+    echo "ok: ffi-preload-header.php with no argument names $prefix/lib/libloginbycall.so.0 (the SONAME)"
+else
+    fail "the preload header does not name the library by its SONAME: $(grep FFI_LIB "$work/loginbycall.ffi.h")"
+fi
+ffi_preload="$work/loginbycall.ffi.h"
+# The optional log functions' header, when the library has them (the PSR-3 logger under preload).
+if php bindings/php/tools/ffi-preload-header.php --log >"$work/loginbycall-log.ffi.h" 2>"$work/log-header.err"; then
+    ffi_preload="$ffi_preload:$work/loginbycall-log.ffi.h"
+    echo "ok: the library has the log functions; preloaded too"
+else
+    echo "   (no log functions in this library: $(cat "$work/log-header.err"))"
+fi
+touch "$work/site.log"
+chown -R "$SITE_USER" "$work/sessions" "$work/site.log"
 chmod -R a+rX "$work"
 site_port="$(free_port)"
 SITE="http://127.0.0.1:$site_port"
@@ -93,7 +110,7 @@ render() { # render TEMPLATE: the deploy template with this run's values
         -e "s|@GROUP@|$(id -gn "$SITE_USER")|g" -e "s|@SOCKET@|$work/fpm.sock|g" \
         -e "s|@WORKERS@|$WORKERS|g" -e "s|@CALL_API_ID@|$CALL_API_ID|g" -e "s|@API_KEY@|$API_KEY|g" \
         -e "s|@BASE_URL@|$SANDBOX/callapi/v2.0/|g" \
-        -e "s|@FFI_HEADER@|$work/loginbycall.ffi.h|g" -e "s|@SESSIONS@|$work/sessions|g" \
+        -e "s|@FFI_HEADER@|$ffi_preload|g" -e "s|@SESSIONS@|$work/sessions|g" \
         -e "s|@LISTEN@|127.0.0.1:$site_port|g" "$1"
 }
 render examples/php_site/deploy/php.ini >"$work/php.ini"
@@ -104,6 +121,9 @@ render examples/php_site/deploy/php.ini >"$work/php.ini"
     # (so 20 calls are placed before any code is typed, which the brake reads as pumping): the
     # site's guard is told so. Its defaults stay as they are for every other site.
     printf 'env[LBC_GUARD_FILE] = %s/guard.json\n' "$work"
+    # The site's PSR-3 logger (examples/php_site/bootstrap.php's FileLogger), fed through the
+    # preloaded log functions when the library has them.
+    printf 'env[LBC_LOG_FILE] = %s/site.log\n' "$work"
 } >"$work/fpm.conf"
 limit=$((LOGINS * 2 + 10))
 printf '{"ip_rate": {"calls": %d, "window": 3600}, "range_rate": {"calls": %d, "window": 3600}, "brake_min_calls": %d}\n' \
@@ -219,6 +239,16 @@ else
     fail "the workers changed during the run"
 fi
 
+if [[ "$ffi_preload" == *:* ]]; then
+    requests="$(grep -c '^debug request ' "$work/site.log" 2>/dev/null)"
+    if [[ "${requests:-0}" -ge "$LOGINS" ]]; then
+        echo "ok: the site's PSR-3 logger got $requests request lines from the workers (preloaded log functions)"
+    else
+        fail "the site's logger got ${requests:-0} request lines, fewer than the $LOGINS logins"
+        head -n 5 "$work/site.log" 2>/dev/null
+    fi
+fi
+
 # The sandbox's connection counter: the connections that carried an API request (the curl requests
 # to /_sandbox/ above are not counted there).
 connections="$(curl -sS "$SANDBOX/_sandbox/connections" | python3 -c 'import json, sys; print(json.load(sys.stdin)["api"])')"
@@ -246,6 +276,27 @@ fi
 for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
 pids=()
+
+# PHP-FPM refuses to start with a library the package cannot use (preload.php checks its version),
+# rather than failing on every request: a library whose lbc_version() says 0.0.9, built with cc.
+step "PHP-FPM with a too old libloginbycall"
+printf 'const char *lbc_version(void) { return "0.0.9"; }\n' >"$work/old.c"
+if cc -shared -fPIC -o "$work/libold.so" "$work/old.c" 2>"$work/old.err"; then
+    printf 'display_errors = stderr\nhtml_errors = 0\nffi.enable = preload\nopcache.enable = 1\nopcache.preload = %s\nopcache.preload_user = %s\n' \
+        "$www/bindings/php/preload.php" "$SITE_USER" >"$work/old.ini"
+    printf '[global]\npid = %s/old.pid\nerror_log = %s/old.log\ndaemonize = no\n[old]\nuser = %s\nlisten = %s/old.sock\npm = static\npm.max_children = 1\n' \
+        "$work" "$work" "$SITE_USER" "$work" >"$work/old.conf"
+    LOGINBYCALL_LIB="$work/libold.so" timeout 20 "$FPM" --nodaemonize --fpm-config "$work/old.conf" -c "$work/old.ini" >"$work/old.out" 2>&1
+    status=$?
+    if [[ $status -ne 0 && $status -ne 124 ]] && grep -q 'this package needs libloginbycall >= .*, found 0.0.9' "$work/old.out"; then
+        echo "ok: PHP-FPM refused to start (exit $status): $(grep -o 'this package needs[^(]*' "$work/old.out" | head -n 1)"
+    else
+        fail "PHP-FPM with a 0.0.9 library: exit $status"
+        head -n 20 "$work/old.out"
+    fi
+else
+    fail "cc could not build a test library: $(cat "$work/old.err")"
+fi
 
 # 5. PHPUnit.
 phpunit_status=0

@@ -6,7 +6,7 @@
 declare(strict_types=1);
 
 spl_autoload_register(static function (string $class): void {
-    if (!str_starts_with($class, 'LoginByCall\\')) {
+    if (strncmp($class, 'LoginByCall\\', 12) !== 0) {
         return;
     }
     $path = __DIR__ . '/src/' . str_replace('\\', '/', substr($class, strlen('LoginByCall\\'))) . '.php';

@@ -10,7 +10,10 @@
 //     ; ffi.enable=preload is the default
 //
 // The library is found as everywhere (LOGINBYCALL_LIB in the environment of the process that
-// preloads, the php.ini setting loginbycall.library, or the install prefixes).
+// preloads, the php.ini setting loginbycall.library, the package's own prefix, or the install
+// prefixes), and its version is checked here: with one the package cannot use, preloading fails and
+// so PHP-FPM refuses to start ("this package needs libloginbycall >= X, found Y"), instead of every
+// request failing.
 
 declare(strict_types=1);
 

@@ -18,19 +18,44 @@ session_start(['cookie_httponly' => true, 'cookie_samesite' => 'Lax', 'use_stric
 function auth(): SessionLogin
 {
     static $auth = null;
-    return $auth ??= new SessionLogin(new Client(
-        callApiId: (string) getenv('LBC_CALL_API_ID'),
-        apiKey: (string) getenv('LBC_API_KEY'),
-        baseUrl: getenv('LBC_BASE_URL') ?: null,
-        timeout: 10.0,
-        deadline: 10.0,     // the whole operation, retries included: one budget per page
-        maxAttempts: 3,     // checks per call, counted in the store by every worker
-        ttl: 300,           // seconds the code is accepted after the call
+    // Client::fromOptions([...]) is `new Client(callApiId: ..., ...)` for PHP 7.4, which has no
+    // named arguments; on PHP 8 either works.
+    return $auth ??= new SessionLogin(Client::fromOptions([
+        'callApiId' => (string) getenv('LBC_CALL_API_ID'),
+        'apiKey' => (string) getenv('LBC_API_KEY'),
+        'baseUrl' => getenv('LBC_BASE_URL') ?: null,
+        'timeout' => 10.0,
+        'deadline' => 10.0,     // the whole operation, retries included: one budget per page
+        'maxAttempts' => 3,     // checks per call, counted in the store by every worker
+        'ttl' => 300,           // seconds the code is accepted after the call
         // Attempts, accept-once and the guard's counters: by default a SQLite file of the FPM
         // user, shared by every worker of this server; LBC_STORE may name a Redis for several.
-        store: getenv('LBC_STORE') ?: null,
-        guard: guard_settings(),
-    ));
+        'store' => getenv('LBC_STORE') ?: null,
+        'guard' => guard_settings(),
+        // Optional: the library's events (one line per request, retries, refusals) into a file.
+        'logger' => getenv('LBC_LOG_FILE') ? new FileLogger((string) getenv('LBC_LOG_FILE')) : null,
+    ]));
+}
+
+/**
+ * A PSR-3 logger in a few lines (a site with Monolog passes its Psr\Log\LoggerInterface instead):
+ * appends `LEVEL event message` lines to a file.
+ */
+final class FileLogger
+{
+    private string $path;
+
+    public function __construct(string $path)
+    {
+        $this->path = $path;
+    }
+
+    /** @param mixed $level */
+    public function log($level, $message, array $context = []): void
+    {
+        $event = (string) ($context['event'] ?? '-');
+        @file_put_contents($this->path, "$level $event " . str_replace("\n", ' ', (string) $message) . "\n", FILE_APPEND | LOCK_EX);
+    }
 }
 
 /**
@@ -63,16 +88,24 @@ function csrf_token(): string
     return $_SESSION['csrf'] ??= bin2hex(random_bytes(16));
 }
 
+/** A form field as text: '' when missing or not a string (`phone[]=1` is an array). */
+function field(string $name): string
+{
+    $value = $_POST[$name] ?? '';
+    return is_string($value) ? $value : '';
+}
+
 /** Ends a POST whose token is not the session's. */
 function require_post(): void
 {
-    if (($_SERVER['REQUEST_METHOD'] ?? '') !== 'POST' || !hash_equals(csrf_token(), (string) ($_POST['csrf'] ?? ''))) {
+    if (($_SERVER['REQUEST_METHOD'] ?? '') !== 'POST' || !hash_equals(csrf_token(), field('csrf'))) {
         http_response_code(400);
         exit('Bad request');
     }
 }
 
-function redirect(string $path, ?string $flash = null): never
+/** Redirects to $path and ends the request (never returns). */
+function redirect(string $path, ?string $flash = null): void
 {
     if ($flash !== null) {
         $_SESSION['flash'] = $flash;

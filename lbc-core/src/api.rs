@@ -207,7 +207,7 @@ impl Client {
             params.set("ip_address", ip.to_string());
         }
         let guarded = params.get("msisdn").unwrap_or("");
-        self.inner.guard.check(guarded, params.get("ip_address"))?;
+        self.guard_check(guarded, params.get("ip_address"))?;
         self.execute(Method::Call, params)
     }
 

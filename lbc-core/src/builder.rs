@@ -7,6 +7,7 @@ use std::time::Duration;
 use lbc_protocol::{CALL_API_ID, Encoding, SignaturePlacement, Signer};
 
 use crate::client::{Client, Inner, check_text};
+use crate::events::{EventLog, LogLevel};
 use crate::guard::{Guard, GuardPolicy};
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::Region;
@@ -20,13 +21,31 @@ use zeroize::Zeroizing;
 pub const DEFAULT_BASE_URL: &str = "https://api.loginbycall.ru/callapi/v2.0/";
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default time for one attempt of a request, answer included; also the default deadline of a whole
-/// operation.
+/// Default time for one attempt of a request, answer included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default first backoff before a retry.
+pub const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(250);
 /// Default limit on an answer's size.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
 /// Default number of extra attempts for retry-safe methods.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The deadline of a whole operation when none is set: room for every attempt of a retry-safe
+/// method and the longest backoffs between them,
+/// `timeout × (max_retries + 1) + retry_base_delay × (2^max_retries − 1)`.
+///
+/// With the defaults (15 s, 2 retries, 250 ms): 15 × 3 + 0.25 × 3 = 45.75 s. A `call` is never sent
+/// again once a byte of it may have left, so its one attempt still ends by `timeout` (15 s).
+pub fn default_deadline(
+    timeout: Duration,
+    max_retries: u32,
+    retry_base_delay: Duration,
+) -> Duration {
+    let retries = max_retries.min(10);
+    let attempts = timeout.saturating_mul(retries + 1);
+    let backoffs = retry_base_delay.saturating_mul((1u32 << retries) - 1);
+    attempts.saturating_add(backoffs)
+}
+
 /// The default `User-Agent`.
 pub const USER_AGENT: &str = concat!("loginbycall-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -52,6 +71,7 @@ pub struct ClientBuilder {
     nonces: Arc<dyn NonceSource>,
     login_policy: LoginPolicy,
     guard: GuardPolicy,
+    log_level: LogLevel,
     store: Option<StoreChoice>,
     state_key: Option<Zeroizing<Vec<u8>>>,
     old_state_keys: Vec<Zeroizing<Vec<u8>>>,
@@ -90,7 +110,7 @@ impl Default for ClientBuilder {
             deadline: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_retries: DEFAULT_MAX_RETRIES,
-            retry_base_delay: Duration::from_millis(250),
+            retry_base_delay: DEFAULT_RETRY_BASE_DELAY,
             ca_bundle: None,
             proxy: None,
             user_agent: USER_AGENT.into(),
@@ -99,6 +119,7 @@ impl Default for ClientBuilder {
             nonces: Arc::new(OsNonce),
             login_policy: LoginPolicy::default(),
             guard: GuardPolicy::default(),
+            log_level: LogLevel::Off,
             store: None,
             state_key: None,
             old_state_keys: Vec::new(),
@@ -152,8 +173,9 @@ impl ClientBuilder {
     }
 
     /// Time for a whole operation: every attempt, backoff and retry of one method call included
-    /// (default: the same as [`ClientBuilder::timeout`], so that a page has one budget). A retry is
-    /// made only while time is left; the last attempt gets only what is left.
+    /// (default: [`default_deadline`], room for every retry of a retry-safe method: 45.75 s with
+    /// the defaults). A retry is made only while time is left; the last attempt gets only what is
+    /// left.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
@@ -185,12 +207,20 @@ impl ClientBuilder {
     }
 
     /// Trust only the CA certificates in this PEM file instead of the bundled Mozilla roots.
+    ///
+    /// Without one, an `https://` client trusts the certificates of the PEM file named by the
+    /// `SSL_CERT_FILE` environment variable and of the PEM files in the directories of
+    /// `SSL_CERT_DIR` (`:`-separated) when either is set, else the bundled Mozilla roots.
     pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
         self.ca_bundle = Some(path.into());
         self
     }
 
     /// Send requests through this proxy (`http://host:port`, `socks5://...` per ureq).
+    ///
+    /// Without one, the environment's `ALL_PROXY`, `HTTPS_PROXY` and `HTTP_PROXY` (or their
+    /// lowercase forms) are used, except for the hosts in `NO_PROXY`, and never for a loopback
+    /// base URL (`127.0.0.0/8`, `::1`, `localhost`: the sandbox).
     pub fn proxy(mut self, proxy: impl Into<String>) -> Self {
         self.proxy = Some(proxy.into());
         self
@@ -227,6 +257,14 @@ impl ClientBuilder {
     /// person logging in never meets; [`GuardPolicy::off`] checks nothing).
     pub fn guard(mut self, policy: GuardPolicy) -> Self {
         self.guard = policy;
+        self
+    }
+
+    /// Which events the client records for [`Client::take_events`] (default [`LogLevel::Off`]):
+    /// the bindings' loggers read them. Every event also goes to the `log` crate (target
+    /// `loginbycall`) whatever this level; see [`crate::Event`].
+    pub fn log_level(mut self, level: LogLevel) -> Self {
+        self.log_level = level;
         self
     }
 
@@ -279,7 +317,9 @@ impl ClientBuilder {
         if self.timeout.is_zero() {
             return Err(Error::invalid_input("timeout", "must be more than zero"));
         }
-        let deadline = self.deadline.unwrap_or(self.timeout);
+        let deadline = self.deadline.unwrap_or_else(|| {
+            default_deadline(self.timeout, self.max_retries, self.retry_base_delay)
+        });
         if deadline.is_zero() {
             return Err(Error::invalid_input("deadline", "must be more than zero"));
         }
@@ -306,9 +346,16 @@ impl ClientBuilder {
             .user_agent(self.user_agent.as_str());
         if let Some(path) = &self.ca_bundle {
             config = config.tls_config(load_ca_bundle(path)?);
+        } else if base_url.to_ascii_lowercase().starts_with("https://") {
+            if let Some(tls) = env_roots()? {
+                config = config.tls_config(tls);
+            }
         }
         if let Some(proxy) = &self.proxy {
             config = config.proxy(Some(parse_proxy(proxy)?));
+        } else if is_loopback(&base_url) {
+            // The environment's proxy is for the outside world: never for the sandbox.
+            config = config.proxy(None);
         }
         for key in self.state_key.iter().chain(&self.old_state_keys) {
             if key.len() < 16 || key.len() > 1024 {
@@ -368,9 +415,104 @@ impl ClientBuilder {
                 store,
                 state_keys,
                 guard,
+                events: Arc::new(EventLog::new(self.log_level)),
             }),
         })
     }
+}
+
+/// Whether the base URL's host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
+fn is_loopback(base_url: &str) -> bool {
+    let Ok(uri) = base_url.parse::<ureq::http::Uri>() else {
+        return false;
+    };
+    let Some(host) = uri.host() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The roots named by `SSL_CERT_FILE` and `SSL_CERT_DIR`, when either is set: read once per
+/// process for each value of the two variables (a directory such as `/etc/ssl/certs` holds
+/// hundreds of files, too many to read for every client).
+fn env_roots() -> Result<Option<ureq::tls::TlsConfig>, Error> {
+    type Key = (Option<std::ffi::OsString>, Option<std::ffi::OsString>);
+    static CACHE: std::sync::Mutex<Option<(Key, ureq::tls::TlsConfig)>> =
+        std::sync::Mutex::new(None);
+    let key: Key = (
+        std::env::var_os("SSL_CERT_FILE"),
+        std::env::var_os("SSL_CERT_DIR"),
+    );
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((cached, tls)) = cache.as_ref() {
+        if *cached == key {
+            return Ok(Some(tls.clone()));
+        }
+    }
+    let tls = read_env_roots()?;
+    if let Some(tls) = &tls {
+        *cache = Some((key, tls.clone()));
+    }
+    Ok(tls)
+}
+
+fn read_env_roots() -> Result<Option<ureq::tls::TlsConfig>, Error> {
+    let mut certs = Vec::new();
+    let mut named = false;
+    if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
+        named = true;
+        let path = std::path::Path::new(&file);
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::invalid_input(
+                "SSL_CERT_FILE",
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        certs.extend(pem_certs(&pem));
+    }
+    if let Some(dirs) = std::env::var_os("SSL_CERT_DIR").filter(|d| !d.is_empty()) {
+        named = true;
+        for dir in std::env::split_paths(&dirs) {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if let Ok(pem) = std::fs::read(entry.path()) {
+                    certs.extend(pem_certs(&pem));
+                }
+            }
+        }
+    }
+    if !named {
+        return Ok(None);
+    }
+    if certs.is_empty() {
+        return Err(Error::invalid_input(
+            "SSL_CERT_FILE",
+            "no PEM certificate in SSL_CERT_FILE or SSL_CERT_DIR",
+        ));
+    }
+    Ok(Some(
+        ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::from(certs))
+            .build(),
+    ))
+}
+
+/// The certificates of a PEM text.
+fn pem_certs(pem: &[u8]) -> Vec<ureq::tls::Certificate<'static>> {
+    ureq::tls::parse_pem(pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
+            _ => None,
+        })
+        .collect()
 }
 
 fn normalise_base_url(url: &str) -> Result<String, Error> {
@@ -456,12 +598,7 @@ fn load_ca_bundle(path: &std::path::Path) -> Result<ureq::tls::TlsConfig, Error>
     let pem = std::fs::read(path).map_err(|e| {
         Error::invalid_input("ca_bundle", format!("cannot read {}: {e}", path.display()))
     })?;
-    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
-        .filter_map(|item| match item {
-            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
-            _ => None,
-        })
-        .collect();
+    let certs = pem_certs(&pem);
     if certs.is_empty() {
         return Err(Error::invalid_input(
             "ca_bundle",
@@ -528,6 +665,39 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(!err.to_string().contains(key), "{err}");
+    }
+
+    #[test]
+    fn the_default_deadline_leaves_room_for_the_retries() {
+        let d = default_deadline(
+            DEFAULT_TIMEOUT,
+            DEFAULT_MAX_RETRIES,
+            DEFAULT_RETRY_BASE_DELAY,
+        );
+        assert_eq!(d, Duration::from_millis(45_750));
+        let one = default_deadline(Duration::from_secs(1), 0, DEFAULT_RETRY_BASE_DELAY);
+        assert_eq!(one, Duration::from_secs(1));
+        let client = Client::builder().store("memory:").build().unwrap();
+        assert_eq!(client.inner.deadline, d);
+    }
+
+    #[test]
+    fn loopback_hosts_are_told_apart() {
+        for url in [
+            "http://127.0.0.1:80/x/",
+            "http://localhost/",
+            "http://[::1]:9/",
+            "http://127.5.0.1/",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://api.loginbycall.ru/",
+            "http://10.0.0.1/",
+            "http://localhost.example/",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ use serde_json::Value;
 
 use crate::answer::{CallState, FromAnswer};
 use crate::builder::check_key;
+use crate::cancel;
+use crate::events::{Event, EventKind, EventLog, mask_number};
 use crate::guard::{Guard, GuardPolicy};
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::{self, Region};
@@ -72,6 +74,8 @@ pub(crate) struct Inner {
     pub(crate) state_keys: Option<Arc<StateKeys>>,
     /// What is checked before a call is placed.
     pub(crate) guard: Arc<Guard>,
+    /// The events this client recorded ([`crate::ClientBuilder::log_level`]).
+    pub(crate) events: Arc<EventLog>,
 }
 
 impl std::fmt::Debug for Client {
@@ -165,8 +169,39 @@ impl Client {
                 store,
                 state_keys,
                 guard,
+                events: Arc::new(EventLog::new(inner.events.level())),
             }),
         })
+    }
+
+    /// The events recorded since the last take, oldest first (at most
+    /// [`EVENT_CAPACITY`](crate::EVENT_CAPACITY), older ones dropped), at the level the client was
+    /// built with ([`crate::ClientBuilder::log_level`]; nothing is recorded by default). Every event
+    /// also goes to the `log` crate, target `loginbycall`, whatever the level.
+    pub fn take_events(&self) -> Vec<Event> {
+        self.inner.events.take()
+    }
+
+    /// The guard's check of a call to `msisdn`, its refusal reported as an event.
+    pub(crate) fn guard_check(&self, msisdn: &str, ip: Option<&str>) -> Result<(), Error> {
+        let result = self.inner.guard.check(msisdn, ip);
+        if let Err(Error::GuardRefused {
+            reason, message, ..
+        }) = &result
+        {
+            if self.inner.events.wants(EventKind::GuardRefused) {
+                self.inner.events.emit(Event {
+                    kind: EventKind::GuardRefused,
+                    message: format!("call refused by the guard ({reason}): {message}"),
+                    method: "call".into(),
+                    attempt: 0,
+                    status: None,
+                    elapsed: Duration::ZERO,
+                    request_id: None,
+                });
+            }
+        }
+        result
     }
 
     /// Calls any method by name with raw parameters and returns the JSON answer: the escape hatch for
@@ -197,7 +232,7 @@ impl Client {
         let msisdn = self
             .normalize_phone(msisdn)
             .unwrap_or_else(|_| msisdn.trim().chars().take(64).collect());
-        self.inner.guard.check(&msisdn, params.get("ip_address"))
+        self.guard_check(&msisdn, params.get("ip_address"))
     }
 
     /// `call-status` that ends by `deadline` (for [`crate::Login::wait_final`]).
@@ -340,8 +375,16 @@ impl Client {
         // Whether an earlier attempt may have reached the service: a later failure that sent
         // nothing (a refused connection) does not make the operation's error say otherwise.
         let mut sent_before = false;
+        // The number a `call` rings, masked, for the events.
+        let mut to = None;
         loop {
+            cancel::check()?;
             let (params, signature) = prepare()?;
+            if to.is_none() {
+                to = params
+                    .get("msisdn")
+                    .map(|n| format!(" to +{}", mask_number(n)));
+            }
             let request = lbc_protocol::build(
                 method,
                 &params,
@@ -351,11 +394,13 @@ impl Client {
             )?;
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(Error::Timeout {
+                let error = Error::Timeout {
                     method: label,
                     after: deadline.saturating_duration_since(started),
                     may_have_been_placed: sent_before,
-                });
+                };
+                self.report_final(method, attempt + 1, started, &error, to.as_deref());
+                return Err(error);
             }
             let (timeout, reported_limit) = if left < inner.timeout {
                 (left, deadline.saturating_duration_since(started))
@@ -372,8 +417,18 @@ impl Client {
                 reported_limit,
                 max_response_bytes: inner.max_response_bytes,
             };
-            let error = match exchange.run(&request) {
-                Ok(value) => return Ok(value),
+            let outcome = exchange.run(&request);
+            let error = match outcome {
+                Ok((value, request_id)) => {
+                    self.report_attempt(
+                        method,
+                        attempt + 1,
+                        started,
+                        Ok(request_id),
+                        to.as_deref(),
+                    );
+                    return Ok(value);
+                }
                 Err(Failure {
                     mut error,
                     transient,
@@ -383,8 +438,10 @@ impl Client {
                         mark_maybe_sent(&mut error);
                     }
                     sent_before |= maybe_sent;
+                    self.report_attempt(method, attempt + 1, started, Err(&error), to.as_deref());
                     let may_resend = transient && (retry_safe || !maybe_sent);
                     if !may_resend || attempt >= inner.max_retries {
+                        self.report_final(method, attempt + 1, started, &error, to.as_deref());
                         return Err(error);
                     }
                     error
@@ -393,11 +450,108 @@ impl Client {
             let pause = backoff(inner.retry_base_delay, attempt);
             if Instant::now() + pause >= deadline {
                 // No time for another attempt: the last failure is the answer.
+                self.report_final(method, attempt + 1, started, &error, to.as_deref());
                 return Err(error);
             }
-            std::thread::sleep(pause);
+            if inner.events.wants(EventKind::Retry) {
+                inner.events.emit(Event {
+                    kind: EventKind::Retry,
+                    message: format!(
+                        "{method}{} attempt {} failed ({error}): retrying in {} ms",
+                        to.as_deref().unwrap_or(""),
+                        attempt + 1,
+                        pause.as_millis()
+                    ),
+                    method: method.to_owned(),
+                    attempt: attempt + 1,
+                    status: status_of(&error),
+                    elapsed: started.elapsed(),
+                    request_id: error.request_id().map(str::to_owned),
+                });
+            }
+            cancel::sleep(pause)?;
             attempt += 1;
         }
+    }
+
+    /// The debug event of one attempt: its answer's status and request id, or its failure.
+    fn report_attempt(
+        &self,
+        method: &str,
+        attempt: u32,
+        started: Instant,
+        outcome: Result<Option<String>, &Error>,
+        to: Option<&str>,
+    ) {
+        let events = &self.inner.events;
+        if !events.wants(EventKind::Request) {
+            return;
+        }
+        let elapsed = started.elapsed();
+        let (status, request_id, what) = match outcome {
+            Ok(id) => (Some(200), id, "HTTP 200".to_owned()),
+            Err(error) => (
+                status_of(error),
+                error.request_id().map(str::to_owned),
+                format!("failed: {error}"),
+            ),
+        };
+        let id = request_id
+            .as_deref()
+            .map(|id| format!(", request id {id}"))
+            .unwrap_or_default();
+        events.emit(Event {
+            kind: EventKind::Request,
+            message: format!(
+                "{method}{} attempt {attempt}: {what} in {} ms{id}",
+                to.unwrap_or(""),
+                elapsed.as_millis()
+            ),
+            method: method.to_owned(),
+            attempt,
+            status,
+            elapsed,
+            request_id,
+        });
+    }
+
+    /// The warning of a `call` whose failure may still have placed the call.
+    fn report_final(
+        &self,
+        method: &str,
+        attempt: u32,
+        started: Instant,
+        error: &Error,
+        to: Option<&str>,
+    ) {
+        let events = &self.inner.events;
+        if method != Method::Call.name()
+            || !error.may_have_been_placed()
+            || !events.wants(EventKind::MayHaveBeenPlaced)
+        {
+            return;
+        }
+        events.emit(Event {
+            kind: EventKind::MayHaveBeenPlaced,
+            message: format!(
+                "call{} may have been placed though it failed ({error}): check call-status before calling again",
+                to.unwrap_or("")
+            ),
+            method: method.to_owned(),
+            attempt,
+            status: status_of(error),
+            elapsed: started.elapsed(),
+            request_id: error.request_id().map(str::to_owned),
+        });
+    }
+}
+
+/// The HTTP status an error came with: its own, or 200 for an error answer.
+fn status_of(error: &Error) -> Option<u16> {
+    match error {
+        Error::Http { status, .. } => Some(*status),
+        Error::Api(_) | Error::Decode { .. } => Some(200),
+        _ => None,
     }
 }
 

@@ -33,7 +33,7 @@ mod json;
 use crate::store::Store;
 
 /// The `log` target of everything the SDK reports.
-const LOG_TARGET: &str = "loginbycall";
+use crate::events::LOG_TARGET;
 
 /// Why the guard refused to place a call; the same strings in every language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -444,7 +444,7 @@ impl fmt::Debug for Guard {
 
 /// What a refusal says, before it becomes an [`Error`].
 fn refuse(reason: GuardReason, retry_after: Option<Duration>, message: String) -> Error {
-    log::debug!(target: LOG_TARGET, "call refused by the guard ({reason}): {message}");
+    // Reported (to `log` and the client's record) by `Client::guard_check`.
     Error::GuardRefused {
         reason,
         retry_after,

@@ -31,8 +31,10 @@
 mod answer;
 mod api;
 mod builder;
+mod cancel;
 mod client;
 mod error;
+mod events;
 mod guard;
 mod login;
 mod phone;
@@ -49,10 +51,14 @@ pub use answer::{
 pub use api::{Pay, Register};
 pub use builder::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT,
+    DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, USER_AGENT, default_deadline,
 };
+pub use cancel::Cancellation;
 pub use client::Client;
 pub use error::{ApiError, Error, ErrorKind, TransportKind};
+pub use events::{
+    EVENT_CAPACITY, Event, EventKind, LOG_TARGET, LogLevel, events_to_json, mask_number,
+};
 pub use guard::{AllowedCountries, GuardPolicy, GuardReason, NumberType, RateLimit};
 /// The protocol itself, without I/O: the method table, [`protocol::Params`], signing
 /// ([`protocol::Signer`]), the wire encodings and the service's error codes. It is the

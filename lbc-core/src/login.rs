@@ -555,7 +555,7 @@ impl Login {
             if state.is_final() || now >= deadline {
                 return Ok(state);
             }
-            std::thread::sleep(pause.min(deadline - now));
+            crate::cancel::sleep(pause.min(deadline - now))?;
             pause = (pause * 3 / 2).min(Duration::from_secs(3));
             last = Some(state);
         }

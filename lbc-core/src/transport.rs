@@ -194,8 +194,9 @@ pub(crate) struct Exchange<'a> {
 }
 
 impl Exchange<'_> {
-    /// Sends `request` once and reads the answer as JSON, turning error answers into [`Error::Api`].
-    pub fn run(&self, request: &WireRequest) -> Result<Value, Failure> {
+    /// Sends `request` once and reads the answer as JSON (with its `X-Request-Id`), turning error
+    /// answers into [`Error::Api`].
+    pub fn run(&self, request: &WireRequest) -> Result<(Value, Option<String>), Failure> {
         let response = self.send(request).map_err(|e| self.classify(e))?;
         let status = response.status().as_u16();
         let request_id = response
@@ -215,11 +216,14 @@ impl Exchange<'_> {
                 },
             });
         }
-        decode_answer(&body, request_id).map_err(|error| Failure {
-            error,
-            transient: false,
-            maybe_sent: true,
-        })
+        match decode_answer(&body, request_id.clone()) {
+            Ok(value) => Ok((value, request_id)),
+            Err(error) => Err(Failure {
+                error,
+                transient: false,
+                maybe_sent: true,
+            }),
+        }
     }
 
     fn send(&self, request: &WireRequest) -> Result<Response<ureq::Body>, ureq::Error> {

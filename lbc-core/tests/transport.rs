@@ -115,10 +115,11 @@ fn a_server_that_never_answers_times_out_within_one_budget() {
         .max_retries(2)
         .retry_base_delay(Duration::from_millis(10));
 
-    // By default the timeout is also the deadline of the whole operation: no retry fits in it.
+    // A deadline equal to the timeout: no retry fits in it.
     let started = Instant::now();
     let err = builder
         .clone()
+        .deadline(Duration::from_millis(300))
         .build()
         .unwrap()
         .call_status("c1")
@@ -137,7 +138,35 @@ fn a_server_that_never_answers_times_out_within_one_budget() {
     assert!(took < Duration::from_millis(1_000), "{took:?}");
     assert_eq!(server.count(), 1);
 
+    // By default the deadline leaves room for every retry: 3 × 300 ms + 10 ms + 20 ms.
+    let before = server.count();
+    let started = Instant::now();
+    let err = builder
+        .clone()
+        .build()
+        .unwrap()
+        .call_status("c1")
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(server.count() - before, 3, "every retry was made");
+    assert!(took < Duration::from_millis(1_600), "{took:?}");
+
+    // A `call` is never sent twice: its one attempt ends by the timeout.
+    let before = server.count();
+    let started = Instant::now();
+    let err = builder
+        .clone()
+        .build()
+        .unwrap()
+        .call("79256880636", None)
+        .unwrap_err();
+    assert!(err.may_have_been_placed(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(1_000));
+    assert_eq!(server.count() - before, 1);
+
     // With a longer deadline, retries happen, but the whole operation still ends by it.
+    let before = server.count();
     let started = Instant::now();
     let err = builder
         .deadline(Duration::from_millis(700))
@@ -149,7 +178,7 @@ fn a_server_that_never_answers_times_out_within_one_budget() {
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(took < Duration::from_millis(1_400), "{took:?}");
     assert!(
-        server.count() >= 3,
+        server.count() - before >= 2,
         "call-status is retried while time is left"
     );
 }

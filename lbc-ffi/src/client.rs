@@ -1,6 +1,7 @@
 //! `lbc_client` and one function per API method.
 
 use std::ffi::c_char;
+use std::ptr;
 
 use lbc_core::{Client, Pay, Register};
 
@@ -12,7 +13,7 @@ use crate::config::lbc_config;
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg};
 use crate::status::lbc_status;
-use crate::strings::{arg_str, c_string, opt_str};
+use crate::strings::{arg_str, c_string, opt_str, owned};
 
 /// A LoginByCall client: the settings of a config, one keep-alive connection pool.
 ///
@@ -97,6 +98,32 @@ pub unsafe extern "C" fn lbc_client_free(client: *mut lbc_client) {
     guard::value((), || {
         // SAFETY: the caller promises `client` is NULL or owned, unused, and freed once.
         unsafe { guard::free_box(client) }
+    })
+}
+
+/// The events `client` recorded since the last take, oldest first, as a NUL-terminated JSON array;
+/// free it with `lbc_string_free`. `[]` when there are none (or `client` is NULL); NULL only if
+/// memory ran out.
+///
+/// Each event is `{"level": "debug"|"info"|"warning", "event": "request"|"retry"|"guard_refused"|
+/// "may_have_been_placed", "message": "a line for people", "fields": {"method": "call-status",
+/// "attempt": 1, "status": 200 or null, "elapsed_ms": 12, "request_id": "..." or null}}`. Which are
+/// recorded is the config's `lbc_config_set_log_level` (none by default); the record keeps the
+/// last 256, dropping older ones. Phone numbers appear with their last 4 digits hidden; keys and
+/// signatures never. A client from `lbc_client_shared` is shared: its record holds the events of
+/// every user of it. Thread-safe.
+///
+/// # Safety
+///
+/// `client` must be NULL or a live client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_client_take_log(client: *const lbc_client) -> *mut c_char {
+    guard::value(ptr::null_mut(), || {
+        // SAFETY: the caller promises `client` is NULL or live.
+        let Ok(client) = (unsafe { arg(client, "client") }) else {
+            return owned("[]");
+        };
+        owned(&lbc_core::events_to_json(&client.inner.take_events()))
     })
 }
 

@@ -6,7 +6,7 @@ use std::ptr;
 use std::time::Duration;
 
 use lbc_core::protocol::{Encoding, SignaturePlacement, Signer};
-use lbc_core::{ClientBuilder, Error, GuardPolicy, LoginPolicy, Region};
+use lbc_core::{ClientBuilder, Error, GuardPolicy, LogLevel, LoginPolicy, Region};
 
 use crate::error::lbc_error;
 use crate::guard::{self, Out, arg_mut};
@@ -298,8 +298,10 @@ pub unsafe extern "C" fn lbc_config_set_timeout_ms(
 }
 
 /// Sets the time for a whole operation, in milliseconds: every attempt, backoff and retry of one
-/// method call included (default: the same as the timeout, so that a page has one budget). A retry
-/// is made only while time is left; the last attempt gets only what is left. 0 is refused by
+/// method call included (default: room for every retry of a retry-safe method,
+/// `timeout × (max_retries + 1) + retry_base_delay × (2^max_retries − 1)`, 45 750 ms with the
+/// defaults; a `call` is never sent twice, so its one attempt ends by the timeout). A retry is made
+/// only while time is left; the last attempt gets only what is left. 0 is refused by
 /// `lbc_client_new`.
 ///
 /// # Safety
@@ -317,6 +319,35 @@ pub unsafe extern "C" fn lbc_config_set_deadline_ms(
     unsafe {
         set(config, "deadline", err, |b| {
             Ok(plain(b.deadline(deadline), deadline))
+        })
+    }
+}
+
+/// Sets which events a client made from this config records for `lbc_client_take_log`: 0 none (the
+/// default), 1 warnings (a `call` that may have been placed though it failed), 2 info too (retries,
+/// the guard's refusals), 3 debug too (one event per attempt of every request). Any other number
+/// is refused (`LBC_INVALID_INPUT` on `level`), the config unchanged.
+///
+/// # Safety
+///
+/// `config` must be NULL or a live config not used by another thread; `err` NULL or a valid
+/// `lbc_error **`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lbc_config_set_log_level(
+    config: *mut lbc_config,
+    level: i32,
+    err: *mut *mut lbc_error,
+) -> lbc_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set(config, "log_level", err, |b| {
+            let parsed = LogLevel::from_number(i64::from(level)).ok_or_else(|| {
+                Error::invalid_input(
+                    "level",
+                    "must be 0 (off), 1 (warning), 2 (info) or 3 (debug)",
+                )
+            })?;
+            Ok(plain(b.log_level(parsed), level))
         })
     }
 }

@@ -143,7 +143,7 @@ python3 tests/c/gen_vectors.py tests/vectors/signatures.json >"$build/vectors.in
 read -r -a pc_shared <<<"$(pkg-config --cflags --libs loginbycall)"
 read -r -a pc_static <<<"$(pkg-config --static --cflags --libs loginbycall)"
 rpath=(-Wl,-rpath,"$libdir")
-for t in test_sign test_api test_threads test_php_abi test_guarantees; do
+for t in test_sign test_api test_threads test_php_abi test_guarantees test_log; do
     check "cc $t (shared)" "$CC" "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" tests/c/support.c \
         "${pc_shared[@]}" "${rpath[@]}" -o "$build/$t"
     check "cc -static $t" "$CC" -static "${CFLAGS[@]}" -pthread -I"$build" "tests/c/$t.c" \
@@ -221,12 +221,14 @@ run_test "test_threads (valgrind)" "${VALGRIND[@]}" "$build/test_threads"
 run_test "test_cpp (valgrind)" "${VALGRIND[@]}" "$build/test_cpp"
 run_test "test_php_abi (valgrind)" "${VALGRIND[@]}" "$build/test_php_abi"
 run_test "test_guarantees (valgrind)" "${VALGRIND[@]}" "$build/test_guarantees"
+run_test "test_log (valgrind)" "${VALGRIND[@]}" "$build/test_log"
 run_test "test_sign (static)" "$build/test_sign-static"
 run_test "test_api (static)" "$build/test_api-static"
 run_test "test_threads (static)" "$build/test_threads-static"
 run_test "test_cpp (static)" "$build/test_cpp-static"
 run_test "test_php_abi (static)" "$build/test_php_abi-static"
 run_test "test_guarantees (static)" "$build/test_guarantees-static"
+run_test "test_log (static)" "$build/test_log-static"
 run_test "PHP FFI: the installed header and library as they are" php tests/php/ffi_smoke.php \
     "$libdir/libloginbycall.so" "$prefix/include/loginbycall.h" tests/vectors/signatures.json \
     "$version" "$LBC_BASE_URL"

@@ -47,16 +47,16 @@ function declarations(string $header): string
     foreach (file($header) as $number => $line) {
         $trimmed = trim($line);
         if ($continued) {
-            $continued = str_ends_with($trimmed, '\\');
+            $continued = substr($trimmed, -1) === '\\';
             continue;
         }
-        if (!str_starts_with($trimmed, '#')) {
+        if (substr($trimmed, 0, 1) !== '#') {
             if ($active) {
                 $kept[] = $line;
             }
             continue;
         }
-        $continued = str_ends_with($trimmed, '\\');
+        $continued = substr($trimmed, -1) === '\\';
         $directive = trim(preg_replace(['#//.*$#', '#/\*.*?\*/#'], '', $trimmed));
         if (preg_match('/^#\s*(if|ifdef|ifndef)\b/', $directive)) {
             if (!array_key_exists($directive, $known)) {
@@ -208,7 +208,7 @@ if ($baseUrl !== null) {
     check($status === $ffi->LBC_API_ERROR, 'a repeated call is an API error');
     check(take($ffi, $ffi->lbc_error_code($err)) === 'CALL_REPEAT_TIMEOUT', 'its code is CALL_REPEAT_TIMEOUT');
     check($ffi->lbc_error_delay($err) > 0.0, 'it carries a delay');
-    check(!str_contains((string) take($ffi, $ffi->lbc_error_message($err)), $account['api_key']), 'no key in the message');
+    check(strpos((string) take($ffi, $ffi->lbc_error_message($err)), $account['api_key']) === false, 'no key in the message');
     check(take($ffi, $ffi->lbc_status_name($ffi->lbc_error_status($err))) === 'api_error', 'its kind is api_error');
     check(!$ffi->lbc_error_may_have_been_placed($err), 'a refused call was not placed');
     check($ffi->lbc_error_retry_after($err) === $ffi->lbc_error_delay($err), 'retry_after is the delay');

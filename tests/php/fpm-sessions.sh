@@ -135,6 +135,9 @@ php_admin_value[session.save_handler] = $handler
 php_admin_value[session.save_path] = "$path"
 php_admin_value[redis.session.locking_enabled] = 0
 php_admin_value[session.use_strict_mode] = 1
+; FPM clears the workers' environment (clear_env's default): the pool's env[] is how the package's
+; LOGINBYCALL_LIB reaches them (php_admin_value[loginbycall.library] would be ignored).
+clear_env = yes
 env[LOGINBYCALL_LIB] = $prefix/lib/libloginbycall.so
 env[LBC_BASE_URL] = $BASE_URL
 env[LBC_CALL_API_ID] = $CALL_API_ID
@@ -187,7 +190,12 @@ wait_for 20 curl -sf "http://127.0.0.1:$redis_site/user.php" || {
     cat "$work/fpm.out" "$work/fpm.log" "$work/nginx-error.log" 2>/dev/null
     exit 1
 }
-workers="$(pgrep -P "$fpm_pid" | wc -l)"
+# FPM answers as soon as its first workers run: give the rest a moment (a loaded machine forks slowly).
+for _ in $(seq 1 50); do
+    workers="$(pgrep -P "$fpm_pid" | wc -l)"
+    [[ "$workers" -eq $((2 * WORKERS)) ]] && break
+    sleep 0.1
+done
 if [[ "$workers" -eq $((2 * WORKERS)) ]]; then
     ok "php-fpm: two pools (redis, files) of $WORKERS static workers each"
 else

@@ -82,7 +82,7 @@ $sandbox = proc_open([$lbc, 'sandbox', '--listen', '127.0.0.1:0'], [1 => ['pipe'
 $ready = json_decode((string) fgets($pipes[1]), true);
 $baseUrl = $ready['base_url'];
 ['call_api_id' => $id, 'api_key' => $apiKey] = $ready['accounts'][0];
-$client = new Client(callApiId: $id, apiKey: $apiKey, baseUrl: $baseUrl);
+$client = Client::fromOptions(['callApiId' => $id, 'apiKey' => $apiKey, 'baseUrl' => $baseUrl]);
 $call = $client->call('79256880636', '203.0.113.9')->call;
 
 $plugin = static function () use ($baseUrl, $id, $apiKey, $call): void {
@@ -98,7 +98,7 @@ latency(200, fn () => $client->callStatus($call));
 latency(200, $plugin);
 $trip = [
     'package, one Client' => latency($trips, fn () => $client->callStatus($call)),
-    'package, a Client per request' => latency($trips, fn () => (new Client(callApiId: $id, apiKey: $apiKey, baseUrl: $baseUrl))->callStatus($call)),
+    'package, a Client per request' => latency($trips, fn () => (Client::fromOptions(['callApiId' => $id, 'apiKey' => $apiKey, 'baseUrl' => $baseUrl]))->callStatus($call)),
     'file_get_contents (plugin)' => latency($trips, $plugin),
 ];
 proc_terminate($sandbox);

@@ -1,6 +1,6 @@
 #define FFI_SCOPE "LOGINBYCALL"
 #define FFI_LIB "libloginbycall.so.0"
-/* Generated from include/loginbycall.h by bindings/php/tools/ffi-header.php (`make php-header`): do not edit. */
+/* Generated from include/loginbycall.h by bindings/php/tools/ffi-header.php (`make php-header`): do not edit. The optional lbc_config_set_log_level, lbc_client_take_log are in loginbycall-log.ffi.h. */
 
 enum lbc_status
  {

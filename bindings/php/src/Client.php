@@ -28,12 +28,15 @@ use LoginByCall\Internal\Native;
  */
 final class Client
 {
-    private readonly FFI $ffi;
+    private FFI $ffi;
 
-    private readonly CData $handle;
+    private CData $handle;
 
     /** The region normalizePhone() reads national forms in (defaultRegion). */
-    private readonly string $region;
+    private string $region;
+
+    /** @var object|null the PSR-3 logger the library's events go to */
+    private ?object $logger = null;
 
     /**
      * Every argument is optional and named; unset ones keep the library's defaults. The names are
@@ -75,12 +78,19 @@ final class Client
      * @param ?int $loginTtl deprecated (E_USER_DEPRECATED): the old name of $ttl, kept for one release
      * @param ?bool $signatureInHeader deprecated (E_USER_DEPRECATED): use
      *        `signaturePlacement: SignaturePlacement::HEADER`; kept for one release
+     * @param ?object $logger a PSR-3 logger (`Psr\Log\LoggerInterface`, or any object with its
+     *        `log($level, $message, array $context)`): each request at `debug` (method, attempt,
+     *        status, time, request id), retries and guard refusals at `info`, answers that may have
+     *        placed a call at `warning`; numbers masked, keys and signatures never logged. Needs a
+     *        libloginbycall with the log functions (else one `warning` says so and nothing else is
+     *        logged). Off (null) by default
      *
      * @throws InvalidArgumentException for a setting the library refuses
      */
     public function __construct(
         ?string $callApiId = null,
-        #[\SensitiveParameter] ?string $apiKey = null,
+        #[\SensitiveParameter]
+        ?string $apiKey = null,
         ?string $baseUrl = null,
         ?float $timeout = null,
         ?float $connectTimeout = null,
@@ -97,12 +107,15 @@ final class Client
         ?int $maxAttempts = null,
         ?int $ttl = null,
         ?string $store = null,
-        false|array|null $guard = null,
-        #[\SensitiveParameter] ?string $stateKey = null,
-        #[\SensitiveParameter] array $oldStateKeys = [],
+        $guard = null,
+        #[\SensitiveParameter]
+        ?string $stateKey = null,
+        #[\SensitiveParameter]
+        array $oldStateKeys = [],
         bool $shared = true,
         ?int $loginTtl = null,
         ?bool $signatureInHeader = null,
+        ?object $logger = null
     ) {
         if ($loginTtl !== null) {
             trigger_error('LoginByCall\Client: the argument loginTtl is deprecated, use ttl', E_USER_DEPRECATED);
@@ -124,6 +137,16 @@ final class Client
         }
         $this->ffi = $ffi = Native::ffi();
         $this->region = $defaultRegion ?? 'RU';
+        $log = null;
+        if ($logger !== null) {
+            if (!is_callable([$logger, 'log'])) {
+                throw new InvalidArgumentException('logger must be a PSR-3 logger (an object with a log($level, $message, array $context) method)', 'logger');
+            }
+            $log = Native::logFfi();
+            if ($log === null) {
+                self::emit($logger, 'warning', 'libloginbycall ' . $ffi->lbc_version() . ' has no log functions: nothing is logged', ['event' => 'no_log']);
+            }
+        }
         $config = $ffi->lbc_config_new();
         if ($config === null) {
             throw new Exception\InternalException('lbc_config_new failed');
@@ -162,14 +185,16 @@ final class Client
                 }
             }
             if ($signaturePlacement !== null) {
-                $placement = match ($signaturePlacement) {
-                    SignaturePlacement::PARAM => $ffi->LBC_SIGNATURE_PLACEMENT_PARAM,
-                    SignaturePlacement::HEADER => $ffi->LBC_SIGNATURE_PLACEMENT_HEADER,
-                    default => throw new InvalidArgumentException(
+                if ($signaturePlacement === SignaturePlacement::PARAM) {
+                    $placement = $ffi->LBC_SIGNATURE_PLACEMENT_PARAM;
+                } elseif ($signaturePlacement === SignaturePlacement::HEADER) {
+                    $placement = $ffi->LBC_SIGNATURE_PLACEMENT_HEADER;
+                } else {
+                    throw new InvalidArgumentException(
                         "signaturePlacement must be 'param' or 'header' (SignaturePlacement::PARAM, ::HEADER)",
-                        'signaturePlacement',
-                    ),
-                };
+                        'signaturePlacement'
+                    );
+                }
                 $err = Native::errorSlot($ffi);
                 Native::check($ffi, $ffi->lbc_config_set_signature_placement($config, $placement, FFI::addr($err)), $err);
             }
@@ -197,6 +222,14 @@ final class Client
                 );
                 Native::check($ffi, $status, $err);
             }
+            if ($log !== null) {
+                $logErr = $log->new('void *');
+                $status = $log->lbc_config_set_log_level($ffi->cast('void *', $config), 3, FFI::addr($logErr));
+                if ($status !== 0) {
+                    Native::check($ffi, $status, $ffi->cast('lbc_error *', $logErr));
+                }
+                $this->logger = $logger;
+            }
             $client = $ffi->new('lbc_client *');
             $err = Native::errorSlot($ffi);
             $make = $shared ? 'lbc_client_shared' : 'lbc_client_new';
@@ -207,8 +240,44 @@ final class Client
         }
     }
 
+    /**
+     * A client from an array of the constructor's arguments by name, for PHP 7.4 (which has no
+     * named arguments): `Client::fromOptions(['callApiId' => $id, 'apiKey' => $key, 'store' => ...])`
+     * is `new Client(callApiId: $id, apiKey: $key, store: ...)` on PHP 8.
+     *
+     * @param array<string, mixed> $options the constructor's argument names => values
+     *
+     * @throws InvalidArgumentException for a name the constructor does not have, and as the constructor
+     */
+    public static function fromOptions(
+        #[\SensitiveParameter]
+        array $options
+    ): self {
+        $arguments = [];
+        $parameters = (new \ReflectionMethod(self::class, '__construct'))->getParameters();
+        foreach ($parameters as $parameter) {
+            $name = $parameter->getName();
+            if (array_key_exists($name, $options)) {
+                $arguments[] = $options[$name];
+                unset($options[$name]);
+            } else {
+                $arguments[] = $parameter->getDefaultValue();
+            }
+        }
+        if ($options !== []) {
+            $unknown = array_map(static function ($name): string {
+                return Native::label((string) $name);
+            }, array_keys($options));
+            throw new InvalidArgumentException('Client has no argument ' . implode(', ', $unknown), 'options');
+        }
+        return new self(...$arguments);
+    }
+
     /** The guard argument as the JSON the library reads (null: the defaults). */
-    private static function guardJson(false|array|null $guard): ?string
+    /**
+     * @param false|array<string, mixed>|null $guard
+     */
+    private static function guardJson($guard): ?string
     {
         if ($guard === null) {
             return null;
@@ -216,10 +285,10 @@ final class Client
         if ($guard === false) {
             return 'false';
         }
-        if (array_is_list($guard) && $guard !== []) {
-            throw new InvalidArgumentException('guard must be false or an array of settings by name', 'guard');
+        if (!is_array($guard) || ($guard !== [] && array_keys($guard) === range(0, count($guard) - 1))) {
+            throw new InvalidArgumentException('guard must be false, null or an array of settings by name', 'guard');
         }
-        return json_encode((object) $guard, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
+        return Native::json((object) $guard, 'guard');
     }
 
     public function __destruct()
@@ -248,6 +317,67 @@ final class Client
         return $value;
     }
 
+    /**
+     * Hands the library's log lines since the last call to the logger (when there is one), then
+     * throws the exception for a failed call.
+     *
+     * @throws LoginByCallException
+     */
+    private function checked(int $status, CData $err): void
+    {
+        $this->flushLog();
+        Native::check($this->ffi, $status, $err);
+    }
+
+    /** @internal hands the library's log lines since the last call to the logger, if any */
+    public function flushLog(): void
+    {
+        if ($this->logger === null) {
+            return;
+        }
+        $log = Native::logFfi();
+        if ($log === null) {
+            return;
+        }
+        $text = $log->lbc_client_take_log($this->ffi->cast('void *', $this->handle));
+        if ($text === null || FFI::isNull($text)) {
+            return;
+        }
+        try {
+            $json = FFI::string($text);
+        } finally {
+            $log->lbc_string_free($text);
+        }
+        $lines = json_decode($json, true);
+        if (!is_array($lines)) {
+            return;
+        }
+        foreach ($lines as $line) {
+            if (!is_array($line) || !is_string($line['message'] ?? null)) {
+                continue;
+            }
+            $level = in_array($line['level'] ?? null, ['debug', 'info', 'warning'], true) ? $line['level'] : 'info';
+            $context = is_array($line['fields'] ?? null) ? $line['fields'] : [];
+            $context['event'] = is_string($line['event'] ?? null) ? $line['event'] : 'unknown';
+            self::emit($this->logger, $level, $line['message'], $context);
+        }
+    }
+
+    /**
+     * One line to a PSR-3 logger. A logger that throws is ignored: logging never changes what a
+     * call returns or throws.
+     *
+     * @param array<string, mixed> $context
+     */
+    private static function emit(object $logger, string $level, string $message, array $context): void
+    {
+        try {
+            $logger->log($level, $message, $context);
+        } catch (\Throwable $e) {
+            // A failing logger does not fail the request.
+        }
+    }
+
     /** @internal the native `lbc_client *`, for Login */
     public function handle(): CData
     {
@@ -271,7 +401,7 @@ final class Client
         string $adminEmail,
         ?string $adminPhone = null,
         ?string $verifyUrl = null,
-        ?int $balanceNotifyLimit = null,
+        ?int $balanceNotifyLimit = null
     ): Registration {
         $ffi = $this->ffi;
         [$out, $err] = $this->slots('lbc_registration *');
@@ -285,12 +415,12 @@ final class Client
             Native::text($domain, 'domain'),
             Native::text($adminEmail, 'adminEmail'),
             Native::optText($adminPhone, 'adminPhone'),
-            Native::optText($verifyUrl, 'verifyUrl'),
+            Native::optText($verifyUrl, 'verifyUrl', Native::MAX_URL),
             $limit === null ? null : FFI::addr($limit),
             FFI::addr($out),
             FFI::addr($err),
         );
-        Native::check($ffi, $status, $err);
+        $this->checked($status, $err);
         return Answers::registration($ffi, $out);
     }
 
@@ -302,7 +432,7 @@ final class Client
     public function status(): AccountStatus
     {
         [$out, $err] = $this->slots('lbc_account_status *');
-        Native::check($this->ffi, $this->ffi->lbc_client_status($this->handle, FFI::addr($out), FFI::addr($err)), $err);
+        $this->checked($this->ffi->lbc_client_status($this->handle, FFI::addr($out), FFI::addr($err)), $err);
         return Answers::accountStatus($this->ffi, $out);
     }
 
@@ -314,7 +444,7 @@ final class Client
     public function serverStatus(): ServerStatus
     {
         [$out, $err] = $this->slots('lbc_server_status *');
-        Native::check($this->ffi, $this->ffi->lbc_client_server_status($this->handle, FFI::addr($out), FFI::addr($err)), $err);
+        $this->checked($this->ffi->lbc_client_server_status($this->handle, FFI::addr($out), FFI::addr($err)), $err);
         return Answers::serverStatus($this->ffi, $out);
     }
 
@@ -326,7 +456,7 @@ final class Client
     public function options(int $balanceNotifyLimit): void
     {
         $err = Native::errorSlot($this->ffi);
-        Native::check($this->ffi, $this->ffi->lbc_client_options($this->handle, $balanceNotifyLimit, FFI::addr($err)), $err);
+        $this->checked($this->ffi->lbc_client_options($this->handle, $balanceNotifyLimit, FFI::addr($err)), $err);
     }
 
     /**
@@ -337,7 +467,7 @@ final class Client
     public function balance(): Balance
     {
         [$out, $err] = $this->slots('lbc_balance *');
-        Native::check($this->ffi, $this->ffi->lbc_client_balance($this->handle, FFI::addr($out), FFI::addr($err)), $err);
+        $this->checked($this->ffi->lbc_client_balance($this->handle, FFI::addr($out), FFI::addr($err)), $err);
         return Answers::balance($this->ffi, $out);
     }
 
@@ -351,20 +481,20 @@ final class Client
         ?string $locale = null,
         ?string $successUrl = null,
         ?string $failUrl = null,
-        ?string $returnUrl = null,
+        ?string $returnUrl = null
     ): Payment {
         [$out, $err] = $this->slots('lbc_payment *');
         $status = $this->ffi->lbc_client_pay(
             $this->handle,
             $amount,
             Native::optText($locale, 'locale'),
-            Native::optText($successUrl, 'successUrl'),
-            Native::optText($failUrl, 'failUrl'),
-            Native::optText($returnUrl, 'returnUrl'),
+            Native::optText($successUrl, 'successUrl', Native::MAX_URL),
+            Native::optText($failUrl, 'failUrl', Native::MAX_URL),
+            Native::optText($returnUrl, 'returnUrl', Native::MAX_URL),
             FFI::addr($out),
             FFI::addr($err),
         );
-        Native::check($this->ffi, $status, $err);
+        $this->checked($status, $err);
         return Answers::payment($this->ffi, $out);
     }
 
@@ -384,7 +514,7 @@ final class Client
             FFI::addr($out),
             FFI::addr($err),
         );
-        Native::check($this->ffi, $status, $err);
+        $this->checked($status, $err);
         return Native::take($this->ffi, $out) ?? '';
     }
 
@@ -396,7 +526,7 @@ final class Client
     public function credentialConfirm(): void
     {
         $err = Native::errorSlot($this->ffi);
-        Native::check($this->ffi, $this->ffi->lbc_client_credential_confirm($this->handle, FFI::addr($err)), $err);
+        $this->checked($this->ffi->lbc_client_credential_confirm($this->handle, FFI::addr($err)), $err);
     }
 
     /**
@@ -405,7 +535,11 @@ final class Client
      *
      * @throws LoginByCallException
      */
-    public function withCredentials(string $callApiId, #[\SensitiveParameter] string $apiKey): self
+    public function withCredentials(
+        string $callApiId,
+        #[\SensitiveParameter]
+        string $apiKey
+    ): self
     {
         [$out, $err] = $this->slots('lbc_client *');
         $status = $this->ffi->lbc_client_with_credentials(
@@ -415,12 +549,13 @@ final class Client
             FFI::addr($out),
             FFI::addr($err),
         );
-        Native::check($this->ffi, $status, $err);
+        $this->checked($status, $err);
         // A client the library already made: no config to build it from.
         $client = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
         $client->ffi = $this->ffi;
         $client->handle = $out;
         $client->region = $this->region;
+        $client->logger = $this->logger;
         return $client;
     }
 
@@ -453,7 +588,7 @@ final class Client
             FFI::addr($out),
             FFI::addr($err),
         );
-        Native::check($this->ffi, $status, $err);
+        $this->checked($status, $err);
         return Answers::callStarted($this->ffi, $out);
     }
 
@@ -466,7 +601,7 @@ final class Client
     {
         [$out, $err] = $this->slots('lbc_call_state *');
         $status = $this->ffi->lbc_client_call_status($this->handle, Native::text($call, 'call'), FFI::addr($out), FFI::addr($err));
-        Native::check($this->ffi, $status, $err);
+        $this->checked($status, $err);
         return Answers::callState($this->ffi, $out);
     }
 
@@ -479,7 +614,7 @@ final class Client
     {
         $err = Native::errorSlot($this->ffi);
         $status = $this->ffi->lbc_client_call_hangup($this->handle, Native::text($call, 'call'), FFI::addr($err));
-        Native::check($this->ffi, $status, $err);
+        $this->checked($status, $err);
     }
 
     /**
@@ -498,7 +633,7 @@ final class Client
             FFI::addr($out),
             FFI::addr($err),
         );
-        Native::check($this->ffi, $status, $err);
+        $this->checked($status, $err);
         return Login::adopt($out, $this);
     }
 
@@ -515,7 +650,7 @@ final class Client
     {
         [$out, $err] = $this->slots('lbc_login *');
         $status = $this->ffi->lbc_client_resume_login($this->handle, Native::text($state, 'state'), FFI::addr($out), FFI::addr($err));
-        Native::check($this->ffi, $status, $err);
+        $this->checked($status, $err);
         return Login::adopt($out, $this);
     }
 
@@ -532,23 +667,27 @@ final class Client
      */
     public function request(string $method, array $params = []): array
     {
+        Native::text($method, 'method', Native::MAX_NAME);
         $clean = [];
         foreach ($params as $name => $value) {
-            $name = Native::text((string) $name, 'params name');
+            $name = Native::text((string) $name, 'params name', Native::MAX_NAME);
+            $label = 'params[' . Native::label($name) . ']';
             if ($value === null) {
                 continue;
             }
             if (is_string($value)) {
-                $value = Native::text($value, "params[$name]");
+                $value = Native::text($value, $label, Native::MAX_VALUE);
+            } elseif (is_float($value) && !is_finite($value)) {
+                throw new InvalidArgumentException("$label must be a finite number", $label);
             } elseif (!is_int($value) && !is_float($value)) {
-                throw new \TypeError("params[$name] must be a string, an int, a float or null, " . get_debug_type($value) . ' given');
+                throw new \TypeError("$label must be a string, an int, a float or null, " . Native::typeName($value) . ' given');
             }
             $clean[$name] = $value;
         }
-        $json = json_encode((object) $clean, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
+        $json = Native::json((object) $clean, 'params');
         [$out, $err] = $this->slots('char *');
-        $status = $this->ffi->lbc_client_request($this->handle, Native::text($method, 'method'), $json, FFI::addr($out), FFI::addr($err));
-        Native::check($this->ffi, $status, $err);
+        $status = $this->ffi->lbc_client_request($this->handle, $method, $json, FFI::addr($out), FFI::addr($err));
+        $this->checked($status, $err);
         $answer = Native::take($this->ffi, $out) ?? '{}';
         try {
             $decoded = json_decode($answer, true, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING);

@@ -17,39 +17,60 @@ use LoginByCall\Internal\Native;
  * user types: the verdict says whether to log them in. Between requests keep toJson() in the
  * session (a sealed state holding no code) and restore it with Client::resumeLogin(), or let
  * SessionLogin do both.
+ *
+ * Its public properties read as such and cannot be changed (LogicException):
+ *
+ * @property-read string $call The id of the login's call.
+ * @property-read int $codelen How many digits the user types.
+ * @property-read string $msisdn The number called, as digits with the country code (e.g. `79256880636`).
+ * @property-read int $expiresAt When the code stops being accepted, as UNIX seconds.
+ * @property-read string|null $ipAddress The user's IP address given to Client::startLogin(), if any.
+ * @property-read int $startedAt When the call was placed, as UNIX seconds.
+ * @property-read int $repeatTimeout Seconds the service asks to wait before calling the same number again.
+ * @property-read int $maxAttempts How many checks the login allows in all (the client's maxAttempts).
  */
 final class Login
 {
+    use Internal\ReadOnlyProperties;
+
+    /** @internal the properties that read as public */
+    private const PUBLIC = ['call', 'codelen', 'msisdn', 'expiresAt', 'ipAddress', 'startedAt', 'repeatTimeout', 'maxAttempts'];
+
     /** The id of the login's call. */
-    public readonly string $call;
+    private string $call;
 
     /** How many digits the user types. */
-    public readonly int $codelen;
+    private int $codelen;
 
     /** The number called, as digits with the country code (e.g. `79256880636`). */
-    public readonly string $msisdn;
+    private string $msisdn;
 
     /** When the code stops being accepted, as UNIX seconds. */
-    public readonly int $expiresAt;
+    private int $expiresAt;
 
     /** The user's IP address given to Client::startLogin(), if any. */
-    public readonly ?string $ipAddress;
+    private ?string $ipAddress;
 
     /** When the call was placed, as UNIX seconds. */
-    public readonly int $startedAt;
+    private int $startedAt;
 
     /** Seconds the service asks to wait before calling the same number again. */
-    public readonly int $repeatTimeout;
+    private int $repeatTimeout;
 
     /** How many checks the login allows in all (the client's maxAttempts). */
-    public readonly int $maxAttempts;
+    private int $maxAttempts;
 
-    private readonly FFI $ffi;
+    private FFI $ffi;
 
     private CData $handle;
 
-    private function __construct(CData $handle, private ?Client $client)
-    {
+    private ?Client $client;
+
+    private function __construct(
+        CData $handle,
+        ?Client $client
+    ) {
+        $this->client = $client;
         $this->ffi = $ffi = Native::ffi();
         $this->handle = $handle;
         $this->call = Native::take($ffi, $ffi->lbc_login_call($handle)) ?? '';
@@ -128,20 +149,29 @@ final class Login
      *
      * @throws Exception\InvalidArgumentException for a NUL byte or invalid UTF-8
      */
-    public function check(string $digits): Verdict
-    {
+    public function check(
+        #[\SensitiveParameter]
+        string $digits
+    ): Verdict {
         $ffi = $this->ffi;
         $verdict = $ffi->new('lbc_verdict');
         $left = $ffi->new('uint32_t');
         $err = Native::errorSlot($ffi);
         $status = $ffi->lbc_login_check($this->handle, Native::text($digits, 'digits'), FFI::addr($verdict), FFI::addr($left), FFI::addr($err));
+        if ($this->client !== null) {
+            $this->client->flushLog();
+        }
         Native::check($ffi, $status, $err);
-        $name = match ($verdict->cdata) {
-            $ffi->LBC_VERDICT_ACCEPTED => Verdict::ACCEPTED,
-            $ffi->LBC_VERDICT_REJECTED => Verdict::REJECTED,
-            $ffi->LBC_VERDICT_LOCKED => Verdict::LOCKED,
-            default => Verdict::EXPIRED,
-        };
+        $value = $verdict->cdata;
+        if ($value === $ffi->LBC_VERDICT_ACCEPTED) {
+            $name = Verdict::ACCEPTED;
+        } elseif ($value === $ffi->LBC_VERDICT_REJECTED) {
+            $name = Verdict::REJECTED;
+        } elseif ($value === $ffi->LBC_VERDICT_LOCKED) {
+            $name = Verdict::LOCKED;
+        } else {
+            $name = Verdict::EXPIRED;
+        }
         return new Verdict($name, (int) $left->cdata);
     }
 
@@ -167,6 +197,7 @@ final class Login
         $out = $this->ffi->new('lbc_call_state *');
         $err = Native::errorSlot($this->ffi);
         $status = $this->ffi->lbc_login_wait_final($this->handle, $client->handle(), Native::millis($timeout, 'timeout'), FFI::addr($out), FFI::addr($err));
+        $client->flushLog();
         Native::check($this->ffi, $status, $err);
         return Internal\Answers::callState($this->ffi, $out);
     }
@@ -180,13 +211,17 @@ final class Login
     {
         $client = $this->client($client);
         $err = Native::errorSlot($this->ffi);
-        Native::check($this->ffi, $this->ffi->lbc_login_hangup($this->handle, $client->handle(), FFI::addr($err)), $err);
+        $status = $this->ffi->lbc_login_hangup($this->handle, $client->handle(), FFI::addr($err));
+        $client->flushLog();
+        Native::check($this->ffi, $status, $err);
     }
 
     private function client(?Client $client): Client
     {
-        return $client ?? $this->client ?? throw new LogicException(
-            'this login has no client: pass one to this method'
-        );
+        $client = $client ?? $this->client;
+        if ($client === null) {
+            throw new LogicException('this login has no client: pass one to this method');
+        }
+        return $client;
     }
 }

@@ -14,7 +14,8 @@ use LoginByCall\Exception\LogicException;
  * session_start();
  * $auth = new LoginByCall\SessionLogin($client);
  * $auth->start($_POST['phone'], $_SERVER['REMOTE_ADDR']);   // phone form
- * $auth->pending()?->prompt();                               // code page: "+7925688____"
+ * $login = $auth->pending();                                 // code page: null when none,
+ * echo $login === null ? '' : $login->prompt();              // else "+7925688____"
  * $verdict = $auth->check($_POST['digits']);                 // digits form
  * if ($verdict->isAccepted()) { ... $auth->user() ... }      // logged in as this number
  * $auth->logout();
@@ -30,10 +31,16 @@ use LoginByCall\Exception\LogicException;
  */
 final class SessionLogin
 {
+    private Client $client;
+
+    private string $key;
+
     public function __construct(
-        private readonly Client $client,
-        private readonly string $key = 'loginbycall',
+        Client $client,
+        string $key = 'loginbycall'
     ) {
+        $this->client = $client;
+        $this->key = $key;
     }
 
     /**
@@ -66,7 +73,7 @@ final class SessionLogin
         }
         try {
             return $this->client->resumeLogin($json);
-        } catch (Exception\InvalidArgumentException) {
+        } catch (Exception\InvalidArgumentException $e) {
             return null;
         }
     }
@@ -78,7 +85,8 @@ final class SessionLogin
      */
     public function status(): ?CallState
     {
-        return $this->pending()?->status();
+        $login = $this->pending();
+        return $login === null ? null : $login->status();
     }
 
     /**
@@ -90,8 +98,10 @@ final class SessionLogin
      * @throws LoginByCallException for a NUL byte or invalid UTF-8 in $digits
      * @throws Exception\StoreException when the store cannot be reached (nothing was judged)
      */
-    public function check(string $digits): Verdict
-    {
+    public function check(
+        #[\SensitiveParameter]
+        string $digits
+    ): Verdict {
         $login = $this->pending();
         if ($login === null) {
             return new Verdict(Verdict::LOCKED);
@@ -104,7 +114,7 @@ final class SessionLogin
             $this->write(['login' => null, 'user' => $login->msisdn]);
             try {
                 $login->hangup();
-            } catch (LoginByCallException) {
+            } catch (LoginByCallException $e) {
                 // The user is in; a call still ringing ends by itself.
             }
         }

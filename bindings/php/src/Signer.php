@@ -21,19 +21,19 @@ use LoginByCall\Internal\Native;
  */
 final class Signer
 {
-    private readonly FFI $ffi;
+    private FFI $ffi;
 
-    private readonly CData $handle;
+    private CData $handle;
 
     /** The `char *` the signature comes back in, and its address, reused. */
-    private readonly CData $out;
+    private CData $out;
 
-    private readonly CData $outAddress;
+    private CData $outAddress;
 
     /** pack() format of one pointer (`Q` with 8-byte pointers, `L` with 4-byte ones). */
-    private readonly string $pointerFormat;
+    private string $pointerFormat;
 
-    private readonly int $pointerSize;
+    private int $pointerSize;
 
     /**
      * One native buffer, reused: the `lbc_param` array ($capacity entries: a name and a value
@@ -57,9 +57,14 @@ final class Signer
     /** @var array<string, true> method names already checked for NUL bytes and UTF-8 */
     private array $checked = [];
 
-    /** @throws InvalidArgumentException for a NUL byte or invalid UTF-8 in the key */
-    public function __construct(#[\SensitiveParameter] string $apiKey)
-    {
+    /** @throws InvalidArgumentException for an empty key, a NUL byte or invalid UTF-8 in it */
+    public function __construct(
+        #[\SensitiveParameter]
+        string $apiKey
+    ) {
+        if ($apiKey === '') {
+            throw new InvalidArgumentException('apiKey is empty: give the account\'s api-key', 'apiKey');
+        }
         $this->ffi = $ffi = Native::ffi();
         $handle = $ffi->new('lbc_signer *');
         $err = Native::errorSlot($ffi);
@@ -129,7 +134,7 @@ final class Signer
                 continue;
             }
             if (!is_string($value) && !is_int($value)) {
-                throw new \TypeError("params[$name] must be a string, an int or null, " . get_debug_type($value) . ' given');
+                throw new \TypeError('params[' . Native::label((string) $name) . '] must be a string, an int or null, ' . Native::typeName($value) . ' given');
             }
             $addresses[] = $at + strlen($text);
             $text .= $name . "\0";
@@ -140,7 +145,7 @@ final class Signer
         if (substr_count($text, "\0") !== 2 * $count || preg_match('//u', $text) !== 1) {
             foreach ($params as $name => $value) {
                 Native::text((string) $name, 'params name');
-                Native::text((string) $value, "params[$name]");
+                Native::text((string) $value, 'params[' . Native::label((string) $name) . ']');
             }
         }
         if (!isset($this->checked[$method])) {

@@ -5,20 +5,33 @@ declare(strict_types=1);
 namespace LoginByCall;
 
 /** The verdict of Login::check() on the digits the user typed. */
-final readonly class Verdict
+final class Verdict
 {
     public const ACCEPTED = 'accepted';
     public const REJECTED = 'rejected';
     public const LOCKED = 'locked';
     public const EXPIRED = 'expired';
 
-    public function __construct(
-        private string $verdict,
-        private int $attemptsLeft = 0,
-    ) {
+    private string $verdict;
+
+    private int $attemptsLeft;
+
+    /**
+     * @param string $verdict ACCEPTED, REJECTED, LOCKED or EXPIRED
+     *
+     * @throws Exception\InvalidArgumentException for any other $verdict (which the message does not
+     *         repeat: it may be anything a caller passed)
+     */
+    public function __construct(string $verdict, int $attemptsLeft = 0)
+    {
         if (!in_array($verdict, [self::ACCEPTED, self::REJECTED, self::LOCKED, self::EXPIRED], true)) {
-            throw new Exception\InvalidArgumentException("not a verdict: $verdict", 'verdict');
+            throw new Exception\InvalidArgumentException(
+                "verdict must be 'accepted', 'rejected', 'locked' or 'expired' (Verdict::ACCEPTED, ...)",
+                'verdict'
+            );
         }
+        $this->verdict = $verdict;
+        $this->attemptsLeft = $attemptsLeft;
     }
 
     /** The right digits: log the user in (Login::hangup() ends the call). */

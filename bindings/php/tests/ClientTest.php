@@ -47,7 +47,7 @@ final class ClientTest extends TestCase
         self::assertSame($balance->balance - $balance->consumed, $balance->current);
         self::assertSame([], $balance->payments);
 
-        $payment = $client->pay(50_000, locale: 'en', successUrl: 'http://127.0.0.1/ok');
+        $payment = $client->pay(50_000, 'en', 'http://127.0.0.1/ok');
         self::assertSame(Payment::SHAPE_FORM, $payment->shape);
         self::assertStringContainsString('lbc-payment-button', $payment->html);
         self::assertNotNull($payment->url);
@@ -103,13 +103,13 @@ final class ClientTest extends TestCase
     {
         // The test web site is the registered site: it serves /lbc-ID.html holding ID.
         $domain = parse_url(Servers::$site, PHP_URL_HOST) . ':' . parse_url(Servers::$site, PHP_URL_PORT);
-        $anonymous = new Client(baseUrl: Servers::$baseUrl);
-        $registration = $anonymous->register($domain, 'admin@example.com', adminPhone: '79001234567', balanceNotifyLimit: 100);
+        $anonymous = Client::fromOptions(['baseUrl' => Servers::$baseUrl]);
+        $registration = $anonymous->register($domain, 'admin@example.com', '79001234567', null, 100);
         self::assertNotSame('', $registration->callApiId);
         self::assertSame("http://$domain/lbc-{$registration->callApiId}.html", $registration->verifyUrl);
 
         $key = self::mailedKey($registration->callApiId);
-        $client = new Client(callApiId: $registration->callApiId, apiKey: $key, baseUrl: Servers::$baseUrl);
+        $client = Client::fromOptions(['callApiId' => $registration->callApiId, 'apiKey' => $key, 'baseUrl' => Servers::$baseUrl]);
         self::assertFalse($client->status()->activated);
         $client->credentialConfirm();
         self::assertTrue($client->status()->activated);
@@ -143,7 +143,7 @@ final class ClientTest extends TestCase
 
     public function testWrongKeysAndSettings(): void
     {
-        $client = new Client(callApiId: $this->account['call_api_id'], apiKey: 'not the key', baseUrl: Servers::$baseUrl);
+        $client = Client::fromOptions(['callApiId' => $this->account['call_api_id'], 'apiKey' => 'not the key', 'baseUrl' => Servers::$baseUrl]);
         $this->expectException(InvalidSignatureException::class);
         $client->balance();
     }
@@ -170,10 +170,11 @@ final class ClientTest extends TestCase
     }
 
     /** @dataProvider badSettings */
+    #[\PHPUnit\Framework\Attributes\DataProvider('badSettings')]
     public function testBadSettingsAreRefused(array $settings, string $field): void
     {
         try {
-            $this->client(...$settings);
+            $this->client($settings);
             self::fail('accepted');
         } catch (InvalidArgumentException $e) {
             self::assertSame($field, $e->getField(), $e->getMessage());
@@ -195,7 +196,7 @@ final class ClientTest extends TestCase
 
     public function testTheLoginPolicyReachesTheLogin(): void
     {
-        $login = $this->client(maxAttempts: 5, ttl: 60)->startLogin(self::phone(), '203.0.113.9');
+        $login = $this->client(['maxAttempts' => 5, 'ttl' => 60])->startLogin(self::phone(), '203.0.113.9');
         self::assertSame(5, $login->maxAttempts);
         self::assertSame($login->startedAt + 60, $login->expiresAt);
     }
@@ -209,7 +210,7 @@ final class ClientTest extends TestCase
             return true;
         }, E_USER_DEPRECATED);
         try {
-            $login = $this->client(loginTtl: 60, signatureInHeader: true)->startLogin(self::phone(), '203.0.113.9');
+            $login = $this->client(['loginTtl' => 60, 'signatureInHeader' => true])->startLogin(self::phone(), '203.0.113.9');
         } finally {
             restore_error_handler();
         }
@@ -222,7 +223,7 @@ final class ClientTest extends TestCase
         // An old and a new name that disagree are refused rather than guessed between.
         set_error_handler(static fn (): bool => true, E_USER_DEPRECATED);
         try {
-            $this->client(ttl: 30, loginTtl: 60);
+            $this->client(['ttl' => 30, 'loginTtl' => 60]);
             self::fail('accepted');
         } catch (InvalidArgumentException $e) {
             self::assertSame('ttl', $e->getField());
@@ -237,8 +238,8 @@ final class ClientTest extends TestCase
         self::assertSame('79256880636', PhoneNumber::normalize('+7 925 688 06 36', 'kz'));
         self::assertSame('12025550143', PhoneNumber::normalize('(202) 555-0143', 'US'));
         self::assertSame('79256880636', $this->client()->normalizePhone('8 925 688-06-36'));
-        self::assertSame('77011234567', $this->client(defaultRegion: 'KZ')->normalizePhone('8 (701) 123-45-67'));
-        $client = $this->client(defaultRegion: 'KZ')->withCredentials('other', 'other-key');
+        self::assertSame('77011234567', $this->client(['defaultRegion' => 'KZ'])->normalizePhone('8 (701) 123-45-67'));
+        $client = $this->client(['defaultRegion' => 'KZ'])->withCredentials('other', 'other-key');
         self::assertSame('77011234567', $client->normalizePhone('8 (701) 123-45-67'));
         foreach ([['12345', 'RU', 'msisdn'], ['8 925 688 06 36', 'Russia', 'region'], ["7925\0", 'RU', 'msisdn']] as [$text, $region, $field]) {
             try {
@@ -251,13 +252,14 @@ final class ClientTest extends TestCase
     }
 
     /** @dataProvider goodSettings */
+    #[\PHPUnit\Framework\Attributes\DataProvider('goodSettings')]
     public function testSettingsThatWork(array $settings): void
     {
         if (isset($settings['defaultRegion'])) {
             // The guard calls only the default region's numbers unless told otherwise.
             $settings['guard'] = ['allowed_countries' => ['RU', strtoupper($settings['defaultRegion'])]];
         }
-        $client = $this->client(...$settings);
+        $client = $this->client($settings);
         self::assertSame(1_000_000, $client->balance()->balance);
         $login = $client->startLogin(self::phone(), '203.0.113.9');
         self::assertSame(($settings['maxAttempts'] ?? 3), $login->attemptsLeft());
@@ -269,7 +271,7 @@ final class ClientTest extends TestCase
         try {
             serialize($client);
             self::fail('serialized');
-        } catch (\LoginByCall\Exception\LogicException) {
+        } catch (\LoginByCall\Exception\LogicException $e) {
         }
         $this->expectException(\Error::class);
         $copy = clone $client;

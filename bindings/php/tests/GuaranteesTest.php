@@ -52,14 +52,14 @@ final class GuaranteesTest extends TestCase
     {
         try {
             return isset(Servers::control('GET', '/_sandbox/phones/' . $msisdn)['call']);
-        } catch (\RuntimeException) {
+        } catch (\RuntimeException $e) {
             return false;
         }
     }
 
     public function testTheSealedStateRefusesEveryEdit(): void
     {
-        $client = $this->client(stateKey: 'a state key of the PHP tests 123');
+        $client = $this->client(['stateKey' => 'a state key of the PHP tests 123']);
         $phone = self::phone();
         $login = $client->startLogin($phone, '203.0.113.9');
         $state = $login->toJson();
@@ -97,14 +97,14 @@ final class GuaranteesTest extends TestCase
             $refused($edited, "byte $i changed");
         }
         // Another key refuses it; a client that rotated keeps resuming it.
-        $refused2 = $this->client(stateKey: 'another state key of the PHP tests');
+        $refused2 = $this->client(['stateKey' => 'another state key of the PHP tests']);
         try {
             $refused2->resumeLogin($state);
             self::fail('resumed with another key');
         } catch (InvalidArgumentException $e) {
             self::assertSame('login_state', $e->getField());
         }
-        $rotated = $this->client(stateKey: 'the new state key of the PHP tests', oldStateKeys: ['a state key of the PHP tests 123']);
+        $rotated = $this->client(['stateKey' => 'the new state key of the PHP tests', 'oldStateKeys' => ['a state key of the PHP tests 123']]);
         self::assertSame($login->call, $rotated->resumeLogin($state)->call);
         self::assertTrue($client->resumeLogin($state)->check(Servers::code($phone))->isAccepted());
     }
@@ -121,7 +121,7 @@ final class GuaranteesTest extends TestCase
         }
         self::assertFalse(self::called('78095051236'), 'the sandbox got the refused call');
         // A premium-rate number the metadata knows, its country allowed: refused for its type.
-        $client = $this->client(guard: ['allowed_countries' => ['RU', 'US']]);
+        $client = $this->client(['guard' => ['allowed_countries' => ['RU', 'US']]]);
         try {
             $client->startLogin('+1 900 234-5670', '203.0.113.9');
             self::fail('a call was placed to a premium-rate number');
@@ -132,7 +132,7 @@ final class GuaranteesTest extends TestCase
         }
         self::assertFalse(self::called('19002345670'), 'the sandbox got the refused call');
 
-        $limited = $this->client(guard: ['ip_rate' => ['calls' => 1, 'window' => 3600]]);
+        $limited = $this->client(['guard' => ['ip_rate' => ['calls' => 1, 'window' => 3600]]]);
         $limited->startLogin(self::phone(), '198.51.100.30');
         $second = self::phone();
         try {
@@ -154,10 +154,11 @@ final class GuaranteesTest extends TestCase
     }
 
     /** @dataProvider badGuards */
+    #[\PHPUnit\Framework\Attributes\DataProvider('badGuards')]
     public function testBadGuardSettingsAreRefused(array $guard, string $field): void
     {
         try {
-            $this->client(guard: $guard);
+            $this->client(['guard' => $guard]);
             self::fail('accepted');
         } catch (InvalidArgumentException $e) {
             self::assertStringStartsWith($field, (string) $e->getField());
@@ -167,7 +168,7 @@ final class GuaranteesTest extends TestCase
     public function testBadStoresAreRefused(): void
     {
         $this->expectException(InvalidArgumentException::class);
-        $this->client(store: 'mysql://somewhere/');
+        $this->client(['store' => 'mysql://somewhere/']);
     }
 
     /** @return iterable<string, array{string, ?string}> */
@@ -180,6 +181,7 @@ final class GuaranteesTest extends TestCase
     }
 
     /** @dataProvider transports */
+    #[\PHPUnit\Framework\Attributes\DataProvider('transports')]
     public function testTransportFailuresSayWhatFailed(string $case): void
     {
         $caBundle = null;
@@ -197,7 +199,7 @@ final class GuaranteesTest extends TestCase
                 [$url, $ca] = self::tlsServer();
                 $caBundle = $case === 'trusted' ? $ca : null;
         }
-        $client = new Client(baseUrl: $url, maxRetries: 0, connectTimeout: 3.0, caBundle: $caBundle, store: 'memory:', shared: false);
+        $client = Client::fromOptions(['baseUrl' => $url, 'maxRetries' => 0, 'connectTimeout' => 3.0, 'caBundle' => $caBundle, 'store' => 'memory:', 'shared' => false]);
         if ($case === 'trusted') {
             self::assertSame(1, $client->request('server-status')['status'] ?? null);
             return;

@@ -41,18 +41,20 @@ final class InputTest extends TestCase
         yield 'request method' => [fn (Client $c, string $s) => $c->request($s), 'method'];
         yield 'request value' => [fn (Client $c, string $s) => $c->request('call-status', ['call' => $s]), 'params[call]'];
         yield 'request name' => [fn (Client $c, string $s) => $c->request('call-status', [$s => 'x']), 'params name'];
-        yield 'Client base URL' => [fn (Client $c, string $s) => new Client(baseUrl: $s), 'base_url'];
-        yield 'Client user agent' => [fn (Client $c, string $s) => new Client(userAgent: $s), 'user_agent'];
-        yield 'Client proxy' => [fn (Client $c, string $s) => new Client(proxy: $s), 'proxy'];
+        yield 'Client base URL' => [fn (Client $c, string $s) => Client::fromOptions(['baseUrl' => $s]), 'base_url'];
+        yield 'Client user agent' => [fn (Client $c, string $s) => Client::fromOptions(['userAgent' => $s]), 'user_agent'];
+        yield 'Client proxy' => [fn (Client $c, string $s) => Client::fromOptions(['proxy' => $s]), 'proxy'];
     }
 
     /** @dataProvider arguments */
+    #[\PHPUnit\Framework\Attributes\DataProvider('arguments')]
     public function testNulBytesAreRefused(callable $use, string $field): void
     {
         $this->assertRefused($use, "79256880636\0-and-more", $field);
     }
 
     /** @dataProvider arguments */
+    #[\PHPUnit\Framework\Attributes\DataProvider('arguments')]
     public function testInvalidUtf8IsRefused(callable $use, string $field): void
     {
         $this->assertRefused($use, "7925688\xc0\xaf0636", $field);
@@ -74,9 +76,10 @@ final class InputTest extends TestCase
     }
 
     /** @dataProvider arguments */
+    #[\PHPUnit\Framework\Attributes\DataProvider('arguments')]
     public function testEmptyAndHugeStringsGetTypedAnswers(callable $use, string $field): void
     {
-        $client = $this->client(maxRetries: 0);
+        $client = $this->client(['maxRetries' => 0]);
         foreach (['', str_repeat('9', 1 << 20)] as $value) {
             try {
                 $use($client, $value);

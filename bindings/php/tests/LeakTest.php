@@ -38,7 +38,7 @@ final class LeakTest extends TestCase
                     (new Signer("key $i"))->sign('balance', []);
                     try {
                         $signer->sign('no-such-method', []);
-                    } catch (\LoginByCall\Exception\InvalidArgumentException) {
+                    } catch (\LoginByCall\Exception\InvalidArgumentException $e) {
                     }
                 }
             }
@@ -77,7 +77,7 @@ final class LeakTest extends TestCase
                 $client->withCredentials('id', 'key');
                 try {
                     $client->callHangup($call);
-                } catch (CallNotFoundException) {
+                } catch (CallNotFoundException $e) {
                     // The call has ended by now.
                 }
                 $client->pay(100);

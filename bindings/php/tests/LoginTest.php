@@ -18,10 +18,10 @@ final class LoginTest extends TestCase
      *
      * @return array{Login, string}
      */
-    private function loginWithCode(mixed ...$settings): array
+    private function loginWithCode(array $settings = []): array
     {
         $phone = self::phone();
-        $login = $this->client(...$settings)->startLogin($phone, '203.0.113.9');
+        $login = $this->client($settings)->startLogin($phone, '203.0.113.9');
         return [$login, Servers::code($phone)];
     }
 
@@ -98,7 +98,7 @@ final class LoginTest extends TestCase
 
     public function testExpiry(): void
     {
-        [$login, $code] = $this->loginWithCode(ttl: 1);
+        [$login, $code] = $this->loginWithCode(['ttl' => 1]);
         self::assertSame($login->startedAt + 1, $login->expiresAt);
         sleep(2);
         self::assertLessThan(time(), $login->expiresAt);
@@ -106,7 +106,7 @@ final class LoginTest extends TestCase
         self::assertTrue($verdict->isExpired());
         self::assertSame(0, $login->attempts(), 'a check after expiry costs no attempt');
         // A state past its lifetime is resumed; its checks say it expired.
-        self::assertTrue($this->client(ttl: 1)->resumeLogin($login->toJson())->check($code)->isExpired());
+        self::assertTrue($this->client(['ttl' => 1])->resumeLogin($login->toJson())->check($code)->isExpired());
     }
 
     public function testTheStateSurvivesJson(): void
@@ -141,6 +141,7 @@ final class LoginTest extends TestCase
     }
 
     /** @dataProvider notSavedLogins */
+    #[\PHPUnit\Framework\Attributes\DataProvider('notSavedLogins')]
     public function testResumeLoginRefusesAnythingElse(string $json): void
     {
         $this->expectException(InvalidArgumentException::class);
@@ -162,6 +163,7 @@ final class LoginTest extends TestCase
     }
 
     /** @dataProvider outcomes */
+    #[\PHPUnit\Framework\Attributes\DataProvider('outcomes')]
     public function testWaitFinal(string $ending, int $status, string $desc): void
     {
         $login = $this->client()->startLogin(self::phone($ending), '203.0.113.9');

@@ -51,7 +51,7 @@ final class SignerTest extends TestCase
 
     public function testEmptyAndLargeValues(): void
     {
-        $signer = new Signer('');
+        $signer = new Signer('k');
         $empty = $signer->sign('balance', []);
         self::assertSame($empty, $signer->sign('balance', ['call-api-id' => '', 'nonce' => null]));
         $large = str_repeat('я', 512 * 1024); // 1 MiB of UTF-8
@@ -86,6 +86,7 @@ final class SignerTest extends TestCase
     }
 
     /** @dataProvider refused */
+    #[\PHPUnit\Framework\Attributes\DataProvider('refused')]
     public function testRefusedBeforeSigning(string $method, array $params, string $field): void
     {
         try {
@@ -122,7 +123,7 @@ final class SignerTest extends TestCase
         try {
             serialize($signer);
             self::fail('serialized');
-        } catch (\LoginByCall\Exception\LogicException) {
+        } catch (\LoginByCall\Exception\LogicException $e) {
         }
         $this->expectException(\Error::class);
         $copy = clone $signer;

@@ -61,7 +61,12 @@ final class VocabularyTest extends TestCase
         if ($reflection->hasMethod($name) && $reflection->getMethod($name)->isPublic()) {
             return true;
         }
-        return $reflection->hasProperty($name) && $reflection->getProperty($name)->isPublic();
+        if ($reflection->hasProperty($name) && $reflection->getProperty($name)->isPublic()) {
+            return true;
+        }
+        // A read-only property on PHP 7.4 (Internal\ReadOnlyProperties): private, listed as public.
+        return $reflection->hasConstant('PUBLIC') && in_array($name, (array) $reflection->getConstant('PUBLIC'), true)
+            && str_contains((string) $reflection->getDocComment(), "\$$name ");
     }
 
     /** @return list<class-string> the package's exception classes and interface */

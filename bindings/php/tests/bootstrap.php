@@ -11,5 +11,20 @@ declare(strict_types=1);
 require dirname(__DIR__) . '/autoload.php';
 require __DIR__ . '/Support/Servers.php';
 require __DIR__ . '/Support/TestCase.php';
+require __DIR__ . '/Support/Php74Syntax.php';
 
 LoginByCall\Tests\Support\Servers::start();
+
+// PHP 8's string functions for the tests on PHP 7.4 (the package itself does without them).
+if (!function_exists('str_contains')) {
+    function str_contains(string $haystack, string $needle): bool
+    {
+        return $needle === '' || strpos($haystack, $needle) !== false;
+    }
+}
+if (!function_exists('str_starts_with')) {
+    function str_starts_with(string $haystack, string $needle): bool
+    {
+        return strncmp($haystack, $needle, strlen($needle)) === 0;
+    }
+}

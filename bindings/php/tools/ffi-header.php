@@ -32,16 +32,16 @@ function declarations(string $text): string
     foreach (preg_split('/\R/', $text) as $number => $line) {
         $trimmed = trim($line);
         if ($continued) {
-            $continued = str_ends_with($trimmed, '\\');
+            $continued = substr($trimmed, -1) === '\\';
             continue;
         }
-        if (!str_starts_with($trimmed, '#')) {
+        if (substr($trimmed, 0, 1) !== '#') {
             if ($active) {
                 $kept[] = $line;
             }
             continue;
         }
-        $continued = str_ends_with($trimmed, '\\');
+        $continued = substr($trimmed, -1) === '\\';
         $directive = trim((string) preg_replace(['#//.*$#', '#/\*.*?\*/#'], '', $trimmed));
         if (preg_match('/^#\s*(if|ifdef|ifndef)\b/', $directive)) {
             if (!array_key_exists($directive, KNOWN_CONDITIONALS)) {
@@ -50,11 +50,17 @@ function declarations(string $text): string
             $stack[] = [$active, KNOWN_CONDITIONALS[$directive]];
             $active = $active && KNOWN_CONDITIONALS[$directive];
         } elseif ($directive === '#else') {
-            [$parent, $condition] = array_pop($stack) ?? throw new RuntimeException('#else without #if');
+            if ($stack === []) {
+                throw new RuntimeException('#else without #if');
+            }
+            [$parent, $condition] = array_pop($stack);
             $stack[] = [$parent, !$condition];
             $active = $parent && !$condition;
         } elseif ($directive === '#endif') {
-            [$parent] = array_pop($stack) ?? throw new RuntimeException('#endif without #if');
+            if ($stack === []) {
+                throw new RuntimeException('#endif without #if');
+            }
+            [$parent] = array_pop($stack);
             $active = $parent;
         } elseif (!preg_match('/^#\s*(define|include|undef)\b/', $directive)) {
             throw new RuntimeException('line ' . ($number + 1) . ": unexpected directive `$directive`");
@@ -76,7 +82,7 @@ function declarations(string $text): string
         }
         $out[] = $line;
         $depth += substr_count($line, '{') - substr_count($line, '}');
-        if ($depth === 0 && str_ends_with($line, ';')) {
+        if ($depth === 0 && substr($line, -1) === ';') {
             $out[] = '';
         }
     }
@@ -86,17 +92,31 @@ function declarations(string $text): string
     return implode("\n", $out) . "\n";
 }
 
+/**
+ * Functions left out of the package's header: optional, declared apart in
+ * resources/loginbycall-log.ffi.h and loaded only when the library has them, so that a library
+ * without them still loads (PHP's FFI resolves every declared function when it loads a header).
+ */
+const OPTIONAL_FUNCTIONS = ['lbc_config_set_log_level', 'lbc_client_take_log'];
+
 /** The whole FFI header for the library SONAME. */
 function ffi_header(string $header, string $soname): string
 {
     if (!preg_match('/^[A-Za-z0-9._+-]+$/', $soname)) {
         throw new RuntimeException("not a library file name: $soname");
     }
+    $kept = [];
+    foreach (explode("\n\n", declarations($header)) as $declaration) {
+        if (preg_match('/\b(' . implode('|', OPTIONAL_FUNCTIONS) . ')\(/', $declaration) !== 1) {
+            $kept[] = $declaration;
+        }
+    }
     return "#define FFI_SCOPE \"LOGINBYCALL\"\n"
         . "#define FFI_LIB \"$soname\"\n"
         . "/* Generated from include/loginbycall.h by bindings/php/tools/ffi-header.php"
-        . " (`make php-header`): do not edit. */\n\n"
-        . declarations($header);
+        . " (`make php-header`): do not edit. The optional " . implode(', ', OPTIONAL_FUNCTIONS)
+        . " are in loginbycall-log.ffi.h. */\n\n"
+        . rtrim(implode("\n\n", $kept), "\n") . "\n";
 }
 
 if (realpath($_SERVER['SCRIPT_FILENAME'] ?? '') === __FILE__) {

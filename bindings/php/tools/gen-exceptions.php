@@ -123,7 +123,7 @@ function stale(array $files): array
 {
     $stale = [];
     foreach (glob(dirname(__DIR__) . '/src/{Exception,Internal}/*.php', GLOB_BRACE) as $path) {
-        if (!isset($files[$path]) && str_contains((string) file_get_contents($path), MARKER)) {
+        if (!isset($files[$path]) && strpos((string) file_get_contents($path), MARKER) !== false) {
             $stale[] = $path;
         }
     }

@@ -4,15 +4,16 @@
 use std::ffi::CStr;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::{PoisonError, RwLock};
 
 use lbc_core::protocol::{Encoding, SignaturePlacement};
 use lbc_core::{GuardPolicy, LoginPolicy, Pay, Region, Register};
 use pyo3::exceptions::{PyDeprecationWarning, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyString, PyTuple, PyType};
 
 use crate::login::Login;
-use crate::{answers, args, errors, json, store};
+use crate::{answers, args, errors, json, run, store};
 
 /// The `User-Agent` the binding sends unless told otherwise.
 pub(crate) const USER_AGENT: &str = concat!("loginbycall-python/", env!("CARGO_PKG_VERSION"));
@@ -25,7 +26,50 @@ pub(crate) const USER_AGENT: &str = concat!("loginbycall-python/", env!("CARGO_P
 /// `InvalidInput` here, naming it.
 #[pyclass(frozen, module = "loginbycall", name = "Client")]
 pub(crate) struct Client {
-    pub(crate) inner: lbc_core::Client,
+    /// `None` once `close()` was called.
+    inner: RwLock<Option<lbc_core::Client>>,
+}
+
+impl Client {
+    fn wrap(client: lbc_core::Client) -> Self {
+        Client {
+            inner: RwLock::new(Some(client)),
+        }
+    }
+
+    /// The core client (a cheap clone), or `InvalidInput` on `client` once closed.
+    pub(crate) fn core(&self, py: Python<'_>) -> PyResult<lbc_core::Client> {
+        self.inner
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| {
+                args::invalid(
+                    py,
+                    "client",
+                    "is closed (Client.close() or the end of its `with` block): make a new Client",
+                )
+            })
+    }
+}
+
+/// `run` for a core call whose answer `convert` turns into a Python value.
+fn call<T: Send + 'static>(
+    py: Python<'_>,
+    client: lbc_core::Client,
+    work: impl FnOnce(&lbc_core::Client) -> Result<T, lbc_core::Error> + Send + 'static,
+    convert: impl FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+) -> PyResult<Py<PyAny>> {
+    let events = client.clone();
+    run::run(py, Some(events), move || {
+        let result = work(&client);
+        Box::new(move |py: Python<'_>| convert(py, raise(py, result)?))
+    })
+}
+
+/// A converted answer as a plain `Py<PyAny>`.
+fn any(value: PyResult<Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+    value.map(Bound::unbind)
 }
 
 /// Converts a failed core call into its Python exception.
@@ -185,7 +229,9 @@ impl Client {
     ) -> PyResult<Self> {
         let max_attempts = renamed(py, max_attempts, login_max_attempts, OLD_MAX_ATTEMPTS)?;
         let ttl = renamed(py, ttl, login_ttl, OLD_TTL)?;
-        let mut builder = lbc_core::Client::builder().user_agent(USER_AGENT);
+        let mut builder = lbc_core::Client::builder()
+            .user_agent(USER_AGENT)
+            .log_level(lbc_core::LogLevel::Debug);
         if let Some(id) = args::opt_text(call_api_id, "call_api_id")? {
             builder = builder.call_api_id(id);
         }
@@ -281,21 +327,86 @@ impl Client {
                 builder = builder.guard(guard_policy(policy.bind(py))?)
             }
         }
-        Ok(Client {
-            inner: raise(py, builder.build())?,
-        })
+        Ok(Client::wrap(raise(py, builder.build())?))
+    }
+
+    /// A client configured from the environment: `LOGINBYCALL_CALL_API_ID` (required),
+    /// `LOGINBYCALL_API_KEY` and `LOGINBYCALL_BASE_URL` (optional); `options` are `Client`'s
+    /// keyword arguments and win over the environment.
+    #[classmethod]
+    #[pyo3(signature = (**options))]
+    fn from_env<'py>(
+        cls: &Bound<'py, PyType>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = cls.py();
+        let environ = py.import("os")?.getattr("environ")?;
+        let kwargs = match options {
+            Some(options) => options.copy()?,
+            None => PyDict::new(py),
+        };
+        for (variable, name, required) in [
+            ("LOGINBYCALL_CALL_API_ID", "call_api_id", true),
+            ("LOGINBYCALL_API_KEY", "api_key", false),
+            ("LOGINBYCALL_BASE_URL", "base_url", false),
+        ] {
+            if kwargs.contains(name)? {
+                continue;
+            }
+            let value = environ.call_method1("get", (variable,))?;
+            if !value.is_none() && !value.str()?.to_string().trim().is_empty() {
+                kwargs.set_item(name, value)?;
+            } else if required {
+                return Err(args::invalid(
+                    py,
+                    variable,
+                    "is not set: export the account's call-api-id (or pass call_api_id=)",
+                ));
+            }
+        }
+        cls.call((), Some(&kwargs))
     }
 
     /// The API root requests go to (always ending in `/`).
     #[getter]
-    fn base_url(&self) -> &str {
-        self.inner.base_url()
+    fn base_url(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.core(py)?.base_url().to_owned())
     }
 
     /// The configured `call-api-id`, if any.
     #[getter]
-    fn call_api_id(&self) -> Option<&str> {
-        self.inner.call_api_id()
+    fn call_api_id(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.core(py)?.call_api_id().map(str::to_owned))
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_none()
+    }
+
+    /// Lets go of the client's connections; any later use raises `InvalidInput` on `client`. A
+    /// second call does nothing. Operations already running finish.
+    fn close(&self) {
+        let client = self
+            .inner
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        drop(client);
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, _exc: &Bound<'_, PyTuple>) -> bool {
+        self.close();
+        false
     }
 
     /// A client with the same settings and connection pool but other credentials (e.g. to
@@ -308,30 +419,29 @@ impl Client {
     ) -> PyResult<Client> {
         let id = args::text(call_api_id, "call_api_id")?;
         let key = args::text(api_key, "api_key")?;
-        Ok(Client {
-            inner: raise(py, self.inner.with_credentials(id, key))?,
-        })
+        let core = self.core(py)?;
+        Ok(Client::wrap(raise(py, core.with_credentials(id, key))?))
     }
 
     /// `text` as E.164 digits (`8 (925) 688-06-36` -> `79256880636`), national forms read in the
     /// client's `default_region`.
     fn normalize_phone(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<String> {
         let text = args::text(text, "msisdn")?;
-        raise(py, self.inner.normalize_phone(&text))
+        raise(py, self.core(py)?.normalize_phone(&text))
     }
 
     /// `register`: registers `domain` (the api-key is mailed to `admin_email`). Needs no
     /// credentials.
     #[pyo3(signature = (domain, admin_email, *, admin_phone=None, verify_url=None, balance_notify_limit=None))]
-    fn register<'py>(
+    fn register(
         &self,
-        py: Python<'py>,
-        domain: &Bound<'py, PyAny>,
-        admin_email: &Bound<'py, PyAny>,
-        admin_phone: Option<&Bound<'py, PyAny>>,
-        verify_url: Option<&Bound<'py, PyAny>>,
-        balance_notify_limit: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        py: Python<'_>,
+        domain: &Bound<'_, PyAny>,
+        admin_email: &Bound<'_, PyAny>,
+        admin_phone: Option<&Bound<'_, PyAny>>,
+        verify_url: Option<&Bound<'_, PyAny>>,
+        balance_notify_limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let request = Register {
             domain: args::text(domain, "domain")?,
             admin_email: args::text(admin_email, "admin_email")?,
@@ -339,45 +449,70 @@ impl Client {
             verify_url: args::opt_text(verify_url, "verify_url")?,
             balance_notify_limit: args::opt_integer(balance_notify_limit, "balance_notify_limit")?,
         };
-        let answer = raise(py, py.detach(|| self.inner.register(&request)))?;
-        answers::registration(py, &answer)
+        call(
+            py,
+            self.core(py)?,
+            move |c| c.register(&request),
+            |py, a| any(answers::registration(py, &a)),
+        )
     }
 
     /// `status`: whether the account is activated, blocked, allowed unsigned calls.
-    fn status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let answer = raise(py, py.detach(|| self.inner.status()))?;
-        answers::account_status(py, &answer)
+    fn status(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        call(
+            py,
+            self.core(py)?,
+            |c| c.status(),
+            |py, a| any(answers::account_status(py, &a)),
+        )
     }
 
     /// `server-status`: whether the service can place calls now.
-    fn server_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let answer = raise(py, py.detach(|| self.inner.server_status()))?;
-        answers::server_status(py, &answer)
+    fn server_status(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        call(
+            py,
+            self.core(py)?,
+            |c| c.server_status(),
+            |py, a| any(answers::server_status(py, &a)),
+        )
     }
 
     /// `options`: the balance (credits) below which the administrator is mailed; `-1`: never.
-    fn options(&self, py: Python<'_>, balance_notify_limit: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn options(
+        &self,
+        py: Python<'_>,
+        balance_notify_limit: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
         let limit = args::integer(balance_notify_limit, "balance_notify_limit")?;
-        raise(py, py.detach(|| self.inner.options(limit)))
+        call(
+            py,
+            self.core(py)?,
+            move |c| c.options(limit),
+            |py, ()| Ok(py.None()),
+        )
     }
 
     /// `balance`: payments, consumption, the notification limit and the last payments.
-    fn balance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let answer = raise(py, py.detach(|| self.inner.balance()))?;
-        answers::balance(py, &answer)
+    fn balance(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        call(
+            py,
+            self.core(py)?,
+            |c| c.balance(),
+            |py, a| any(answers::balance(py, &a)),
+        )
     }
 
     /// `pay`: a payment form for `amount` credits.
     #[pyo3(signature = (amount, *, locale=None, success_url=None, fail_url=None, return_url=None))]
-    fn pay<'py>(
+    fn pay(
         &self,
-        py: Python<'py>,
-        amount: &Bound<'py, PyAny>,
-        locale: Option<&Bound<'py, PyAny>>,
-        success_url: Option<&Bound<'py, PyAny>>,
-        fail_url: Option<&Bound<'py, PyAny>>,
-        return_url: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        py: Python<'_>,
+        amount: &Bound<'_, PyAny>,
+        locale: Option<&Bound<'_, PyAny>>,
+        success_url: Option<&Bound<'_, PyAny>>,
+        fail_url: Option<&Bound<'_, PyAny>>,
+        return_url: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let request = Pay {
             amount: args::integer(amount, "amount")?,
             locale: args::opt_text(locale, "locale")?,
@@ -385,92 +520,119 @@ impl Client {
             fail_url: args::opt_text(fail_url, "fail_url")?,
             return_url: args::opt_text(return_url, "return_url")?,
         };
-        let answer = raise(py, py.detach(|| self.inner.pay(&request)))?;
-        answers::payment(py, &answer)
+        call(
+            py,
+            self.core(py)?,
+            move |c| c.pay(&request),
+            |py, a| any(answers::payment(py, &a)),
+        )
     }
 
     /// `change_credential`: issues a new id and key, mailed to `admin_email`.
     #[pyo3(signature = (admin_email, admin_phone=None))]
-    fn change_credential<'py>(
+    fn change_credential(
         &self,
-        py: Python<'py>,
-        admin_email: &Bound<'py, PyAny>,
-        admin_phone: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        py: Python<'_>,
+        admin_email: &Bound<'_, PyAny>,
+        admin_phone: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let email = args::text(admin_email, "admin_email")?;
         let phone = args::opt_text(admin_phone, "admin_phone")?;
-        let answer = raise(
+        call(
             py,
-            py.detach(|| self.inner.change_credential(&email, phone.as_deref())),
-        )?;
-        answers::credential_change(py, &answer)
+            self.core(py)?,
+            move |c| c.change_credential(&email, phone.as_deref()),
+            |py, a| any(answers::credential_change(py, &a)),
+        )
     }
 
     /// `credential_confirm`: activates this client's id and key; older keys stop working.
-    fn credential_confirm(&self, py: Python<'_>) -> PyResult<()> {
-        raise(py, py.detach(|| self.inner.credential_confirm()))
+    fn credential_confirm(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        call(
+            py,
+            self.core(py)?,
+            |c| c.credential_confirm(),
+            |py, ()| Ok(py.None()),
+        )
     }
 
     /// `call`: rings `msisdn` (any common notation) from a random number. Costs money and is
     /// never sent twice by the SDK: after a `Timeout`, check `may_have_been_placed`.
     #[pyo3(signature = (msisdn, ip_address=None))]
-    fn call<'py>(
+    fn call(
         &self,
-        py: Python<'py>,
-        msisdn: &Bound<'py, PyAny>,
-        ip_address: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        py: Python<'_>,
+        msisdn: &Bound<'_, PyAny>,
+        ip_address: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let msisdn = args::text(msisdn, "msisdn")?;
         let ip = args::opt_text(ip_address, "ip_address")?;
-        let answer = raise(py, py.detach(|| self.inner.call(&msisdn, ip.as_deref())))?;
-        answers::call_started(py, &answer)
+        call(
+            py,
+            self.core(py)?,
+            move |c| c.call(&msisdn, ip.as_deref()),
+            |py, a| any(answers::call_started(py, &a)),
+        )
     }
 
     /// `call-status`: where the call is.
-    fn call_status<'py>(
-        &self,
-        py: Python<'py>,
-        call: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let call = args::text(call, "call")?;
-        let answer = raise(py, py.detach(|| self.inner.call_status(&call)))?;
-        answers::call_state(py, &answer)
+    fn call_status(&self, py: Python<'_>, call: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let id = args::text(call, "call")?;
+        self::call(
+            py,
+            self.core(py)?,
+            move |c| c.call_status(&id),
+            |py, a| any(answers::call_state(py, &a)),
+        )
     }
 
     /// `call-hangup`: ends a call that is still ringing.
-    fn call_hangup(&self, py: Python<'_>, call: &Bound<'_, PyAny>) -> PyResult<()> {
-        let call = args::text(call, "call")?;
-        raise(py, py.detach(|| self.inner.call_hangup(&call)))
+    fn call_hangup(&self, py: Python<'_>, call: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let id = args::text(call, "call")?;
+        self::call(
+            py,
+            self.core(py)?,
+            move |c| c.call_hangup(&id),
+            |py, ()| Ok(py.None()),
+        )
     }
 
     /// Any method by its wire name (`call-status`, ...) with raw parameters (`str` or `int`
     /// values); returns the JSON answer. `call-api-id` and the signature are added as for the
     /// typed methods.
     #[pyo3(signature = (method, params=None))]
-    fn request<'py>(
+    fn request(
         &self,
-        py: Python<'py>,
-        method: &Bound<'py, PyAny>,
-        params: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        py: Python<'_>,
+        method: &Bound<'_, PyAny>,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let method = args::text(method, "method")?;
         let params = match params {
             Some(p) if !p.is_none() => args::params(p, "params")?,
             _ => lbc_core::protocol::Params::new(),
         };
-        let answer = raise(py, py.detach(|| self.inner.request(&method, &params)))?;
         // lbc-core reads only JSON objects as answers, so this is a `dict`.
-        json::to_py(py, &answer)
+        call(
+            py,
+            self.core(py)?,
+            move |c| c.request(&method, &params),
+            |py, a| any(json::to_py(py, &a)),
+        )
     }
 
     /// A login back from its sealed state (`Login.to_json()`), made by this client or one with the
     /// same state key (or an older key in `old_state_keys`). Any change to the state, a seal no key
     /// of this client makes, or a start more than a minute in the future is `InvalidInput` on
     /// `login_state`. The attempts made so far are read from the store (`StoreError` if it fails).
-    fn resume_login(&self, py: Python<'_>, state: &Bound<'_, PyAny>) -> PyResult<Login> {
+    fn resume_login(&self, py: Python<'_>, state: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let state = args::text(state, "login_state")?;
-        let login = raise(py, py.detach(|| self.inner.resume_login(&state)))?;
-        Ok(Login::new(login))
+        call(
+            py,
+            self.core(py)?,
+            move |c| c.resume_login(&state),
+            |py, l| Ok(Py::new(py, Login::new(l))?.into_any()),
+        )
     }
 
     /// Places the call for a login (`call`) and returns the `Login` to check the digits with.
@@ -480,21 +642,25 @@ impl Client {
         py: Python<'_>,
         msisdn: &Bound<'_, PyAny>,
         ip_address: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Login> {
+    ) -> PyResult<Py<PyAny>> {
         let msisdn = args::text(msisdn, "msisdn")?;
         let ip = args::opt_text(ip_address, "ip_address")?;
-        let login = raise(
+        call(
             py,
-            py.detach(|| self.inner.start_login(&msisdn, ip.as_deref())),
-        )?;
-        Ok(Login::new(login))
+            self.core(py)?,
+            move |c| c.start_login(&msisdn, ip.as_deref()),
+            |py, l| Ok(Py::new(py, Login::new(l))?.into_any()),
+        )
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        format!(
-            "Client(call_api_id={}, base_url={})",
-            args::repr(py, self.inner.call_api_id()),
-            args::repr(py, Some(self.inner.base_url())),
-        )
+        match self.core(py) {
+            Ok(core) => format!(
+                "Client(call_api_id={}, base_url={})",
+                args::repr(py, core.call_api_id()),
+                args::repr(py, Some(core.base_url())),
+            ),
+            Err(_) => "Client(closed)".into(),
+        }
     }
 }

@@ -13,7 +13,9 @@ mod args;
 mod client;
 mod errors;
 mod json;
+mod log;
 mod login;
+mod run;
 mod sandbox;
 mod sign;
 mod store;
@@ -35,6 +37,8 @@ mod _native {
     use crate::client::Client;
     #[pymodule_export]
     use crate::login::Login;
+    #[pymodule_export]
+    use crate::run::{_in_flight, _submit, Pending};
     #[pymodule_export]
     use crate::sandbox::SandboxServer;
     #[pymodule_export]

@@ -6,7 +6,7 @@ use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
 
 use crate::client::Client;
-use crate::{answers, args, errors};
+use crate::{answers, args, errors, run};
 
 /// One login in progress: the call placed for it, checked against the attempts counted in the
 /// client's store.
@@ -127,29 +127,29 @@ impl Login {
     /// most `max_attempts` checks are judged per call however many processes race; the right
     /// code is accepted once only. Nothing needs saving afterwards. A failing store raises
     /// `StoreError` (nothing was judged).
-    fn check<'py>(
-        &self,
-        py: Python<'py>,
-        digits: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn check(&self, py: Python<'_>, digits: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let digits = args::text(digits, "digits")?;
         // The check counts in the store (a file or a server): without the interpreter's lock.
         let login = self.snapshot();
-        let verdict = py
-            .detach(|| login.check(&digits))
-            .map_err(|e| errors::to_py(py, &e))?;
-        answers::verdict(py, verdict)
+        run::run(py, None, move || {
+            let verdict = login.check(&digits);
+            Box::new(move |py: Python<'_>| {
+                let verdict = verdict.map_err(|e| errors::to_py(py, &e))?;
+                Ok(answers::verdict(py, verdict)?.unbind())
+            })
+        })
     }
 
     /// Polls `call-status` until the status is final or `timeout` seconds pass, and returns the
-    /// last status seen (not final if the time ran out). Releases the interpreter meanwhile.
+    /// last status seen (not final if the time ran out). Releases the interpreter meanwhile;
+    /// Ctrl-C interrupts it.
     #[pyo3(signature = (client, timeout=30.0))]
-    fn wait_final<'py>(
+    fn wait_final(
         &self,
-        py: Python<'py>,
-        client: &Bound<'py, Client>,
+        py: Python<'_>,
+        client: &Bound<'_, Client>,
         timeout: f64,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<Py<PyAny>> {
         let timeout = std::time::Duration::try_from_secs_f64(timeout).map_err(|_| {
             args::invalid(
                 py,
@@ -158,19 +158,29 @@ impl Login {
             )
         })?;
         let login = self.snapshot();
-        let client = &client.get().inner;
-        let state = py
-            .detach(|| login.wait_final(client, timeout))
-            .map_err(|e| errors::to_py(py, &e))?;
-        answers::call_state(py, &state)
+        let client = client.get().core(py)?;
+        let events = client.clone();
+        run::run(py, Some(events), move || {
+            let state = login.wait_final(&client, timeout);
+            Box::new(move |py: Python<'_>| {
+                let state = state.map_err(|e| errors::to_py(py, &e))?;
+                Ok(answers::call_state(py, &state)?.unbind())
+            })
+        })
     }
 
     /// Ends the call if it is still ringing (`call-hangup`), e.g. once the digits were accepted.
-    fn hangup(&self, py: Python<'_>, client: &Bound<'_, Client>) -> PyResult<()> {
+    fn hangup(&self, py: Python<'_>, client: &Bound<'_, Client>) -> PyResult<Py<PyAny>> {
         let login = self.snapshot();
-        let client = &client.get().inner;
-        py.detach(|| login.hangup(client))
-            .map_err(|e| errors::to_py(py, &e))
+        let client = client.get().core(py)?;
+        let events = client.clone();
+        run::run(py, Some(events), move || {
+            let result = login.hangup(&client);
+            Box::new(move |py: Python<'_>| {
+                result.map_err(|e| errors::to_py(py, &e))?;
+                Ok(py.None())
+            })
+        })
     }
 
     /// The sealed state, for the site's session: compact JSON with the call, the number, the

@@ -136,15 +136,20 @@ impl SandboxServer {
     }
 
     /// Stops serving (answers in flight finish first); a second call does nothing.
-    fn shutdown(&self, py: Python<'_>) {
+    fn shutdown(&self, py: Python<'_>) -> PyResult<()> {
         let sandbox = self
             .running
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
         if let Some(sandbox) = sandbox {
-            py.detach(|| sandbox.shutdown());
+            // Answers in flight are waited for: interruptible by Ctrl-C like a request.
+            crate::run::run(py, None, move || {
+                sandbox.shutdown();
+                Box::new(|py: Python<'_>| Ok(py.None()))
+            })?;
         }
+        Ok(())
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

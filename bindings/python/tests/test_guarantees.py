@@ -13,6 +13,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -515,3 +516,26 @@ def test_an_untrusted_certificate_is_tls_and_ca_bundle_trusts_it(
     trusted = loginbycall.Client("id", KEY, base_url=url, ca_bundle=cert, guard=None,
                                  store="memory:", max_retries=0)
     assert trusted.server_status().is_working
+
+
+def test_ssl_cert_file_and_ssl_cert_dir_are_trusted(
+    tls_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Without ``ca_bundle``, the roots named by ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` (issue 17)."""
+    url, cert = tls_server
+    code = (
+        "import sys, loginbycall\n"
+        "c = loginbycall.Client('id', sys.argv[2], base_url=sys.argv[1], guard=None,"
+        " store='memory:', max_retries=0)\n"
+        "print(c.server_status().is_working)\n"
+    )
+    directory = tmp_path / "certs"
+    directory.mkdir()
+    (directory / "local.pem").write_bytes(cert.read_bytes())
+    for env in ({"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": ""},
+                {"SSL_CERT_FILE": "", "SSL_CERT_DIR": str(directory)}):
+        done = subprocess.run([sys.executable, "-c", code, url, KEY],
+                              env={**os.environ, **env}, capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "True", env

@@ -12,8 +12,8 @@ use LoginByCall\Exception\LoginByCallException;
 
 require_post();
 try {
-    auth()->start((string) ($_POST['phone'] ?? ''), $_SERVER['REMOTE_ADDR'] ?? null);
-} catch (InvalidArgumentException) {
+    auth()->start(field('phone'), $_SERVER['REMOTE_ADDR'] ?? null);
+} catch (InvalidArgumentException $e) {
     redirect('/', 'That is not a phone number we can call.');
 } catch (GuardRefusedException $e) {
     // Refused before anything was sent (a number type or country, too many calls, the brake).

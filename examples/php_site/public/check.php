@@ -9,8 +9,8 @@ use LoginByCall\Exception\InvalidArgumentException;
 
 require_post();
 try {
-    $verdict = auth()->check((string) ($_POST['digits'] ?? ''));
-} catch (InvalidArgumentException) {
+    $verdict = auth()->check(field('digits'));
+} catch (InvalidArgumentException $e) {
     redirect('/code.php', 'Type digits only.');
 }
 if ($verdict->isAccepted()) {

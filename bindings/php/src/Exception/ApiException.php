@@ -18,19 +18,38 @@ class ApiException extends \RuntimeException implements LoginByCallException
     /** The class the documentation puts that code in. */
     public const ERROR_CLASS = null;
 
+    private string $errorCode;
+
+    private ?string $errorClass;
+
+    private ?string $reason;
+
+    private ?string $requestId;
+
+    /** @var array<string, mixed> */
+    private array $additional;
+
+    protected ?float $delay;
+
     /**
      * @param array<string, mixed> $additional
      */
     final public function __construct(
         string $message,
-        private readonly string $errorCode,
-        private readonly ?string $errorClass = null,
-        private readonly ?string $reason = null,
-        private readonly ?string $requestId = null,
-        private readonly array $additional = [],
-        protected readonly ?float $delay = null,
-        ?\Throwable $previous = null,
+        string $errorCode,
+        ?string $errorClass = null,
+        ?string $reason = null,
+        ?string $requestId = null,
+        array $additional = [],
+        ?float $delay = null,
+        ?\Throwable $previous = null
     ) {
+        $this->errorCode = $errorCode;
+        $this->errorClass = $errorClass;
+        $this->reason = $reason;
+        $this->requestId = $requestId;
+        $this->additional = $additional;
+        $this->delay = $delay;
         parent::__construct($message, 0, $previous);
     }
 

@@ -10,13 +10,22 @@ namespace LoginByCall\Exception;
  */
 final class DecodeException extends \RuntimeException implements LoginByCallException
 {
+    private ?string $field;
+
+    private ?string $requestId;
+
+    private bool $placed;
+
     public function __construct(
         string $message,
-        private readonly ?string $field = null,
-        private readonly ?string $requestId = null,
-        private readonly bool $placed = true,
-        ?\Throwable $previous = null,
+        ?string $field = null,
+        ?string $requestId = null,
+        bool $placed = true,
+        ?\Throwable $previous = null
     ) {
+        $this->field = $field;
+        $this->requestId = $requestId;
+        $this->placed = $placed;
         parent::__construct($message, 0, $previous);
     }
 

@@ -15,12 +15,18 @@ final class GuardRefusedException extends \RuntimeException implements LoginByCa
     /** Every reason the library gives, the same names in every language. */
     public const REASONS = ['number_type', 'country', 'number_rate', 'ip_rate', 'range_rate', 'global_rate', 'spend', 'brake'];
 
+    private string $reason;
+
+    private ?float $retryAfter;
+
     public function __construct(
         string $message,
-        private readonly string $reason,
-        private readonly ?float $retryAfter = null,
-        ?\Throwable $previous = null,
+        string $reason,
+        ?float $retryAfter = null,
+        ?\Throwable $previous = null
     ) {
+        $this->reason = $reason;
+        $this->retryAfter = $retryAfter;
         parent::__construct($message, 0, $previous);
     }
 

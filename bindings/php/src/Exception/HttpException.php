@@ -10,13 +10,22 @@ namespace LoginByCall\Exception;
  */
 final class HttpException extends \RuntimeException implements LoginByCallException
 {
+    private int $statusCode;
+
+    private ?string $requestId;
+
+    private bool $placed;
+
     public function __construct(
         string $message,
-        private readonly int $statusCode,
-        private readonly ?string $requestId = null,
-        private readonly bool $placed = true,
-        ?\Throwable $previous = null,
+        int $statusCode,
+        ?string $requestId = null,
+        bool $placed = true,
+        ?\Throwable $previous = null
     ) {
+        $this->statusCode = $statusCode;
+        $this->requestId = $requestId;
+        $this->placed = $placed;
         parent::__construct($message, 0, $previous);
     }
 

@@ -7,11 +7,14 @@ namespace LoginByCall\Exception;
 /** A failure inside the SDK or its platform (e.g. no randomness from the OS), or a bug in it. */
 final class InternalException extends \RuntimeException implements LoginByCallException
 {
+    private bool $panic;
+
     public function __construct(
         string $message,
-        private readonly bool $panic = false,
-        ?\Throwable $previous = null,
+        bool $panic = false,
+        ?\Throwable $previous = null
     ) {
+        $this->panic = $panic;
         parent::__construct($message, 0, $previous);
     }
 

@@ -10,11 +10,14 @@ namespace LoginByCall\Exception;
  */
 final class InvalidArgumentException extends \InvalidArgumentException implements LoginByCallException
 {
+    private ?string $field;
+
     public function __construct(
         string $message,
-        private readonly ?string $field = null,
-        ?\Throwable $previous = null,
+        ?string $field = null,
+        ?\Throwable $previous = null
     ) {
+        $this->field = $field;
         parent::__construct($message, 0, $previous);
     }
 

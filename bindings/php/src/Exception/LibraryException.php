@@ -10,14 +10,18 @@ namespace LoginByCall\Exception;
  */
 final class LibraryException extends \RuntimeException implements LoginByCallException
 {
+    /** @var list<string> */
+    private array $pathsTried;
+
     /**
      * @param list<string> $pathsTried
      */
     public function __construct(
         string $message,
-        private readonly array $pathsTried = [],
-        ?\Throwable $previous = null,
+        array $pathsTried = [],
+        ?\Throwable $previous = null
     ) {
+        $this->pathsTried = $pathsTried;
         parent::__construct($message, 0, $previous);
     }
 

@@ -10,11 +10,14 @@ namespace LoginByCall\Exception;
  */
 final class TimeoutException extends \RuntimeException implements LoginByCallException
 {
+    private bool $placed;
+
     public function __construct(
         string $message,
-        private readonly bool $placed = true,
-        ?\Throwable $previous = null,
+        bool $placed = true,
+        ?\Throwable $previous = null
     ) {
+        $this->placed = $placed;
         parent::__construct($message, 0, $previous);
     }
 

@@ -10,12 +10,18 @@ namespace LoginByCall\Exception;
  */
 final class TransportException extends \RuntimeException implements LoginByCallException
 {
+    private string $transportKind;
+
+    private bool $placed;
+
     public function __construct(
         string $message,
-        private readonly string $transportKind,
-        private readonly bool $placed = false,
-        ?\Throwable $previous = null,
+        string $transportKind,
+        bool $placed = false,
+        ?\Throwable $previous = null
     ) {
+        $this->transportKind = $transportKind;
+        $this->placed = $placed;
         parent::__construct($message, 0, $previous);
     }
 

@@ -31,7 +31,11 @@ final class Answers
     /** A string getter's value that the answer always has. */
     private static function required(FFI $ffi, ?CData $text, string $field): string
     {
-        return Native::take($ffi, $text) ?? throw new DecodeException("the answer has no $field", $field);
+        $value = Native::take($ffi, $text);
+        if ($value === null) {
+            throw new DecodeException("the answer has no $field", $field);
+        }
+        return $value;
     }
 
     public static function registration(FFI $ffi, CData $p): Registration

@@ -57,10 +57,34 @@ final class Servers
     public static function stop(): void
     {
         foreach (self::$processes as $process) {
+            // `php -S` with PHP_CLI_SERVER_WORKERS: PHP 7.4 leaves its workers running when the
+            // parent is terminated, so they are ended first, by their parent's pid.
+            $parent = (int) (proc_get_status($process)['pid'] ?? 0);
+            foreach (self::childrenOf($parent) as $child) {
+                posix_kill($child, 15);
+            }
             proc_terminate($process);
             proc_close($process);
         }
         self::$processes = [];
+    }
+
+    /** @return list<int> the pids whose parent is $parent (from /proc) */
+    private static function childrenOf(int $parent): array
+    {
+        $children = [];
+        if ($parent <= 0) {
+            return $children;
+        }
+        foreach ((array) glob('/proc/[0-9]*/stat') as $stat) {
+            $text = (string) @file_get_contents((string) $stat);
+            // pid (comm) state ppid ...: comm may hold spaces, so read after its last ')'.
+            $fields = explode(' ', substr($text, (int) strrpos($text, ')') + 2));
+            if (isset($fields[1]) && (int) $fields[1] === $parent) {
+                $children[] = (int) $text;
+            }
+        }
+        return $children;
     }
 
     public static function freePort(): int

@@ -19,16 +19,24 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
         $this->account = Servers::account();
     }
 
-    /** A client of this test's account, with any other settings given. */
-    protected function client(mixed ...$settings): Client
+    /**
+     * A client of this test's account, with any other settings given by name (an array, as
+     * Client::fromOptions() takes them, or named arguments on PHP 8).
+     *
+     * @param mixed ...$settings
+     */
+    protected function client(...$settings): Client
     {
-        return new Client(...($settings + [
+        if (isset($settings[0]) && is_array($settings[0])) {
+            $settings = $settings[0];
+        }
+        return Client::fromOptions($settings + [
             'callApiId' => $this->account['call_api_id'],
             'apiKey' => $this->account['api_key'],
             'baseUrl' => Servers::$baseUrl,
             // Counters of this process only: runs of the tests never meet each other's limits.
             'store' => 'memory:',
-        ]));
+        ]);
     }
 
     /**

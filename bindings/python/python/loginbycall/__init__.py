@@ -19,13 +19,16 @@ servers; see :class:`loginbycall.Store`).
 
 Everything runs in the Rust core (lbc-core): signing, retries, timeouts, the login rules, phone
 numbers. ``Client`` is safe to share between threads and releases the interpreter while it waits
-on the network. Errors are in :mod:`loginbycall.errors`; :mod:`loginbycall.testing` embeds the
+on the network (Ctrl-C interrupts it); ``AsyncClient`` has the same methods as coroutines for
+asyncio. Events (one DEBUG line per request, INFO for retries and the guard's refusals, WARNING for
+a call that may have been placed) go to ``logging.getLogger("loginbycall")``. Errors are in :mod:`loginbycall.errors`; :mod:`loginbycall.testing` embeds the
 sandbox emulator for a site's own tests.
 """
 
 from __future__ import annotations
 
-from . import errors
+from . import _log, errors
+from ._aio import AsyncClient, AsyncLogin
 from ._native import (
     DEFAULT_BASE_URL,
     VERSION,
@@ -60,6 +63,8 @@ __all__ = [
     "CREDITS_PER_USD",
     "DEFAULT_BASE_URL",
     "AccountStatus",
+    "AsyncClient",
+    "AsyncLogin",
     "Balance",
     "CallStarted",
     "CallState",
