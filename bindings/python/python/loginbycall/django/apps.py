@@ -26,3 +26,14 @@ class LoginByCallConfig(AppConfig):
                 client.reset()
 
         setting_changed.connect(forget_client, weak=False, dispatch_uid="loginbycall-client")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        def proved(*, request: object, **kwargs: object) -> None:
+            # A login by any means is a fresh proof for changing the account's numbers.
+            from .flows import record_login
+
+            if request is not None and hasattr(request, "session"):
+                record_login(request)  # type: ignore[arg-type]
+
+        user_logged_in.connect(proved, weak=False, dispatch_uid="loginbycall-proved")

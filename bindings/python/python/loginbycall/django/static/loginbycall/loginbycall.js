@@ -70,6 +70,10 @@
       var again = root.querySelector("[data-lbc-again-form]");
       if (again) {
         again.classList.add("lbc-again-first");
+        var text = again.querySelector(".lbc-again-text");
+        if (text && again.getAttribute("data-first-text")) {
+          text.textContent = again.getAttribute("data-first-text");
+        }
       }
     }
     showPhone(root, data.virtual_phone);
@@ -132,7 +136,35 @@
     schedule();
   }
 
+  // A form posts once: its button is disabled and says what happens ("Calling…") until the
+  // next page comes, so that a second click never sends a second request.
+  function guardSubmits() {
+    var forms = document.querySelectorAll("form[data-lbc-submit]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-lbc-sent") === "true") {
+          event.preventDefault();
+          return;
+        }
+        form.setAttribute("data-lbc-sent", "true");
+        var button = form.querySelector("button[type=submit]");
+        if (!button) {
+          return;
+        }
+        window.setTimeout(function () {
+          button.disabled = true;
+          button.setAttribute("aria-busy", "true");
+          var busy = button.getAttribute("data-lbc-busy");
+          if (busy) {
+            button.textContent = busy;
+          }
+        }, 0);
+      });
+    });
+  }
+
   function start() {
+    guardSubmits();
     startCountdowns();
     Array.prototype.forEach.call(document.querySelectorAll("[data-lbc-login]"), poll);
   }
