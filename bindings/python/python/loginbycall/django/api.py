@@ -142,8 +142,11 @@ def endpoint(handlers: dict[str, Handler], client: str) -> Callable[..., JsonRes
                 request.session.save()
             return _answer(request, client, result, data)
         finally:
-            if client == "app" and original is not None:
-                request.session = original
+            if client == "app":
+                # No cookie for an app: not the session's, nor the CSRF one login() rotates.
+                request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+                if original is not None:
+                    request.session = original
 
     view = never_cache(view)
     if client == "app":
