@@ -147,7 +147,6 @@ def test_malformed_values_are_errors() -> None:
         ("DEFAULT_REGION", 7),
         ("DEADLINE", -1),
         ("DEADLINE", "10"),
-        ("CREATE_USER", "no.such.hook"),
         ("FORMS", {"phone": "no.such.Form"}),
         ("CLIENT_OPTIONS", ["timeout", 3]),
     ):

@@ -73,9 +73,9 @@ def test_the_pages_speak_russian(client: Client, sandbox: Sandbox) -> None:
     start(client, number, **russian)
     page = client.get(reverse("loginbycall:code"), **russian).content.decode()
     assert "Ожидаем звонок с номера" in page
-    assert "Последние 4 цифры номера, с которого звонят" in page
+    assert "Последние 4 цифры номера, с которого позвонили" in page
     status = client.get(reverse("loginbycall:status"), **russian).json()
-    assert status["message"].startswith("Звонок прошёл. Введите последние 4 цифры")
+    assert status["message"].startswith("Звонок дошёл до вашего телефона. Введите последние 4 цифры")
     wrong_page = submit(client, wrong(code_of(sandbox, number)), **russian).content.decode()
     assert "Неверные цифры. Осталось 2 попытки." in wrong_page
     busy = phone(8)

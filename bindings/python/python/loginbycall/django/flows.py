@@ -706,15 +706,14 @@ def _log_in(
         _failed(request, phone, reason)
         logger.info("verified %s but logged no one in: %s", masked(phone), reason)
         if unknown:
-            return Result(
-                "unknown_number",
-                200,
-                gettext(
+            if app_settings().other_login_url:
+                text = gettext(
                     "The number %(phone)s is not linked to any account. Log in another way "
                     "and add it to your account."
                 )
-                % {"phone": phone},
-            )
+            else:
+                text = gettext("The number %(phone)s is not linked to any account.")
+            return Result("unknown_number", 200, text % {"phone": phone})
         return Result("inactive", 403, gettext("This account cannot log in."))
     created = bool(getattr(request, "loginbycall_created", False))
     auth_login(request, user)  # rotates the session key
