@@ -70,10 +70,13 @@
       var again = root.querySelector("[data-lbc-again-form]");
       if (again) {
         again.classList.add("lbc-again-first");
-        var text = again.querySelector(".lbc-again-text");
-        if (text && again.getAttribute("data-first-text")) {
-          text.textContent = again.getAttribute("data-first-text");
-        }
+      }
+    }
+    // Busy and failed calls never rang: there are no digits to type.
+    if (data.code === 8 || data.code === 32) {
+      var codeForm = root.querySelector("[data-lbc-code-form]");
+      if (codeForm) {
+        codeForm.hidden = true;
       }
     }
     showPhone(root, data.virtual_phone);
