@@ -71,7 +71,9 @@ if not os.environ.get("LBC_REDIS_URL"):
     LOGINBYCALL["STORE"] = "sqlite://"
 if "LBC_CHECK_FAILED_LIMIT" in os.environ:
     # Wrong digits per number across calls (allauth-style rates; "" turns the limit off).
-    LOGINBYCALL["RATE_LIMITS"] = {"check_failed": os.environ["LBC_CHECK_FAILED_LIMIT"] or None}
+    # Both counts: per (number, client) and per number.
+    limit = os.environ["LBC_CHECK_FAILED_LIMIT"] or None
+    LOGINBYCALL["RATE_LIMITS"] = {"check_failed": limit, "check_failed_number": limit}
 if os.environ.get("LBC_TTL"):
     # Seconds a code lives (the screenshots' test shortens it to show the expired page).
     LOGINBYCALL["TTL"] = int(os.environ["LBC_TTL"])

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from importlib import import_module
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from django.conf import settings
 from django.contrib.auth import get_user, logout
@@ -49,7 +49,9 @@ __all__ = ["TOKEN_HEADER", "endpoint"]
 #: The header that carries an app's session token.
 TOKEN_HEADER = "X-Session-Token"
 
-Handler = Callable[[HttpRequest, dict[str, Any]], "tuple[Result | None, dict[str, Any]]"]
+#: What a handler returns: the flow's result (``None``: plain success) and the answer's data.
+Answer = tuple[Optional[Result], dict[str, Any]]
+Handler = Callable[[HttpRequest, dict[str, Any]], Answer]
 
 
 def _user(request: HttpRequest) -> dict[str, Any] | None:
@@ -127,7 +129,8 @@ def endpoint(handlers: dict[str, Handler], client: str) -> Callable[..., JsonRes
             request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
         try:
             if flow_state.cookie_sessions(request):
-                return JsonResponse({"status": 503, "errors": [{"code": "unavailable"}]}, status=503)
+                refused = {"status": 503, "errors": [{"code": "unavailable"}]}
+                return JsonResponse(refused, status=503)
             body = _body(request)
             if body is None:
                 return JsonResponse(
@@ -137,7 +140,8 @@ def endpoint(handlers: dict[str, Handler], client: str) -> Callable[..., JsonRes
             try:
                 result, data = handler(request, body)
             except errors.StoreError:
-                result, data = Result("store_failed", 503, gettext("Please try again in a minute.")), {}
+                failed = gettext("Please try again in a minute.")
+                result, data = Result("store_failed", 503, failed), {}
             if client == "app" and (request.session.modified or not request.session.is_empty()):
                 request.session.save()
             return _answer(request, client, result, data)
@@ -169,7 +173,7 @@ def _invalid_phone() -> Result:
     return Result("invalid", 400, message)
 
 
-def start(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def start(request: HttpRequest, body: dict[str, Any]) -> Answer:
     phone = flows.parse_phone(str(body.get("phone", "")))
     if phone is None:
         return _invalid_phone(), {}
@@ -177,19 +181,19 @@ def start(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, di
     return result, (_call_data(request, result) if result.state is not None else {})
 
 
-def call_status(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def call_status(request: HttpRequest, body: dict[str, Any]) -> Answer:
     data = _call_data(request)
     if not data:
         return Result("no_login", 404, gettext("There is no call in progress.")), {}
     return None, data
 
 
-def again(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def again(request: HttpRequest, body: dict[str, Any]) -> Answer:
     result = flows.call_again(request)
     return result, (_call_data(request, result) if result.state is not None else {})
 
 
-def code(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def code(request: HttpRequest, body: dict[str, Any]) -> Answer:
     result = flows.check_code(request, str(body.get("digits", "")))
     if result.outcome == "accepted":
         return result, {"user": _user(request), "next": result.next_url, "created": result.created}
@@ -197,11 +201,11 @@ def code(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dic
     return result, data
 
 
-def session(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def session(request: HttpRequest, body: dict[str, Any]) -> Answer:
     return None, {"user": _user(request)}
 
 
-def log_out(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def log_out(request: HttpRequest, body: dict[str, Any]) -> Answer:
     logout(request)
     return None, {"user": None}
 
@@ -223,14 +227,14 @@ def _logged_in(request: HttpRequest) -> Result | None:
     return None
 
 
-def numbers(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def numbers(request: HttpRequest, body: dict[str, Any]) -> Answer:
     refused = _logged_in(request)
     if refused is not None:
         return refused, {}
     return None, _numbers_data(request)
 
 
-def add_number(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def add_number(request: HttpRequest, body: dict[str, Any]) -> Answer:
     refused = _logged_in(request)
     if refused is not None:
         return refused, {}
@@ -243,7 +247,7 @@ def add_number(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | Non
     return result, (_call_data(request, result) if result.state is not None else {})
 
 
-def remove_number(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def remove_number(request: HttpRequest, body: dict[str, Any]) -> Answer:
     refused = _logged_in(request)
     if refused is not None:
         return refused, {}
@@ -251,7 +255,7 @@ def remove_number(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | 
     return result, _numbers_data(request)
 
 
-def reauthenticate(request: HttpRequest, body: dict[str, Any]) -> tuple[Result | None, dict[str, Any]]:
+def reauthenticate(request: HttpRequest, body: dict[str, Any]) -> Answer:
     refused = _logged_in(request)
     if refused is not None:
         return refused, {}

@@ -26,7 +26,8 @@ class PhoneCallBackend(BaseBackend):
     """Logs in the owner of a phone number that answered this app's call with the right digits.
 
     A verified number no account has: with ``SIGNUP`` on, a user is made by the ``CREATE_USER``
-    hook (the adapter's ``create_user``) and the number is linked to it (``request.loginbycall_created`` is then True);
+    hook (the adapter's ``create_user``) and the number is linked to it
+    (``request.loginbycall_created`` is then True);
     otherwise no one is authenticated (``request.loginbycall_unknown_number`` is True).
     """
 

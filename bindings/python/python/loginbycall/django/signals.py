@@ -5,8 +5,8 @@
 
 ``login_failed``: ``sender`` the view class, ``request``, ``phone`` (E.164) and ``reason``:
 ``rejected`` (wrong digits), ``locked`` (no attempt left or the code already used),
-``expired``, ``rate_limited``, ``refused`` (the guard), ``unknown_number`` (the right digits for a number no account
-has, with ``SIGNUP`` off) or ``inactive`` (the number's user may not log in).
+``expired``, ``rate_limited``, ``refused`` (the guard), ``unknown_number`` (the right digits for
+a number no account has, with ``SIGNUP`` off) or ``inactive`` (the number's user may not log in).
 
 ``call_refused``: ``sender`` the view class, ``request``, ``phone``, ``reason`` and
 ``retry_after``: lbc-core's guard refused to place a call and nothing was sent. ``reason`` is the

@@ -159,7 +159,11 @@ class _Page(View):
         return TemplateResponse(request, template, {**base, **context}, status=status)
 
     def phone_page(
-        self, request: HttpRequest, purpose: str, form: Form | None = None, result: Result | None = None
+        self,
+        request: HttpRequest,
+        purpose: str,
+        form: Form | None = None,
+        result: Result | None = None,
     ) -> HttpResponse:
         """The phone page (its form, and what ``result`` says)."""
         context: dict[str, Any] = {
@@ -184,7 +188,10 @@ class _Page(View):
         )
 
     def code_page(
-        self, request: HttpRequest, state: flow_state.FlowState, result: Result | None = None,
+        self,
+        request: HttpRequest,
+        state: flow_state.FlowState,
+        result: Result | None = None,
         form: Form | None = None,
     ) -> HttpResponse:
         """The code page of ``state``, with what ``result`` says (one alert)."""
@@ -223,7 +230,9 @@ def phone_url(purpose: str, replaces: str | None = None) -> str:
     return url + ("?replaces=" + replaces.replace("+", "%2B") if replaces else "")
 
 
-def after_start(view: _Page, request: HttpRequest, result: Result, purpose: str, form: Form | None = None) -> HttpResponse:
+def after_start(
+    view: _Page, request: HttpRequest, result: Result, purpose: str, form: Form | None = None
+) -> HttpResponse:
     """Where a started call leads: its code page, or the phone page saying why not."""
     if result.state is not None:
         return redirect("loginbycall:code")
@@ -241,7 +250,8 @@ class PhoneView(_Page):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         next_url = safe_next(request, request.GET.get(REDIRECT_FIELD_NAME))
-        return self.phone_page(request, self.purpose, self.form(request, initial={"next": next_url or ""}))
+        form = self.form(request, initial={"next": next_url or ""})
+        return self.phone_page(request, self.purpose, form)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self.form(request, request.POST)
@@ -351,11 +361,14 @@ class AgainView(_Page):
             return redirect("loginbycall:code")
         if result.outcome in _ANOTHER_WAY or result.outcome == "proof_needed":
             flow_state.clear(request)
-            return self.phone_page(request, "add" if state.purpose == "add" else "login", result=result)
+            purpose = "add" if state.purpose == "add" else "login"
+            return self.phone_page(request, purpose, result=result)
         return self.code_page(request, state, result)
 
 
-@method_decorator([sensitive_post_parameters("password"), never_cache, csrf_protect], name="dispatch")
+@method_decorator(
+    [sensitive_post_parameters("password"), never_cache, csrf_protect], name="dispatch"
+)
 class NumbersView(_Page):
     """``loginbycall:numbers``: the account's numbers; adding, changing or removing one needs a
     fresh proof (a call to one of them, or the password) within ``REAUTHENTICATION_TIMEOUT``.
