@@ -115,6 +115,16 @@ def test_the_app_api_has_the_pages_limits(live_server: Any, make_sandbox: Sandbo
     assert status == 400 and data["errors"][0]["code"] == "invalid"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_app_api_s_status_polls_are_limited(
+    live_server: Any, make_sandbox: SandboxFactory
+) -> None:
+    make_sandbox(dial_ms=0, ring_ms=0, loginbycall={"RATE_LIMITS": {"status": "2/m/ip"}})
+    app = App(live_server.url)
+    assert app("POST", "call", {"phone": phone()})[0] == 200
+    assert [app("GET", "call")[0] for _ in range(3)] == [200, 200, 429]
+
+
 @pytest.mark.django_db
 def test_the_browser_api_needs_the_csrf_token(make_sandbox: SandboxFactory) -> None:
     sandbox = make_sandbox(dial_ms=0, ring_ms=0)

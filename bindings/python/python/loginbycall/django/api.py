@@ -39,10 +39,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_
 
 from loginbycall import errors
 
-from . import flows
+from . import flows, ratelimit
 from . import state as flow_state
 from .adapter import get_adapter
 from .flows import Result
+from .texts import wait_text
 
 __all__ = ["TOKEN_HEADER", "endpoint"]
 
@@ -182,6 +183,12 @@ def start(request: HttpRequest, body: dict[str, Any]) -> Answer:
 
 
 def call_status(request: HttpRequest, body: dict[str, Any]) -> Answer:
+    limited = ratelimit.consume(request, "status")  # the code page's polls' limit
+    if limited is not None:
+        message = gettext("Too many attempts. Try again in %(time)s.") % {
+            "time": wait_text(limited.retry_after)
+        }
+        return Result("rate_limited", 429, message, retry_after=limited.retry_after), {}
     data = _call_data(request)
     if not data:
         return Result("no_login", 404, gettext("There is no call in progress.")), {}
