@@ -1,7 +1,7 @@
 """Screenshots of every state of the pages, in English and Russian, 900 and 360 px wide, taken
 by Debian's chromium on the example site under ``runserver`` with the embedded sandbox: phone,
-ringing, answered, wrong, locked, expired, busy, failed, may-have-been-placed, unavailable and
-the numbers page. Each state is checked as it is taken (its status, its one alert), and the
+calling (the button while the request runs), ringing, answered, wrong, locked, expired, busy,
+failed, may-have-been-placed, unavailable and the numbers page. Each state is checked as it is taken (its status, its one alert), and the
 files are kept in ``LBC_DJANGO_SCREENSHOTS`` (scripts/test-django.sh: ``$LBC_ARTIFACTS``) for a
 person to look at.
 
@@ -167,6 +167,22 @@ def test_screenshots_of_every_state(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 wait.until(lambda d: status() == "error")
                 shot(language, "failed")
 
+                # While the request runs: the button is disabled and says so. The request is
+                # held back in the page (a listener after the app's cancels the navigation), so
+                # that the state stays to be looked at.
+                driver.get(base + "/accounts/phone/")
+                driver.find_element(By.NAME, "phone").send_keys("+" + phone())
+                driver.execute_script(
+                    "document.querySelector('[data-lbc-page=phone] form')"
+                    ".addEventListener('submit', function (e) { e.preventDefault(); });"
+                )
+                button = driver.find_element(By.CSS_SELECTOR, "[data-lbc-page=phone] button")
+                button.click()
+                wait.until(lambda d: button.get_attribute("aria-busy") == "true")
+                assert not button.is_enabled()
+                assert button.text == {"en": "Calling…", "ru": "Звоним…"}[language]
+                shot(language, "calling")
+
                 arm(sandbox_port, {"method": "call", "kind": "truncate", "count": 1})
                 call(phone())
                 wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-lbc-outcome=may_ring]"))
@@ -208,5 +224,5 @@ def test_screenshots_of_every_state(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 wait.until(lambda d: d.find_elements(By.LINK_TEXT, "Log in by phone call"))
         finally:
             driver.quit()
-    assert len(taken) == 2 * 2 * 11
+    assert len(taken) == 2 * 2 * 12
     print(f"{len(taken)} screenshots in {out}")

@@ -78,6 +78,10 @@
       if (codeForm) {
         codeForm.hidden = true;
       }
+      var prompt = root.querySelector("[data-lbc-prompt-line]");
+      if (prompt) {
+        prompt.hidden = true;
+      }
     }
     showPhone(root, data.virtual_phone);
   }
