@@ -16,7 +16,9 @@
 #
 # LBC_EXTRA_PYTHON=/path/to/python3.12+ chooses the second interpreter. The screenshot of the
 # code page goes to $LBC_ARTIFACTS (default: a new temporary directory); with
-# LBC_UPDATE_SCREENSHOT=1 it also replaces docs/django-code-page.png.
+# LBC_UPDATE_SCREENSHOT=1 it also replaces docs/django-code-page.png. The first run also keeps
+# screenshots of every state of the pages (English and Russian, 900 and 360 px wide) in
+# $LBC_ARTIFACTS/django-screens (the pages are the same on both Django versions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -75,7 +77,7 @@ export LBC_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" LBC_DJANGO_REQUIRE_ALL=1
 # Installs the wheel with the django extra into a fresh virtual environment for interpreter $1
 # (name $2) with Django $3 and django-stubs $4, and runs the suite and mypy there.
 run_suite() {
-  local python=$1 name=$2 django=$3 stubs=$4
+  local python=$1 name=$2 django=$3 stubs=$4 screens=${5:-}
   local venv=$BUILD/venv-$name
   "$python" -m venv --clear "$venv"
   "$venv/bin/python" -m pip install -q "$WHEEL[django]" "django==$django" \
@@ -86,7 +88,7 @@ run_suite() {
   (
     cd "$ROOT/bindings/python/tests_django"
     LBC_DJANGO_SCREENSHOT="$ARTIFACTS/django-code-page-$name.png" \
-      "$venv/bin/python" -m pytest
+      LBC_DJANGO_SCREENSHOTS="$screens" "$venv/bin/python" -m pytest
   )
   step "Python $(version_of "$python"), Django $django: mypy --strict (the app, the tests)"
   (
@@ -101,7 +103,7 @@ export LBC_DJANGO_SCREENSHOT_COPY=""
 if [ "${LBC_UPDATE_SCREENSHOT:-0}" = 1 ]; then
   LBC_DJANGO_SCREENSHOT_COPY="$ROOT/docs/django-code-page.png"
 fi
-run_suite "$PRIMARY" "django-$DJANGO_LTS" "$DJANGO_LTS" "$DJANGO_STUBS_LTS"
+run_suite "$PRIMARY" "django-$DJANGO_LTS" "$DJANGO_LTS" "$DJANGO_STUBS_LTS" "$ARTIFACTS/django-screens"
 LBC_DJANGO_SCREENSHOT_COPY=""
 
 if [ -n "$EXTRA" ]; then
@@ -109,4 +111,4 @@ if [ -n "$EXTRA" ]; then
 else
   step "no Python 3.12 or later (pyenv, or LBC_EXTRA_PYTHON) found: Django $DJANGO_CURRENT not tested"
 fi
-step "the screenshots of the code page are in $ARTIFACTS"
+step "the screenshots of the code page, and of every state in django-screens/, are in $ARTIFACTS"

@@ -120,6 +120,14 @@ def test_the_call_rate_limit_moved_to_the_guard() -> None:
     assert ids(LOGINBYCALL={**GOOD, "CACHE": "missing"}, CACHES=REDIS) == ["loginbycall.E005"]
 
 
+def test_the_old_create_user_hook_warns_and_a_bad_one_is_an_error() -> None:
+    found = ids(LOGINBYCALL={**GOOD, "CREATE_USER": "no.such.hook"}, CACHES=REDIS)
+    assert sorted(found) == ["loginbycall.E008", "loginbycall.W003"]
+    assert ids(LOGINBYCALL={**GOOD, "ADAPTER": "no.such.Adapter"}, CACHES=REDIS) == [
+        "loginbycall.E008"
+    ]
+
+
 def test_malformed_values_are_errors() -> None:
     for rates in (
         {"check_failed": "5 per minute"},
@@ -139,7 +147,6 @@ def test_malformed_values_are_errors() -> None:
         ("DEFAULT_REGION", 7),
         ("DEADLINE", -1),
         ("DEADLINE", "10"),
-        ("CREATE_USER", "no.such.hook"),
         ("FORMS", {"phone": "no.such.Form"}),
         ("CLIENT_OPTIONS", ["timeout", 3]),
     ):

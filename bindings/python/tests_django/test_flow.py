@@ -200,7 +200,7 @@ def test_the_repeat_timeout_shows_a_countdown_of_the_delay_rounded_up(
     )
     response = start(client, phone())
     html = response.content.decode()
-    assert "A call to this number was placed a moment ago." in html
+    assert "A call to this number was placed a moment ago" in html
     assert 'data-lbc-countdown="24"' in html
     assert "data-lbc-again" in html
 
@@ -216,7 +216,7 @@ def test_calling_again_too_soon_counts_down_the_service_s_delay(
     assert first is not None and 25 <= int(first.group(1)) <= 30
 
     again = client.post(reverse("loginbycall:again")).content.decode()
-    assert "A call to this number was placed a moment ago." in again
+    assert "A call to this number was placed a moment ago" in again
     shown = re.search(r'data-lbc-countdown="(\d+)"', again)
     assert shown is not None and 25 <= int(shown.group(1)) <= 30
     # The first call's login is still there: its code still works.
@@ -303,11 +303,16 @@ def test_call_rejected_offers_another_way(client: Client, make_sandbox: SandboxF
     assert SESSION_KEY not in client.session
 
 
-def test_a_failure_to_place_the_call_says_so(client: Client, sandbox: Sandbox) -> None:
+def test_not_enough_credit_says_the_site_cannot_call_and_links_another_way(
+    client: Client, sandbox: Sandbox
+) -> None:
     sandbox.arm_fault("error", "call", code="NOT_ENOUGH_CREDIT", count=1)
     response = start(client, phone())
     assert response.status_code == 503
-    assert "We could not place the call." in response.content.decode()
+    html = response.content.decode()
+    assert "This site cannot place calls right now." in html
+    assert "try again in a minute" not in html
+    assert 'href="/password/">Log in another way' in html
 
 
 def test_an_invalid_number_is_a_form_error(client: Client, sandbox: Sandbox) -> None:

@@ -26,6 +26,7 @@ MO = APP / "locale/ru/LC_MESSAGES/django.mo"
 def read_po(path: Path) -> dict[str, list[str]]:
     """``{msgid: [msgstr, ...]}`` of a .po file (a plural entry is keyed by its singular)."""
     entries: dict[str, list[str]] = {}
+    context = ""
     msgid: list[str] = []
     strings: list[str] = []
     target: list[str] = msgid
@@ -33,6 +34,7 @@ def read_po(path: Path) -> dict[str, list[str]]:
     def flush() -> None:
         if msgid:
             entries[msgid[0]] = list(strings)
+            msgid.clear()
 
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
@@ -42,9 +44,15 @@ def read_po(path: Path) -> dict[str, list[str]]:
             target[-1] += _unquote(line)
             continue
         keyword, _, rest = line.partition(" ")
-        if keyword == "msgid":
+        if keyword == "msgctxt":
             flush()
-            msgid, strings = [_unquote(rest)], []
+            msgid, strings = [], []
+            context = _unquote(rest) + "\x04"  # as gettext keys a message with a context
+        elif keyword == "msgid":
+            if msgid:
+                flush()
+            msgid, strings = [context + _unquote(rest)], []
+            context = ""
             target = msgid
         elif keyword == "msgid_plural":
             target = [_unquote(rest)]
@@ -73,9 +81,9 @@ def test_the_pages_speak_russian(client: Client, sandbox: Sandbox) -> None:
     start(client, number, **russian)
     page = client.get(reverse("loginbycall:code"), **russian).content.decode()
     assert "Ожидаем звонок с номера" in page
-    assert "Последние 4 цифры номера, с которого звонят" in page
+    assert "Последние 4 цифры номера, с которого позвонили" in page
     status = client.get(reverse("loginbycall:status"), **russian).json()
-    assert status["message"].startswith("Звонок прошёл. Введите последние 4 цифры")
+    assert status["message"].startswith("Звонок дошёл до вашего телефона. Введите последние 4 цифры")
     wrong_page = submit(client, wrong(code_of(sandbox, number)), **russian).content.decode()
     assert "Неверные цифры. Осталось 2 попытки." in wrong_page
     busy = phone(8)

@@ -195,7 +195,7 @@ def test_concurrent_guesses_on_one_session_get_three_checks(
     assert get_client().resume_login(state).attempts == 3
     assert "_auth_user_id" not in client.session
     refused = submit(client, code).content.decode()
-    assert "No attempt is left for this call" in refused
+    assert "No attempt is left for this call" in refused, refused
     assert "_auth_user_id" not in client.session
 
 

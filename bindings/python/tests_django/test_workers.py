@@ -129,3 +129,62 @@ def test_thirty_concurrent_guesses_on_four_workers_get_three_checks(
             f"{len(by_session)} refused by the session, in {len(pids)} processes"
         )
         assert len(pids) >= 2, text
+
+
+SIGNUPS = 6
+
+
+def test_concurrent_sign_ups_on_sqlite_do_not_fail(tmp_path: Path, redis_url: str) -> None:
+    """Six new numbers typing their right codes at once, on four gunicorn workers sharing one
+    SQLite file: every one is signed up and logged in, none gets a 500 ("database is locked")."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    need(gunicorn.exists() or shutil.which("gunicorn") is not None, "gunicorn is not installed")
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    with Sandbox(dial_ms=0, ring_ms=0) as sandbox:
+        account = sandbox.account
+        env = site_env(
+            tmp_path / "site.sqlite3",
+            LBC_DEBUG="0",
+            LBC_CALL_API_ID=account.call_api_id,
+            LBC_API_KEY=account.api_key,
+            LBC_BASE_URL=sandbox.base_url,
+            LBC_REDIS_URL=redis_url,
+        )
+        manage(env, "migrate", "--no-input", "--verbosity", "0")
+        port = free_port()
+        command = [
+            sys.executable, "-m", "gunicorn", "demo.wsgi", "--workers", "4", "--threads", "2",
+            "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "5",
+        ]
+        log = tmp_path / "gunicorn.log"
+        with serving(command, env, port, log):
+            people = []
+            for _ in range(SIGNUPS):
+                person = Browserless(port)
+                _, _, page = person.request("GET", "/accounts/phone/")
+                number = phone()
+                assert person.post_form("/accounts/phone/", page, {"phone": number})[0] == 302
+                _, _, code_page = person.request("GET", "/accounts/phone/code/")
+                call = sandbox.latest_call_to(number)
+                assert call is not None
+                people.append((person, code_page, call.code))
+            barrier = threading.Barrier(SIGNUPS)
+
+            def sign_up(entry: tuple[Browserless, str, str]) -> int:
+                person, code_page, code = entry
+                barrier.wait()
+                return person.post_form("/accounts/phone/code/", code_page, {"digits": code})[0]
+
+            with ThreadPoolExecutor(SIGNUPS) as pool:
+                statuses = list(pool.map(sign_up, people))
+            assert statuses == [302] * SIGNUPS, (statuses, log.read_text()[-3000:])
+            for person, _, _ in people:
+                _, _, home = person.request("GET", "/")
+                assert "Hello," in home
+        users = manage(
+            env, "shell", "-c",
+            "from loginbycall.django.models import PhoneNumber; print(PhoneNumber.objects.count())",
+        )
+        assert users.strip().splitlines()[-1] == str(SIGNUPS)

@@ -10,7 +10,9 @@ that, as a deployment would:
 - ``LBC_REDIS_URL=redis://127.0.0.1:6379/0``: Redis as the cache and the session store, for
   several worker processes;
 - ``LBC_DB``: the SQLite file (default ``db.sqlite3`` next to ``manage.py``);
-- ``LBC_SECRET_KEY``, ``LBC_ALLOWED_HOSTS`` (comma-separated), ``LBC_TRUSTED_PROXY_HEADER``.
+- ``LBC_SECRET_KEY``, ``LBC_ALLOWED_HOSTS`` (comma-separated), ``LBC_TRUSTED_PROXY_HEADER``;
+- ``LBC_TTL`` (seconds a code lives), ``LBC_GUARD=off`` (no guard), ``LBC_RING_MS``
+  (the embedded sandbox's ring time): the screenshots' test.
 """
 
 import os
@@ -69,7 +71,18 @@ if not os.environ.get("LBC_REDIS_URL"):
     LOGINBYCALL["STORE"] = "sqlite://"
 if "LBC_CHECK_FAILED_LIMIT" in os.environ:
     # Wrong digits per number across calls (allauth-style rates; "" turns the limit off).
-    LOGINBYCALL["RATE_LIMITS"] = {"check_failed": os.environ["LBC_CHECK_FAILED_LIMIT"] or None}
+    # Both counts: per (number, client) and per number.
+    limit = os.environ["LBC_CHECK_FAILED_LIMIT"] or None
+    LOGINBYCALL["RATE_LIMITS"] = {"check_failed": limit, "check_failed_number": limit}
+if os.environ.get("LBC_TTL"):
+    # Seconds a code lives (the screenshots' test shortens it to show the expired page).
+    LOGINBYCALL["TTL"] = int(os.environ["LBC_TTL"])
+if os.environ.get("LBC_RING_MS") and LOGINBYCALL.get("SANDBOX"):
+    # How long the embedded sandbox's calls ring (the screenshots' test: shorter).
+    LOGINBYCALL["SANDBOX_OPTIONS"] = {"ring_ms": int(os.environ["LBC_RING_MS"])}
+if os.environ.get("LBC_GUARD") == "off":
+    # The screenshots' test places many calls from one address: no guard there.
+    LOGINBYCALL["GUARD"] = None
 if os.environ.get("LBC_TRUSTED_PROXY_HEADER"):
     LOGINBYCALL["TRUSTED_PROXY_HEADER"] = os.environ["LBC_TRUSTED_PROXY_HEADER"]
 

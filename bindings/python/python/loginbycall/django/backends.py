@@ -13,14 +13,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from . import state as flow_state
-from .conf import app_settings
-from .models import PhoneNumber, e164
+from .adapter import get_adapter
+from .models import e164
 
 __all__ = ["PhoneCallBackend"]
 
@@ -29,7 +26,8 @@ class PhoneCallBackend(BaseBackend):
     """Logs in the owner of a phone number that answered this app's call with the right digits.
 
     A verified number no account has: with ``SIGNUP`` on, a user is made by the ``CREATE_USER``
-    hook and the number is linked to it (``request.loginbycall_created`` is then True);
+    hook (the adapter's ``create_user``) and the number is linked to it
+    (``request.loginbycall_created`` is then True);
     otherwise no one is authenticated (``request.loginbycall_unknown_number`` is True).
     """
 
@@ -45,31 +43,20 @@ class PhoneCallBackend(BaseBackend):
         if login.call != loginbycall_call or not login.is_accepted:
             return None
         phone = e164(login.msisdn)
-        found = PhoneNumber.objects.select_related("user").filter(number=phone).first()
-        if found is None:
-            if not app_settings().signup:
+        adapter = get_adapter(request)
+        user = adapter.get_user_by_phone(phone)
+        if user is None:
+            if not adapter.is_open_for_signup(request, phone):
                 request.loginbycall_unknown_number = True  # type: ignore[attr-defined]
                 return None
-            found = self._sign_up(request, phone)
-            request.loginbycall_created = True  # type: ignore[attr-defined]
-        user = found.user
+            user, created = adapter.sign_up(request, phone)
+            request.loginbycall_created = created  # type: ignore[attr-defined]
         return user if self.user_can_authenticate(user) else None
 
-    def _sign_up(self, request: HttpRequest, phone: str) -> PhoneNumber:
-        create_user = import_string(app_settings().create_user)
-        try:
-            with transaction.atomic():
-                user = create_user(request, phone)
-                return PhoneNumber.objects.create(
-                    user=user, number=phone, verified_at=timezone.now()
-                )
-        except IntegrityError:
-            # Another request signed this number up at the same moment: that account wins.
-            return PhoneNumber.objects.select_related("user").get(number=phone)
-
     def user_can_authenticate(self, user: Any) -> bool:
-        """Inactive users are refused, as by Django's ``ModelBackend``."""
-        return bool(getattr(user, "is_active", True))
+        """Inactive users are refused, as by Django's ``ModelBackend`` (the adapter's
+        ``can_log_in``)."""
+        return get_adapter().can_log_in(user)
 
     def get_user(self, user_id: Any) -> Any:
         model: Any = get_user_model()

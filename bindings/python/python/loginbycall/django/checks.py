@@ -126,7 +126,15 @@ def _check_values(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
     for key in ("CLIENT_OPTIONS", "FORMS", "RATE_LIMITS", "SANDBOX_OPTIONS"):
         if key in raw and not isinstance(raw[key], Mapping):
             found.append(_error(f"LOGINBYCALL[{key!r}] must be a dict", "", 8))
-    for name in ("CREATE_USER",):
+    if raw.get("CREATE_USER") is not None:
+        found.append(
+            _warning(
+                "LOGINBYCALL['CREATE_USER'] is deprecated and goes in the next release",
+                "Override create_user() in an adapter class named by LOGINBYCALL['ADAPTER'].",
+                3,
+            )
+        )
+    for name in ("CREATE_USER", "ADAPTER"):
         path = raw.get(name)
         if path is not None:
             try:

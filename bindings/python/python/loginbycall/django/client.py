@@ -10,8 +10,17 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
+import time
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
@@ -22,7 +31,7 @@ from loginbycall.testing import Sandbox
 from .conf import AppSettings, app_settings
 from .store import CacheStore
 
-__all__ = ["embedded_sandbox", "get_client", "reset"]
+__all__ = ["announce_sandbox", "embedded_sandbox", "get_client", "reset"]
 
 _lock = threading.Lock()
 _clients: dict[str, Client] = {}
@@ -50,12 +59,95 @@ def _fingerprint(conf: AppSettings) -> str:
     return repr(parts)
 
 
+class _Attached:
+    """The part of ``SandboxServer`` a :class:`Sandbox` reads, for a sandbox of another
+    process (:mod:`.sandbox_process`)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.base_url = str(data["base_url"])
+        self.port = int(data["port"])
+        self.accounts = [(str(i), str(k)) for i, k in data["accounts"]]
+        self.ready_line = str(data.get("ready_line", ""))
+        self.running = True
+
+    def shutdown(self) -> None:
+        """The sandbox belongs to its own process: nothing to stop here."""
+
+
+def _attach(data: dict[str, Any]) -> Sandbox:
+    # A Sandbox whose server runs in the sandbox process: its methods only need the address.
+    sandbox = Sandbox.__new__(Sandbox)
+    sandbox._server = _Attached(data)  # type: ignore[assignment]
+    sandbox._origin = urlsplit(str(data["base_url"]))
+    sandbox._store_dir = str(Path(str(data["store_url"])[len("sqlite://") :]).parent)
+    return sandbox
+
+
+def _state_file() -> Path:
+    """Where the sandbox process of this ``runserver`` (the autoreloader, our parent) says
+    where it is."""
+    return Path(tempfile.gettempdir()) / f"loginbycall-sandbox-{os.getuid()}-{os.getppid()}.json"
+
+
+def _read_state(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        with socket.create_connection(("127.0.0.1", int(data["port"])), timeout=1):
+            pass
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _shared_sandbox(conf: AppSettings) -> Sandbox:
+    """The sandbox process of this ``runserver``: found, or started and waited for."""
+    path = _state_file()
+    data = _read_state(path)
+    if data is None:
+        subprocess.Popen(  # noqa: S603 (our own module, with our interpreter)
+            [
+                sys.executable,
+                "-m",
+                "loginbycall.django.sandbox_process",
+                str(path),
+                str(os.getppid()),
+                json.dumps(dict(conf.sandbox_options)),
+            ],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while data is None:
+            if time.monotonic() > deadline:
+                raise ImproperlyConfigured("the embedded sandbox's process did not start")
+            time.sleep(0.05)
+            data = _read_state(path)
+    return _attach(data)
+
+
 def _start_sandbox(conf: AppSettings) -> Sandbox:
     global _sandbox
     if _sandbox is None:
-        _sandbox = Sandbox(**dict(conf.sandbox_options))
-        atexit.register(_sandbox.close)
+        if os.environ.get("RUN_MAIN") == "true":
+            # runserver's autoreloaded child: the sandbox lives in a process of its own, so
+            # that it keeps its port, account and calls across reloads.
+            _sandbox = _shared_sandbox(conf)
+        else:
+            _sandbox = Sandbox(**dict(conf.sandbox_options))
+            atexit.register(_sandbox.close)
     return _sandbox
+
+
+def announce_sandbox() -> None:
+    """Starts the embedded sandbox and prints where it is (``runserver``'s start-up)."""
+    sandbox = embedded_sandbox()
+    if sandbox is None:
+        return
+    sys.stderr.write(
+        f"loginbycall: embedded sandbox (SANDBOX: True, no real call) at {sandbox.base_url}\n"
+        f"loginbycall: its dashboard (calls, codes, faults): {sandbox.dashboard_url}\n"
+    )
+    sys.stderr.flush()
 
 
 def embedded_sandbox() -> Sandbox | None:
@@ -102,6 +194,9 @@ def get_client() -> Client:
                 options.setdefault(name, setting)
         # lbc-core counts attempts, accept-once and the guard's calls in the store: a URL, or the
         # site's cache.
+        if conf.sandbox and not conf.store:
+            # The sandbox's own SQLite store: it outlives runserver's reloads with the sandbox.
+            options.setdefault("store", _start_sandbox(conf).store_url)
         options.setdefault("store", conf.store or CacheStore(conf.cache))
         if conf.guard is not ...:
             options.setdefault("guard", conf.guard)

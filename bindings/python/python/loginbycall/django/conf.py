@@ -30,8 +30,17 @@ __all__ = [
 #: all, by number type and country), counted in the app's store: ``RATE_LIMITS["call"]`` is gone
 #: (``manage.py check`` says so). What the guard does not count stays here.
 DEFAULT_RATE_LIMITS: dict[str, str] = {
-    # Wrong digits, across calls: a guesser gets a few calls' attempts, not thousands.
+    # Wrong digits, across calls, per (number, client address): a guesser gets a few calls'
+    # attempts, and a stranger's guesses do not use up the owner's.
     "check_failed": "6/h/key,20/d/key",
+    # Wrong digits per number from every client together: the ceiling a crowd of addresses
+    # meets. Higher, so that the owner is not locked out by strangers before the guard's call
+    # limits stop them.
+    "check_failed_number": "30/h/key,60/d/key",
+    # Adding, changing or removing a number of the logged-in account (per user).
+    "numbers": "10/h/user",
+    # Proving the account for the numbers page with a password (per user).
+    "reauthenticate": "5/15m/user",
     # The status endpoint the code page's script polls (with backoff: about 45 polls a login).
     "status": "120/m/ip",
 }
@@ -66,6 +75,9 @@ KNOWN_KEYS: frozenset[str] = frozenset(
         "SIGNUP",
         "CLIENT_OPTIONS",
         "CREATE_USER",
+        "ADAPTER",
+        "REAUTHENTICATION_TIMEOUT",
+        "API_TOKEN_HEADER",
         "FORMS",
         "OTHER_LOGIN_URL",
         "RATE_LIMITS",
@@ -94,8 +106,12 @@ class AppSettings:
     signup: bool = False
     #: More keyword arguments of :class:`loginbycall.Client` (``timeout``, ``proxy``, ...).
     client_options: Mapping[str, Any] = field(default_factory=dict)
-    #: Dotted path of ``create_user(request, phone) -> user``.
-    create_user: str = "loginbycall.django.signup.create_user"
+    #: Dotted path of ``create_user(request, phone) -> user`` (deprecated: ``ADAPTER``).
+    create_user: str | None = None
+    #: Dotted path of the adapter class (:class:`loginbycall.django.adapter.DefaultAdapter`).
+    adapter: str | None = None
+    #: Seconds a proof of the account (a call or the password) lets the numbers be changed.
+    reauthentication_timeout: int = 300
     #: ``{"phone": dotted path, "code": dotted path}``: the form classes to use.
     forms: Mapping[str, str] = field(default_factory=dict)
     #: The "log in another way" link (a URL or a URL name) when calls cannot be placed.
@@ -155,7 +171,9 @@ def app_settings() -> AppSettings:
         sandbox=bool(raw.get("SANDBOX", False)),
         signup=bool(raw.get("SIGNUP", False)),
         client_options=dict(raw.get("CLIENT_OPTIONS") or {}),
-        create_user=raw.get("CREATE_USER") or AppSettings.create_user,
+        create_user=raw.get("CREATE_USER") or None,
+        adapter=raw.get("ADAPTER") or None,
+        reauthentication_timeout=int(raw.get("REAUTHENTICATION_TIMEOUT", 300)),
         forms=dict(raw.get("FORMS") or {}),
         other_login_url=raw.get("OTHER_LOGIN_URL"),
         rate_limits=dict(raw.get("RATE_LIMITS") or {}),

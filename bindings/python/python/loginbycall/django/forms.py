@@ -10,14 +10,12 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
-from loginbycall import normalize_phone
-from loginbycall.errors import InvalidInput
+__all__ = ["EXAMPLE", "CodeForm", "PhoneForm"]
 
-from .conf import app_settings
-
-__all__ = ["CodeForm", "PhoneForm"]
+#: The example number the pages show, with no-break spaces and hyphens (it never wraps).
+EXAMPLE = "+7\u00a0925\u00a0688\u201106\u201136"
 
 
 class PhoneForm(forms.Form):
@@ -38,14 +36,15 @@ class PhoneForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
     def clean_phone(self) -> str:
-        text = str(self.cleaned_data["phone"])
-        region = str(app_settings().client_options.get("default_region", "RU"))
-        try:
-            return normalize_phone(text, region)
-        except InvalidInput:
+        from .flows import parse_phone
+
+        found = parse_phone(str(self.cleaned_data["phone"]))
+        if found is None:
             raise forms.ValidationError(
-                _("Enter a valid phone number, e.g. +7 925 688-06-36."), code="invalid"
-            ) from None
+                gettext("Enter a valid phone number, e.g. %(example)s.") % {"example": EXAMPLE},
+                code="invalid",
+            )
+        return found
 
 
 class CodeForm(forms.Form):
@@ -79,7 +78,10 @@ class CodeForm(forms.Form):
         )
 
     def clean_digits(self) -> str:
-        digits = str(self.cleaned_data["digits"]).strip()
+        from .flows import ascii_digits
+
+        # Full-width and other Unicode decimal digits (an IME) are the ASCII digits they are.
+        digits = ascii_digits(str(self.cleaned_data["digits"])).strip()
         if len(digits) != self.codelen or not (digits.isascii() and digits.isdigit()):
             raise forms.ValidationError(
                 ngettext(

@@ -43,7 +43,7 @@ def cookie_sessions(request: HttpRequest) -> bool:
 #: The session key of the state.
 SESSION_KEY = "_loginbycall"
 
-PURPOSES = ("login", "add")
+PURPOSES = ("login", "add", "reauth")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ class FlowState:
 
     #: ``Login.to_json()``: lbc-core's sealed state (no code in it).
     login_json: str
-    #: ``login`` (log in or sign up) or ``add`` (add the number to the logged-in user).
+    #: ``login`` (log in or sign up), ``add`` (add the number to the logged-in user) or
+    #: ``reauth`` (prove the account with one of its numbers).
     purpose: str = "login"
     #: Where to go after success (already checked to be safe).
     next_url: str | None = None
@@ -62,6 +63,8 @@ class FlowState:
     final_status: int | None = None
     #: No more checks: attempts used up or the code already used.
     locked: bool = False
+    #: For ``add``: the number (E.164) the new one replaces (changing a number).
+    replaces: str | None = None
 
     @property
     def login(self) -> Login:

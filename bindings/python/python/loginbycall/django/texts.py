@@ -29,8 +29,10 @@ def status_message(code: int | None, codelen: int) -> str:
         return gettext("Your phone is ringing: look at the number that is calling.")
     if code == ANSWERED:
         return ngettext(
-            "The call came through. Type the last %(count)d digit of the number that called.",
-            "The call came through. Type the last %(count)d digits of the number that called.",
+            "The call reached your phone. Type the last %(count)d digit of the number that "
+            "called.",
+            "The call reached your phone. Type the last %(count)d digits of the number that "
+            "called.",
             codelen,
         ) % {"count": codelen}
     if code == BUSY:

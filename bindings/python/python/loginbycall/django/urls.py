@@ -1,10 +1,10 @@
-"""``path("accounts/phone/", include("loginbycall.django.urls"))``: the URL names
-``loginbycall:phone``, ``loginbycall:code``, ``loginbycall:status``, ``loginbycall:again`` and
-``loginbycall:add``."""
+"""``path("accounts/phone/", include("loginbycall.django.urls"))``: the pages ``loginbycall:phone``,
+``loginbycall:code``, ``loginbycall:status``, ``loginbycall:again``, ``loginbycall:add`` and
+``loginbycall:numbers``, and the JSON API under ``api/`` (:mod:`loginbycall.django.api`)."""
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("status/", views.StatusView.as_view(), name="status"),
     path("again/", views.AgainView.as_view(), name="again"),
     path("add/", views.AddNumberView.as_view(), name="add"),
+    path("numbers/", views.NumbersView.as_view(), name="numbers"),
+    path("api/", include("loginbycall.django.api_urls")),
 ]

@@ -72,6 +72,17 @@
         again.classList.add("lbc-again-first");
       }
     }
+    // Busy and failed calls never rang: there are no digits to type.
+    if (data.code === 8 || data.code === 32) {
+      var codeForm = root.querySelector("[data-lbc-code-form]");
+      if (codeForm) {
+        codeForm.hidden = true;
+      }
+      var prompt = root.querySelector("[data-lbc-prompt-line]");
+      if (prompt) {
+        prompt.hidden = true;
+      }
+    }
     showPhone(root, data.virtual_phone);
   }
 
@@ -132,7 +143,35 @@
     schedule();
   }
 
+  // A form posts once: its button is disabled and says what happens ("Calling…") until the
+  // next page comes, so that a second click never sends a second request.
+  function guardSubmits() {
+    var forms = document.querySelectorAll("form[data-lbc-submit]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-lbc-sent") === "true") {
+          event.preventDefault();
+          return;
+        }
+        form.setAttribute("data-lbc-sent", "true");
+        var button = form.querySelector("button[type=submit]");
+        if (!button) {
+          return;
+        }
+        window.setTimeout(function () {
+          button.disabled = true;
+          button.setAttribute("aria-busy", "true");
+          var busy = button.getAttribute("data-lbc-busy");
+          if (busy) {
+            button.textContent = busy;
+          }
+        }, 0);
+      });
+    });
+  }
+
   function start() {
+    guardSubmits();
     startCountdowns();
     Array.prototype.forEach.call(document.querySelectorAll("[data-lbc-login]"), poll);
   }
