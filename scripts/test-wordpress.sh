@@ -135,7 +135,8 @@ define('LOGGED_IN_SALT', '$(salt)');
 define('NONCE_SALT', '$(salt)');
 \$table_prefix = 'wp_';
 // One WordPress served on two ports (with and without FFI): each answers for its own host.
-\$lbc_host = isset(\$_SERVER['HTTP_HOST']) ? preg_replace('/[^0-9a-z.:-]/i', '', \$_SERVER['HTTP_HOST']) : '127.0.0.1:$site_port';
+// (Debian's nginx passes the Host without its port, SERVER_PORT has it.)
+\$lbc_host = isset(\$_SERVER['SERVER_PORT']) ? '127.0.0.1:' . (int) \$_SERVER['SERVER_PORT'] : '127.0.0.1:$site_port';
 define('WP_HOME', 'http://' . \$lbc_host);
 define('WP_SITEURL', 'http://' . \$lbc_host);
 define('WP_DEBUG', true);
@@ -161,10 +162,12 @@ settings="$(python3 -c 'import json, sys; print(json.dumps({"call_api_id": sys.a
 as_site() { if [[ "$(id -u)" -eq 0 ]]; then runuser -u "$SITE_USER" -- "$@"; else "$@"; fi; }
 as_site php -d ffi.enable=1 "$TESTS/install.php" "$wp" "$SITE" password "$settings" || exit 1
 
-{
-    printf '[global]\npid = %s/fpm.pid\nerror_log = %s/fpm.log\ndaemonize = no\n' "$work" "$work"
-    for pool in site bare; do
-        cat <<POOL
+for pool in site bare; do
+    cat >"$work/fpm-$pool.conf" <<POOL
+[global]
+pid = $work/fpm-$pool.pid
+error_log = $work/fpm-$pool.log
+daemonize = no
 [$pool]
 user = $SITE_USER
 group = $SITE_GROUP
@@ -177,10 +180,7 @@ catch_workers_output = yes
 php_admin_value[error_log] = $work/php-$pool.log
 php_admin_flag[log_errors] = on
 POOL
-        [[ "$pool" == site ]] && echo 'php_admin_value[ffi.enable] = 1'
-        [[ "$pool" == bare ]] && echo 'php_admin_value[ffi.enable] = preload'
-    done
-} >"$work/fpm.conf"
+done
 {
     [[ "$(id -u)" -eq 0 ]] && printf 'user %s;\n' "$SITE_USER"
     cat <<NGINX
@@ -220,16 +220,24 @@ NGINX
 mkdir -p "$work/nginx-tmp"
 allow_root=()
 [[ "$(id -u)" -eq 0 ]] && allow_root=(--allow-to-run-as-root)
-"$FPM" --nodaemonize "${allow_root[@]}" --fpm-config "$work/fpm.conf" -n -c /etc/php/8.2/fpm/php.ini >"$work/fpm.out" 2>&1 &
+# ffi.enable is a php.ini setting a pool cannot change: one FPM master each. The site's allows FFI;
+# the bare one keeps PHP-FPM's default (preload), a host where the plugin cannot work.
+"$FPM" --nodaemonize "${allow_root[@]}" --fpm-config "$work/fpm-site.conf" -d ffi.enable=1 >"$work/fpm-site.out" 2>&1 &
+pids+=($!)
+"$FPM" --nodaemonize "${allow_root[@]}" --fpm-config "$work/fpm-bare.conf" >"$work/fpm-bare.out" 2>&1 &
 pids+=($!)
 "$NGINX" -c "$work/nginx.conf" -p "$work" -g 'daemon off;' >"$work/nginx.out" 2>&1 &
 pids+=($!)
-wait_for 20 curl -sf -o /dev/null "$SITE/wp-login.php" || {
+wait_for 20 curl -sf -o /dev/null "$SITE/wp-login.php" && wait_for 20 curl -sf -o /dev/null "$BARE/wp-login.php" || {
     echo "the site did not start"
-    cat "$work/fpm.out" "$work/fpm.log" "$work/nginx-error.log" "$work/php-site.log" 2>/dev/null
+    cat "$work"/fpm-*.out "$work"/fpm-*.log "$work/nginx-error.log" "$work/php-site.log" 2>/dev/null
     exit 1
 }
 echo "WordPress at $SITE (FFI) and $BARE (no FFI), the sandbox at $SANDBOX; set up in $((SECONDS - started)) s"
+if [[ -n "${LBC_WP_HOLD:-}" ]]; then # debugging: keep the site up that long before the tests
+    echo "$SITE $BARE $SANDBOX $work" >"${LBC_WP_HOLD_FILE:-/tmp/lbc-wp-hold}"
+    sleep "$LBC_WP_HOLD"
+fi
 
 failures=0
 # 5. The host without FFI: password login untouched, the notice says what to do.
@@ -262,7 +270,7 @@ LBC_SITE="$SITE" LBC_SANDBOX="$SANDBOX" LBC_SHOTS="$ARTIFACTS" LBC_PROFILE_DIR="
 browser_status=$?
 [[ $browser_status -eq 0 ]] || failures=$((failures + 1))
 
-if grep -E 'PHP (Fatal|Parse|Warning)|Uncaught' "$work/php-site.log" "$work/php-bare.log" "$work/wp-debug.log" "$work/fpm.log" 2>/dev/null | head -n 20 | grep .; then
+if grep -E 'PHP (Fatal|Parse|Warning)|Uncaught' "$work/php-site.log" "$work/php-bare.log" "$work/wp-debug.log" "$work"/fpm-*.log 2>/dev/null | head -n 20 | grep .; then
     echo "FAILED: an error in the PHP logs (above)"
     failures=$((failures + 1))
 else

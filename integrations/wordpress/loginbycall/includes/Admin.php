@@ -118,7 +118,7 @@ final class Admin
   <form method="post" action="<?php echo esc_url(admin_url('admin-post.php')); ?>">
     <input type="hidden" name="action" value="loginbycall_test">
         <?php wp_nonce_field('loginbycall_test'); ?>
-        <?php submit_button(__('Test the connection', 'loginbycall'), 'secondary', 'submit', false); ?>
+        <?php submit_button(__('Test the connection', 'loginbycall'), 'secondary', 'lbc-test', false); ?>
   </form>
 </div>
         <?php

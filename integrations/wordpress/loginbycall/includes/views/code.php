@@ -42,7 +42,7 @@ $lbc_phone = $lbc_status['virtual_phone'] ?? null;
   <?php endif; ?>
   <?php include __DIR__ . '/_messages.php'; ?>
   <?php if ($context['locked'] || $context['expired']) : ?>
-    <p class="lbc-alert lbc-alert-warning" data-lbc-locked><?php echo esc_html($context['expired'] ? __('The code has expired. Ask for a new call.', 'loginbycall') : __('No attempt is left for this call. Ask for a new call.', 'loginbycall')); ?></p>
+    <p class="lbc-alert lbc-alert-warning" data-lbc-locked<?php echo $context['error'] !== '' ? ' hidden' : ''; ?>><?php echo esc_html($context['expired'] ? __('The code has expired. Ask for a new call.', 'loginbycall') : __('No attempt is left for this call. Ask for a new call.', 'loginbycall')); ?></p>
   <?php else : ?>
   <form method="post" action="<?php echo esc_url(Pages::url('code')); ?>" class="lbc-form" data-lbc-code-form>
     <?php wp_nonce_field('loginbycall_code', '_lbcnonce', false); ?>
