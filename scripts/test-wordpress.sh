@@ -137,6 +137,7 @@ define('NONCE_SALT', '$(salt)');
 // One WordPress served on two ports (with and without FFI): each answers for its own host.
 // (Debian's nginx passes the Host without its port, SERVER_PORT has it.)
 \$lbc_host = isset(\$_SERVER['SERVER_PORT']) ? '127.0.0.1:' . (int) \$_SERVER['SERVER_PORT'] : '127.0.0.1:$site_port';
+\$_SERVER['HTTP_HOST'] = \$lbc_host; // what redirect_canonical() compares with WP_HOME
 define('WP_HOME', 'http://' . \$lbc_host);
 define('WP_SITEURL', 'http://' . \$lbc_host);
 define('WP_DEBUG', true);

@@ -127,7 +127,13 @@ def type_phone(msisdn: str) -> None:
     field = find("#lbc-phone")
     field.clear()
     field.send_keys("+" + msisdn)
-    find("[data-lbc-phone-form] button[type=submit]").click()
+    submit_and_wait(find("[data-lbc-phone-form] button[type=submit]"))
+
+
+def submit_and_wait(button: Any) -> None:
+    """Clicks a submit button and waits until the next page replaced this one."""
+    button.click()
+    wait.until(expected_conditions.staleness_of(button))
 
 
 def wait_code_page() -> None:
@@ -138,7 +144,7 @@ def type_digits(digits: str) -> None:
     field = find("#lbc-digits")
     field.clear()
     field.send_keys(digits)
-    find("[data-lbc-code-form] button[type=submit]").click()
+    submit_and_wait(find("[data-lbc-code-form] button[type=submit]"))
 
 
 def wait_status_changes() -> str:
