@@ -344,6 +344,35 @@ def guard() -> None:
         find("[data-lbc-result=ok]")
 
 
+def two_factor() -> None:
+    logout()
+    password_login()
+    open_page("/wp-admin/options-general.php?page=loginbycall")
+    find("input[name='lbc[twofa_roles][]'][value=subscriber]").click()
+    submit_and_wait(find("#submit"))
+    find("[data-lbc-result=ok]")
+    try:
+        logout()
+        open_page("/wp-login.php")
+        find("#user_login").send_keys("alice")
+        find("#user_pass").send_keys(PASSWORD)
+        submit_and_wait(find("#wp-submit"))
+        wait_code_page()
+        check("two-factor: the right password of a chosen role leads to a call, not in",
+              "/wp-admin" not in driver.current_url and not present("#wpadminbar"))
+        shot("en-14-two-factor")
+        type_digits(code_for("79001110022"))
+        wait.until(lambda d: "/wp-admin" in d.current_url)
+        open_page("/wp-admin/profile.php")
+        check("two-factor: the digits log the user in", find("#user_login").get_attribute("value") == "alice")
+    finally:
+        logout()
+        password_login()
+        open_page("/wp-admin/options-general.php?page=loginbycall")
+        find("input[name='lbc[twofa_roles][]'][value=subscriber]").click()
+        submit_and_wait(find("#submit"))
+
+
 def russian() -> None:
     logout()
     open_page("/wp-login.php?wp_lang=ru_RU")
@@ -390,6 +419,7 @@ try:
     scenario("shortcode and block", embeds)
     scenario("remove a number", remove_number)
     scenario("guard", guard)
+    scenario("two-factor", two_factor)
     scenario("russian", russian)
 finally:
     driver.quit()

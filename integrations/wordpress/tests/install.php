@@ -31,6 +31,11 @@ if (is_wp_error($result)) {
     exit(1);
 }
 update_option('loginbycall_settings', array_merge(LoginByCall\WordPress\Settings::defaults(), json_decode($settings, true)));
+// A subscriber with a password and a number, for the two-factor login.
+if (username_exists('alice') === false) {
+    $alice = wp_insert_user(['user_login' => 'alice', 'user_pass' => $password, 'user_email' => 'alice@example.invalid', 'role' => 'subscriber']);
+    add_user_meta((int) $alice, 'loginbycall_phone', '+79001110022');
+}
 // A page with the shortcode and one with the block, for the browser.
 foreach (['shortcode' => '[loginbycall]', 'block' => '<!-- wp:loginbycall/login /-->'] as $slug => $content) {
     if (get_page_by_path('phone-' . $slug) === null) {

@@ -126,6 +126,8 @@ RU = {
     "Remove a phone number": "Удалить номер телефона",
     "Back to your profile": "Вернуться в профиль",
     "After logging in": "После входа",
+    "Two-factor": "Двухфакторный вход",
+    "Users with these roles who have a number get a phone call after the password, and are logged in only with its digits.": "Пользователям с этими ролями, у которых есть номер, после пароля звонят, и войти можно только с цифрами этого звонка.",
     "Go to (a URL on this site; empty: this page)": "Перейти по адресу (на этом сайте; пусто — эта страница)",
 }
 

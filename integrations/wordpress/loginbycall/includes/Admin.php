@@ -110,6 +110,13 @@ final class Admin
           <p><label><input type="text" class="regular-text" name="lbc[countries]" value="<?php echo esc_attr((string) $s['countries']); ?>" placeholder="RU, KZ"> <?php esc_html_e('Countries calls may go to', 'loginbycall'); ?></label></p>
           <p class="description"><?php esc_html_e('0 or empty: the library\'s defaults (5 calls to a number, 20 per visitor, 30 per range, 1000 in all per hour; Russia only). Premium-rate and other costly number types are always refused.', 'loginbycall'); ?></p>
         </fieldset></td></tr>
+      <tr><th scope="row"><?php esc_html_e('Two-factor', 'loginbycall'); ?></th>
+        <td><fieldset>
+            <?php foreach (wp_roles()->get_names() as $role => $name) : ?>
+          <label><input type="checkbox" name="lbc[twofa_roles][]" value="<?php echo esc_attr($role); ?>" <?php checked(in_array($role, (array) $s['twofa_roles'], true)); ?>> <?php echo esc_html(translate_user_role($name)); ?></label><br>
+            <?php endforeach; ?>
+          <p class="description"><?php esc_html_e('Users with these roles who have a number get a phone call after the password, and are logged in only with its digits.', 'loginbycall'); ?></p>
+        </fieldset></td></tr>
     </table>
         <?php submit_button(__('Save settings', 'loginbycall')); ?>
   </form>

@@ -36,6 +36,40 @@ final class Pages
         add_action('login_form', [self::class, 'besidePasswordForm']);
         add_action('register_form', [self::class, 'besideRegisterForm']);
         add_action('login_enqueue_scripts', [self::class, 'assets']);
+        add_filter('authenticate', [self::class, 'secondFactor'], 100, 1);
+    }
+
+    /**
+     * Two-factor: after a right password (the filter runs after WordPress's own checks), a user of a
+     * role the settings name, who has a number, gets a call to it and is logged in only on the code
+     * page. When no call can be placed the login is refused (fails closed), never let through.
+     *
+     * @param mixed $user
+     * @return mixed
+     */
+    public static function secondFactor($user)
+    {
+        if (!$user instanceof \WP_User || !isset($_POST['log']) || !Settings::get('enabled')) {
+            return $user;
+        }
+        $roles = (array) Settings::get('twofa_roles');
+        if (array_intersect($roles, (array) $user->roles) === []) {
+            return $user;
+        }
+        $numbers = Accounts::numbers($user->ID);
+        if ($numbers === []) {
+            return $user;
+        }
+        if (!Service::ready()) {
+            return new \WP_Error('loginbycall_2fa', esc_html(Texts::filtered('unavailable', __('Login by phone call is not available right now. Please use another way to log in.', 'loginbycall'))));
+        }
+        $result = self::startCall($numbers[0], '2fa', self::requestedRedirect(), $user->ID);
+        if ($result !== null) {
+            $message = (string) ($result['error'] ?? __('Login by phone call is not available right now. Please use another way to log in.', 'loginbycall'));
+            return new \WP_Error('loginbycall_2fa', esc_html($message));
+        }
+        wp_safe_redirect(self::url('code'));
+        exit;
     }
 
     /** The plugin's CSS and JS on wp-login.php. */
@@ -187,7 +221,7 @@ final class Pages
             wp_safe_redirect(self::url('code'));
             exit;
         }
-        $result = self::startCall($login->msisdn, (string) $flow['purpose'], (string) ($flow['redirect_to'] ?? ''));
+        $result = self::startCall($login->msisdn, (string) $flow['purpose'], (string) ($flow['redirect_to'] ?? ''), (int) ($flow['user_id'] ?? 0));
         if ($result === null) {
             wp_safe_redirect(self::url('code'));
             exit;
@@ -216,7 +250,7 @@ final class Pages
      *
      * @return ?array<string, mixed>
      */
-    private static function startCall(string $phone, string $purpose, string $redirect): ?array
+    private static function startCall(string $phone, string $purpose, string $redirect, int $userId = 0): ?array
     {
         $client = Service::client();
         if ($client === null) {
@@ -231,7 +265,7 @@ final class Pages
         Flow::save([
             'login' => $login->toJson(),
             'purpose' => $purpose,
-            'user_id' => $purpose === 'login' ? 0 : get_current_user_id(),
+            'user_id' => $userId !== 0 ? $userId : ($purpose === 'login' ? 0 : get_current_user_id()),
             'redirect_to' => $redirect,
             'final' => null,
             'locked' => false,
@@ -305,7 +339,14 @@ final class Pages
         }
         $user = Accounts::userOf($phone);
         $created = false;
-        if ($user === null) {
+        if ($flow['purpose'] === '2fa') {
+            // The second factor: the number must still be this user's.
+            if ($user === null || $user->ID !== (int) $flow['user_id']) {
+                self::failed($phone, 'unknown_number');
+                wp_safe_redirect(wp_login_url());
+                exit;
+            }
+        } elseif ($user === null) {
             if (!get_option('users_can_register') || !Settings::get('signup')) {
                 self::failed($phone, 'unknown_number');
                 self::render('phone', ['purpose' => 'login', 'notice' => Texts::filtered('unknown_number', sprintf(

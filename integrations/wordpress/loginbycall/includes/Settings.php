@@ -47,6 +47,7 @@ final class Settings
             'range_rate' => 0,
             'global_rate' => 0,
             'max_attempts' => 3,
+            'twofa_roles' => [],
         ];
     }
 
@@ -148,6 +149,10 @@ final class Settings
             $out[$rate] = self::count($input[$rate] ?? 0, 0, 1000000);
         }
         $out['max_attempts'] = self::count($input['max_attempts'] ?? 3, 1, 10);
+        $roles = isset($input['twofa_roles']) && is_array($input['twofa_roles']) ? $input['twofa_roles'] : [];
+        $out['twofa_roles'] = array_values(array_unique(array_filter(array_map(static function ($role): string {
+            return is_string($role) && preg_match('/^[a-z0-9_-]{1,64}$/', $role) === 1 ? $role : '';
+        }, $roles))));
         return [$out, $problems];
     }
 

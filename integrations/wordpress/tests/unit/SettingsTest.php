@@ -85,6 +85,14 @@ final class SettingsTest extends TestCase
         ], Settings::guard($out));
     }
 
+    public function testTwoFactorRolesAreRoleNamesOnly(): void
+    {
+        [$out] = Settings::sanitize(['twofa_roles' => ['subscriber', 'editor', 'subscriber', '<script>', ['x']]], []);
+        self::assertSame(['subscriber', 'editor'], $out['twofa_roles']);
+        [$out] = Settings::sanitize(['twofa_roles' => 'administrator'], []);
+        self::assertSame([], $out['twofa_roles']);
+    }
+
     public function testTheKeyHintShowsAtMostItsEnd(): void
     {
         self::assertSame('', Settings::hint(''));

@@ -15,7 +15,7 @@ use LoginByCall\WordPress\Pages;
 use LoginByCall\WordPress\Texts;
 
 $lbc_status = $context['status'];
-$lbc_link = $context['purpose'] !== 'login';
+$lbc_link = in_array($context['purpose'], ['link', 'remove'], true);
 $lbc_len = (int) $context['codelen'];
 $lbc_phone = $lbc_status['virtual_phone'] ?? null;
 ?>

@@ -13,7 +13,7 @@ defined('ABSPATH') || exit;
 use LoginByCall\WordPress\Pages;
 use LoginByCall\WordPress\Texts;
 
-$lbc_link = $context['purpose'] !== 'login';
+$lbc_link = in_array($context['purpose'], ['link', 'remove'], true);
 $lbc_remove = $context['purpose'] === 'remove';
 ?>
 <section class="lbc-card" data-lbc-page="<?php echo $context['placed'] ? 'placed' : 'phone'; ?>">
