@@ -18,6 +18,7 @@ global $wpdb;
 $lbc_suffix = get_option('loginbycall_store_suffix');
 delete_option('loginbycall_settings');
 delete_option('loginbycall_store_suffix');
+delete_option('loginbycall_pending');
 delete_metadata('user', 0, 'loginbycall_phone', '', true);
 $wpdb->query($wpdb->prepare(
     "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s OR option_name LIKE %s",

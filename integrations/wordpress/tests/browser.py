@@ -373,6 +373,33 @@ def two_factor() -> None:
         submit_and_wait(find("#submit"))
 
 
+def register_account() -> None:
+    logout()
+    password_login()
+    open_page("/wp-admin/options-general.php?page=loginbycall")
+    email = find("input[name=admin_email]")
+    email.clear()
+    email.send_keys("owner-%s@example.invalid" % RUN)
+    submit_and_wait(find("input[name=lbc-register]"))
+    check("registering an account asks for the mailed key", find("[data-lbc-result]").get_attribute("data-lbc-result") == "ok"
+          and present("[data-lbc-pending]"))
+    mail = [m for m in sandbox("/_sandbox/outbox") if m["to"] == "owner-%s@example.invalid" % RUN][-1]
+    verify = urllib.request.urlopen(SITE + "/?loginbycall-verify=1", timeout=5).read().decode()
+    check("the verification address publishes the new call-api-id", verify == mail["call_api_id"], verify)
+    shot("en-15-registered")
+    find("#lbc-new-key").send_keys(mail["api_key"])
+    submit_and_wait(find("input[name=lbc-confirm]"))
+    result = find("[data-lbc-result]")
+    check("credential_confirm (the service fetches the verification address) saves the new keys",
+          result.get_attribute("data-lbc-result") == "ok"
+          and find("#lbc-id").get_attribute("value") == mail["call_api_id"], result.text)
+    submit_and_wait(find("input[name=lbc-test]"))
+    result = find("[data-lbc-result]")
+    check("the new account answers \"test the connection\"", result.get_attribute("data-lbc-result") == "ok", result.text)
+    with urllib.request.urlopen(SITE + "/?loginbycall-verify=1", timeout=5) as answer:
+        check("after the confirmation the verification address is gone", mail["call_api_id"] not in answer.read().decode())
+
+
 def russian() -> None:
     logout()
     open_page("/wp-login.php?wp_lang=ru_RU")
@@ -420,6 +447,7 @@ try:
     scenario("remove a number", remove_number)
     scenario("guard", guard)
     scenario("two-factor", two_factor)
+    scenario("register an account", register_account)
     scenario("russian", russian)
 finally:
     driver.quit()

@@ -26,6 +26,9 @@ final class Admin
         });
         add_action('admin_post_loginbycall_save', [self::class, 'save']);
         add_action('admin_post_loginbycall_test', [self::class, 'test']);
+        add_action('admin_post_loginbycall_register', [self::class, 'registerAccount']);
+        add_action('admin_post_loginbycall_confirm', [self::class, 'confirmAccount']);
+        add_action('init', [self::class, 'verificationFile'], 0);
         add_action('admin_notices', [self::class, 'notice']);
         add_filter('plugin_action_links_' . plugin_basename(LOGINBYCALL_WP_FILE), static function (array $links): array {
             array_unshift($links, '<a href="' . esc_url(admin_url('options-general.php?page=' . self::PAGE)) . '">' . esc_html__('Settings', 'loginbycall') . '</a>');
@@ -127,8 +130,125 @@ final class Admin
         <?php wp_nonce_field('loginbycall_test'); ?>
         <?php submit_button(__('Test the connection', 'loginbycall'), 'secondary', 'lbc-test', false); ?>
   </form>
+  <h2><?php esc_html_e('A new account', 'loginbycall'); ?></h2>
+        <?php $pending = self::pending(); ?>
+        <?php if ($pending === null) : ?>
+  <p><?php esc_html_e('Registers this site\'s domain with the service (or issues new keys for it: the balance is kept). The service mails the api key to the address below; this site then publishes the new call-api-id at a verification address until the key is confirmed.', 'loginbycall'); ?></p>
+  <form method="post" action="<?php echo esc_url(admin_url('admin-post.php')); ?>">
+    <input type="hidden" name="action" value="loginbycall_register">
+            <?php wp_nonce_field('loginbycall_register'); ?>
+    <p><label><?php esc_html_e('Administrator\'s e-mail', 'loginbycall'); ?> <input type="email" class="regular-text" name="admin_email" required value="<?php echo esc_attr((string) get_option('admin_email')); ?>"></label></p>
+    <p><label><?php esc_html_e('Administrator\'s phone (optional)', 'loginbycall'); ?> <input type="tel" class="regular-text" name="admin_phone" value=""></label></p>
+            <?php submit_button(__('Register', 'loginbycall'), 'secondary', 'lbc-register', false); ?>
+  </form>
+        <?php else : ?>
+  <p data-lbc-pending><?php echo esc_html(sprintf(
+      /* translators: 1: the new call-api-id, 2: the verification address */
+      __('Registered: the new call-api-id is %1$s, published at %2$s. Enter the api key the service mailed you to confirm it; the keys in use until then keep working.', 'loginbycall'),
+      $pending['call_api_id'],
+      $pending['verify_url']
+  )); ?></p>
+  <form method="post" action="<?php echo esc_url(admin_url('admin-post.php')); ?>">
+    <input type="hidden" name="action" value="loginbycall_confirm">
+            <?php wp_nonce_field('loginbycall_confirm'); ?>
+    <p><label><?php esc_html_e('The mailed api key', 'loginbycall'); ?> <input type="password" class="regular-text code" name="api_key" id="lbc-new-key" required autocomplete="off"></label></p>
+            <?php submit_button(__('Confirm the keys', 'loginbycall'), 'primary', 'lbc-confirm', false); ?>
+            <?php submit_button(__('Cancel', 'loginbycall'), 'secondary', 'lbc-cancel', false, ['formnovalidate' => 'formnovalidate']); ?>
+  </form>
+        <?php endif; ?>
 </div>
         <?php
+    }
+
+    /** @return ?array{call_api_id: string, verify_url: string, at: int} the registration waiting for its key */
+    private static function pending(): ?array
+    {
+        $pending = get_option('loginbycall_pending');
+        if (!is_array($pending) || !isset($pending['call_api_id'], $pending['verify_url'], $pending['at']) || time() - (int) $pending['at'] > DAY_IN_SECONDS) {
+            return null;
+        }
+        return $pending;
+    }
+
+    /**
+     * The verification address (`/?loginbycall-verify=1`): the pending call-api-id as plain text while
+     * a registration waits for its confirmation, and nothing at all otherwise.
+     */
+    public static function verificationFile(): void
+    {
+        if (!isset($_GET['loginbycall-verify'])) {
+            return;
+        }
+        $pending = self::pending();
+        if ($pending === null) {
+            return;
+        }
+        nocache_headers();
+        header('Content-Type: text/plain; charset=utf-8');
+        echo $pending['call_api_id']; // phpcs:ignore WordPress.Security.EscapeOutput -- plain text, [A-Za-z0-9] from the service
+        exit;
+    }
+
+    public static function registerAccount(): void
+    {
+        self::allowed('loginbycall_register');
+        $email = isset($_POST['admin_email']) ? sanitize_email(wp_unslash((string) $_POST['admin_email'])) : '';
+        $phone = isset($_POST['admin_phone']) ? sanitize_text_field(wp_unslash((string) $_POST['admin_phone'])) : '';
+        $home = wp_parse_url(home_url());
+        $domain = (string) ($home['host'] ?? '') . (isset($home['port']) ? ':' . $home['port'] : '');
+        $verify = add_query_arg('loginbycall-verify', '1', home_url('/'));
+        try {
+            $credentials = Service::credentials();
+            $client = Service::build(['call_api_id' => '', 'api_key' => '', 'base_url' => $credentials['base_url']]);
+            $done = $client->register($domain, $email, $phone === '' ? null : $phone, $verify);
+        } catch (\Throwable $e) {
+            /* translators: %s: the error */
+            self::result(false, [sprintf(__('The service answered with an error: %s', 'loginbycall'), get_class($e) . ': ' . $e->getMessage())]);
+            return;
+        }
+        update_option('loginbycall_pending', ['call_api_id' => $done->callApiId, 'verify_url' => $done->verifyUrl, 'at' => time()], false);
+        /* translators: %s: an e-mail address */
+        self::result(true, [sprintf(__('Registered. The service mailed the api key to %s: enter it below to confirm the new keys.', 'loginbycall'), $email)]);
+    }
+
+    public static function confirmAccount(): void
+    {
+        self::allowed('loginbycall_confirm');
+        $pending = self::pending();
+        if (isset($_POST['lbc-cancel']) || $pending === null) {
+            delete_option('loginbycall_pending');
+            self::result(true, [__('The registration is cancelled.', 'loginbycall')]);
+            return;
+        }
+        $key = isset($_POST['api_key']) ? trim(wp_unslash((string) $_POST['api_key'])) : '';
+        try {
+            $credentials = Service::credentials();
+            $client = Service::build(['call_api_id' => $pending['call_api_id'], 'api_key' => $key, 'base_url' => $credentials['base_url']]);
+            $client->credentialConfirm();
+        } catch (\Throwable $e) {
+            /* translators: %s: the error */
+            self::result(false, [sprintf(__('The service answered with an error: %s', 'loginbycall'), get_class($e) . ': ' . $e->getMessage())]);
+            return;
+        }
+        $settings = Settings::all();
+        $settings['call_api_id'] = $pending['call_api_id'];
+        $settings['api_key'] = $key;
+        update_option(Settings::OPTION, $settings, true);
+        delete_option('loginbycall_pending');
+        Service::reset();
+        $lines = [__('The new keys are confirmed and saved; the older keys of the account no longer work.', 'loginbycall')];
+        if (Settings::fromConstant('call_api_id') || Settings::fromConstant('api_key')) {
+            $lines[] = __('wp-config.php still sets the credentials: replace them there with the new call-api-id and api key.', 'loginbycall');
+        }
+        self::result(true, $lines);
+    }
+
+    private static function allowed(string $nonce): void
+    {
+        if (!current_user_can('manage_options')) {
+            wp_die(esc_html__('Sorry, you are not allowed to manage options for this site.', 'loginbycall'), 403);
+        }
+        check_admin_referer($nonce);
     }
 
     public static function save(): void

@@ -103,8 +103,8 @@ final class Service
         self::load();
         $settings = Settings::all();
         $named = [
-            'callApiId' => $credentials['call_api_id'],
-            'apiKey' => $credentials['api_key'],
+            'callApiId' => $credentials['call_api_id'] === '' ? null : $credentials['call_api_id'],
+            'apiKey' => $credentials['api_key'] === '' ? null : $credentials['api_key'],
             'baseUrl' => $credentials['base_url'],
             'timeout' => 10.0,
             'deadline' => 10.0,

@@ -20,7 +20,7 @@ $lbc_len = (int) $context['codelen'];
 $lbc_phone = $lbc_status['virtual_phone'] ?? null;
 ?>
 <section class="lbc-card" data-lbc-page="code" data-lbc-login data-status-url="<?php echo esc_url(Pages::url('status')); ?>" data-final="<?php echo $lbc_status['final'] ? 'true' : 'false'; ?>" data-expires-in="<?php echo esc_attr((string) $lbc_status['expires_in']); ?>">
-  <h2 class="lbc-title"><?php echo esc_html($lbc_link ? __('Confirm the number', 'loginbycall') : __('Log in by phone call', 'loginbycall')); ?></h2>
+  <h2 class="lbc-title"><?php echo esc_html($context['purpose'] === '2fa' ? __('Confirm your login by a call', 'loginbycall') : ($lbc_link ? __('Confirm the number', 'loginbycall') : __('Log in by phone call', 'loginbycall'))); ?></h2>
   <p class="lbc-prompt"><?php esc_html_e('Waiting for a call from', 'loginbycall'); ?>
     <span class="lbc-number" data-lbc-prompt><?php echo esc_html($context['prompt']); ?><span class="lbc-blanks" aria-label="<?php echo esc_attr(sprintf(
         /* translators: %d: how many digits are hidden */
@@ -61,7 +61,7 @@ $lbc_phone = $lbc_status['virtual_phone'] ?? null;
     <button type="submit" class="button lbc-button-secondary" data-lbc-again><?php esc_html_e('Call me again', 'loginbycall'); ?></button>
     <?php include __DIR__ . '/_countdown.php'; ?>
   </form>
-  <p class="lbc-aside"><a href="<?php echo esc_url(Pages::url('', $lbc_link ? ['purpose' => 'link'] : [])); ?>"><?php esc_html_e('Use another number', 'loginbycall'); ?></a>
-  <?php if (!$lbc_link) : ?> · <a href="<?php echo esc_url(wp_login_url()); ?>"><?php esc_html_e('Log in another way', 'loginbycall'); ?></a><?php endif; ?></p>
+  <p class="lbc-aside"><?php if ($context['purpose'] !== '2fa') : ?><a href="<?php echo esc_url(Pages::url('', $lbc_link ? ['purpose' => 'link'] : [])); ?>"><?php esc_html_e('Use another number', 'loginbycall'); ?></a><?php endif; ?>
+  <?php if ($context['purpose'] === 'login') : ?> · <?php endif; ?><?php if (!$lbc_link) : ?><a href="<?php echo esc_url(wp_login_url()); ?>"><?php esc_html_e('Log in another way', 'loginbycall'); ?></a><?php endif; ?></p>
   <noscript><p class="lbc-aside"><a href="<?php echo esc_url(Pages::url('code')); ?>"><?php esc_html_e('Refresh the call\'s status', 'loginbycall'); ?></a></p></noscript>
 </section>
