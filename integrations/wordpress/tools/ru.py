@@ -1,7 +1,8 @@
-"""Writes languages/loginbycall-ru_RU.po from languages/loginbycall.pot and the Russian texts below
-(the Django app's wording where the sentence is the same), then the .mo with msgfmt.
+"""Writes languages/loginbycall.pot from the plugin's PHP (xgettext with WordPress's keywords), then
+languages/loginbycall-ru_RU.po from it and the Russian texts below (the Django app's wording where the
+sentence is the same), then the .mo with msgfmt. Fails when a text has no Russian.
 
-    python3 integrations/wordpress/tools/ru.py     (after refreshing the .pot, see the README)
+    python3 integrations/wordpress/tools/ru.py
 """
 import pathlib
 import re
@@ -127,6 +128,7 @@ RU = {
     "Back to your profile": "Вернуться в профиль",
     "After logging in": "После входа",
     "Confirm your login by a call": "Подтвердите вход звонком",
+    "This account logs in with a phone call after the password; XML-RPC cannot do that. Use an application password.": "Эта учётная запись входит со звонком после пароля; через XML-RPC это невозможно. Используйте пароль приложения.",
     "A new account": "Новая учётная запись",
     "Registers this site's domain with the service (or issues new keys for it: the balance is kept). The service mails the api key to the address below; this site then publishes the new call-api-id at a verification address until the key is confirmed.": "Регистрирует домен сайта в сервисе (или выпускает для него новые ключи, баланс сохраняется). Сервис пришлёт api key на адрес ниже; до подтверждения ключа сайт публикует новый call-api-id по проверочному адресу.",
     "Administrator's e-mail": "E-mail администратора",
@@ -165,7 +167,25 @@ def esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+KEYWORDS = ["__", "_e", "esc_html__", "esc_html_e", "esc_attr__", "esc_attr_e", "_n:1,2", "_x:1,2c"]
+
+
+def write_pot() -> None:
+    plugin = HERE.parent
+    sources = sorted(str(p.relative_to(plugin)) for p in plugin.rglob("*.php") if "vendor" not in p.parts)
+    subprocess.run(
+        ["xgettext", "--language=PHP", "--from-code=UTF-8", "--add-comments=translators",
+         "--package-name=loginbycall", "--package-version=0.1.0", "--msgid-bugs-address=https://github.com/",
+         "-o", "languages/loginbycall.pot"]
+        + ["--keyword=" + k for k in KEYWORDS]
+        + sources,
+        check=True,
+        cwd=plugin,
+    )
+
+
 def main() -> None:
+    write_pot()
     pot = subprocess.run(
         ["msgcat", "--no-wrap", str(HERE / "loginbycall.pot")], check=True, capture_output=True, text=True
     ).stdout

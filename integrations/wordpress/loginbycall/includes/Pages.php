@@ -49,8 +49,8 @@ final class Pages
      */
     public static function secondFactor($user)
     {
-        if (!$user instanceof \WP_User || !isset($_POST['log']) || !Settings::get('enabled')) {
-            return $user;
+        if (!$user instanceof \WP_User || !Settings::get('enabled') || did_action('application_password_did_authenticate')) {
+            return $user; // application passwords are their own second secret
         }
         $roles = (array) Settings::get('twofa_roles');
         if (array_intersect($roles, (array) $user->roles) === []) {
@@ -59,6 +59,10 @@ final class Pages
         $numbers = Accounts::numbers($user->ID);
         if ($numbers === []) {
             return $user;
+        }
+        if (defined('XMLRPC_REQUEST') && XMLRPC_REQUEST) {
+            // No page to type the digits on: a password alone must not do.
+            return new \WP_Error('loginbycall_2fa', esc_html__('This account logs in with a phone call after the password; XML-RPC cannot do that. Use an application password.', 'loginbycall'));
         }
         if (!Service::ready()) {
             return new \WP_Error('loginbycall_2fa', esc_html(Texts::filtered('unavailable', __('Login by phone call is not available right now. Please use another way to log in.', 'loginbycall'))));
