@@ -289,6 +289,10 @@ def may_have_been_placed() -> None:
     check("a call that may have been placed gets the honest page, with \"call me again\" counting down",
           "may still ring" in text(".lbc-lead") and present("[data-lbc-countdown]"))
     shot("en-11-may-have-been-placed")
+    password_login()
+    open_page("/wp-admin/index.php")
+    failure = text("[data-lbc-last-failure]")
+    check("the dashboard tells the administrator that a call failed, and why", "LoginByCall\\Exception\\" in failure, failure)
 
 
 def embeds() -> None:
@@ -393,6 +397,8 @@ def register_account() -> None:
     check("credential_confirm (the service fetches the verification address) saves the new keys",
           result.get_attribute("data-lbc-result") == "ok"
           and find("#lbc-id").get_attribute("value") == mail["call_api_id"], result.text)
+    # A new account starts without credit: its owner pays (here the sandbox is told so), then tests.
+    sandbox("/_sandbox/accounts/" + mail["call_api_id"], {"balance": 500000}, "PATCH")
     submit_and_wait(find("input[name=lbc-test]"))
     result = find("[data-lbc-result]")
     check("the new account answers \"test the connection\"", result.get_attribute("data-lbc-result") == "ok", result.text)

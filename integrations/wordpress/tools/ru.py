@@ -128,6 +128,8 @@ RU = {
     "Back to your profile": "Вернуться в профиль",
     "After logging in": "После входа",
     "Confirm your login by a call": "Подтвердите вход звонком",
+    "A phone-call login failed:": "Вход по звонку не удался:",
+    "at %1$s the service could not place the call (%2$s). Visitors were asked to try again later. \"Test the connection\" on Settings → LoginByCall clears this notice.": "%1$s сервис не смог позвонить (%2$s). Посетителям предложено попробовать позже. Кнопка «Проверить подключение» в Настройки → LoginByCall убирает это уведомление.",
     "This account logs in with a phone call after the password; XML-RPC cannot do that. Use an application password.": "Эта учётная запись входит со звонком после пароля; через XML-RPC это невозможно. Используйте пароль приложения.",
     "A new account": "Новая учётная запись",
     "Registers this site's domain with the service (or issues new keys for it: the balance is kept). The service mails the api key to the address below; this site then publishes the new call-api-id at a verification address until the key is confirmed.": "Регистрирует домен сайта в сервисе (или выпускает для него новые ключи, баланс сохраняется). Сервис пришлёт api key на адрес ниже; до подтверждения ключа сайт публикует новый call-api-id по проверочному адресу.",

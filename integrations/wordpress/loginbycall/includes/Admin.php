@@ -47,6 +47,16 @@ final class Admin
         if (!in_array($id, ['dashboard', 'plugins', 'settings_page_' . self::PAGE], true)) {
             return;
         }
+        $failure = get_transient('loginbycall_last_failure');
+        if (is_array($failure) && isset($failure['at'], $failure['what'])) {
+            echo '<div class="notice notice-warning" data-lbc-last-failure><p><strong>' . esc_html__('A phone-call login failed:', 'loginbycall') . '</strong> '
+                . esc_html(sprintf(
+                    /* translators: 1: date and time, 2: the error */
+                    __('at %1$s the service could not place the call (%2$s). Visitors were asked to try again later. "Test the connection" on Settings → LoginByCall clears this notice.', 'loginbycall'),
+                    wp_date((string) get_option('date_format') . ' ' . (string) get_option('time_format'), (int) $failure['at']),
+                    (string) $failure['what']
+                )) . '</p></div>';
+        }
         $problem = Service::problem();
         if ($problem === '') {
             return;
@@ -299,6 +309,9 @@ final class Admin
                 /* translators: %s: credits */
                 $lines[] = sprintf(__('Balance: %s credits.', 'loginbycall'), number_format_i18n($balance->current));
                 $ok = $server->isWorking && !$status->blocked;
+                if ($ok) {
+                    delete_transient('loginbycall_last_failure');
+                }
             } catch (\Throwable $e) {
                 /* translators: %s: the error */
                 $lines[] = sprintf(__('The service answered with an error: %s', 'loginbycall'), get_class($e) . ': ' . $e->getMessage());

@@ -307,6 +307,9 @@ final class Pages
             return ['error' => Texts::filtered('invalid_number', __('Enter a valid phone number, e.g. +7 925 688-06-36.', 'loginbycall'))];
         }
         $placed = is_a($e, 'LoginByCall\\Exception\\LoginByCallException') && $e->mayHaveBeenPlaced();
+        // The administrator learns it on the dashboard (e.g. NOT_ENOUGH_CREDIT, a blocked account).
+        set_transient('loginbycall_last_failure', ['at' => time(), 'what' => get_class($e) . ': ' . $e->getMessage()], DAY_IN_SECONDS);
+        do_action('loginbycall_service_failed', $e);
         self::log('call to ' . Phone::masked($number) . ' failed: ' . get_class($e) . ($placed ? ' (may have been placed)' : ''));
         if ($placed) {
             return ['placed' => true, 'countdown' => 60, 'http' => 503];
