@@ -19,7 +19,8 @@
 #     each into a directory it prints ($LBC_ARTIFACTS to choose it);
 #  5. with curl on the pool without FFI: the password login works, no phone-call button, the admin
 #     notice says what to do, no fatal error in any log;
-#  6. PHPUnit on the plugin's own code (integrations/wordpress/tests/unit, WordPress shims only).
+#  6. deleting the plugin (uninstall_plugin()) leaves none of its data;
+#  7. PHPUnit on the plugin's own code (integrations/wordpress/tests/unit, WordPress shims only).
 #
 # Prints `N passed, N failed` of the browser run and PHPUnit's summary; exits non-zero on any failure.
 set -uo pipefail
@@ -277,6 +278,9 @@ if grep -E 'PHP (Fatal|Parse|Warning)|Uncaught' "$work/php-site.log" "$work/php-
 else
     echo "ok: no fatal error, parse error or warning in the PHP, FPM and WordPress logs"
 fi
+
+# Plugins → Delete: uninstall.php leaves nothing of the plugin's data behind.
+as_site php -d ffi.enable=1 "$TESTS/uninstall.php" "$wp" "$SITE" || failures=$((failures + 1))
 
 # 6. PHPUnit on the plugin's own code.
 step "PHPUnit (integrations/wordpress/tests/unit)"

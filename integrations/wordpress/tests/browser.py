@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -128,6 +129,19 @@ def type_phone(msisdn: str) -> None:
     field.clear()
     field.send_keys("+" + msisdn)
     submit_and_wait(find("[data-lbc-phone-form] button[type=submit]"))
+
+
+def enabled(css: str) -> Any:
+    """The element once it is enabled (the countdown over), found afresh each time."""
+
+    def ready(d: Any) -> Any:
+        try:
+            element = d.find_element(By.CSS_SELECTOR, css)
+            return element if element.is_enabled() else False
+        except WebDriverException:  # replaced while asked: ask again
+            return False
+
+    return wait.until(ready)
 
 
 def submit_and_wait(button: Any) -> None:
@@ -331,10 +345,7 @@ def guard() -> None:
     wait_code_page()
     try:
         for _ in range(2):
-            again = find("[data-lbc-again]")
-            wait.until(lambda d: again.is_enabled())
-            again.click()
-            wait.until(expected_conditions.staleness_of(again))
+            submit_and_wait(enabled("[data-lbc-again]"))
         error = text("[data-lbc-error]")
         check("the guard refuses the third call to one number", error.startswith("Too many calls. Try again in"), error)
         shot("en-13-guard")
