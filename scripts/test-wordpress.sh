@@ -91,7 +91,7 @@ mariadb-install-db --no-defaults --datadir="$work/db" --user="$DB_USER" --skip-t
     --innodb-buffer-pool-size=32M --innodb-log-file-size=8M --skip-log-bin &
 pids+=($!)
 wait_for 30 test -S "$work/db.sock" || { cat "$work/db.err"; echo "no MariaDB"; exit 1; }
-mariadb --no-defaults --socket="$work/db.sock" -uroot <<'SQL' || { cat "$work/db.err"; exit 1; }
+mariadb --no-defaults --socket="$work/db.sock" -u"$DB_USER" <<'SQL' || { cat "$work/db.err"; exit 1; }
 CREATE DATABASE wordpress CHARACTER SET utf8mb4;
 CREATE USER 'wordpress'@'localhost' IDENTIFIED BY 'wordpress';
 GRANT ALL ON wordpress.* TO 'wordpress'@'localhost';

@@ -104,7 +104,7 @@ final class Admin
         <td><label><input type="checkbox" name="lbc[signup]" value="1" <?php checked($s['signup']); ?>> <?php esc_html_e('A new number creates an account when anyone can register (Settings → General), with the default role', 'loginbycall'); ?></label></td></tr>
       <tr><th scope="row"><label for="lbc-store"><?php esc_html_e('Store', 'loginbycall'); ?></label></th>
         <td><?php if (Settings::fromConstant('store')) : ?><code><?php echo esc_html((string) Settings::get('store')); ?></code>
-            <?php else : ?><input type="text" class="regular-text code" id="lbc-store" name="lbc[store]" value="<?php echo esc_attr((string) $s['store']); ?>" placeholder="redis://127.0.0.1:6379/0"><?php endif; ?>
+            <?php else : ?><input type="text" class="regular-text code" id="lbc-store" name="lbc[store]" value="<?php echo esc_attr((string) $s['store']); ?>"><?php endif; ?>
           <p class="description"><?php esc_html_e('Where attempts and the call limits are counted. Empty: a SQLite file in the uploads folder, closed to the web. Several servers: redis://host:6379/0.', 'loginbycall'); ?></p></td></tr>
       <tr><th scope="row"><?php esc_html_e('Call limits', 'loginbycall'); ?></th>
         <td><fieldset>
