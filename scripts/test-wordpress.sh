@@ -22,6 +22,7 @@
 #  6. deleting the plugin (uninstall_plugin()) leaves none of its data;
 #  7. PHPUnit on the plugin's own code (integrations/wordpress/tests/unit, WordPress shims only).
 #
+# LBC_WP_PHP_PACKAGE=/path/to/bindings/php tries another copy of the PHP package.
 # Prints `N passed, N failed` of the browser run and PHPUnit's summary; exits non-zero on any failure.
 set -uo pipefail
 
@@ -107,7 +108,7 @@ cp /usr/share/wordpress/wp-content/languages/{ru_RU,admin-ru_RU,admin-network-ru
 rm -f "$wp/wp-config.php" "$wp/.htaccess"
 cp -r "$PLUGIN" "$wp/wp-content/plugins/loginbycall"
 mkdir -p "$wp/wp-content/plugins/loginbycall/vendor"
-cp -r "$ROOT/bindings/php" "$wp/wp-content/plugins/loginbycall/vendor/loginbycall"
+cp -r "${LBC_WP_PHP_PACKAGE:-$ROOT/bindings/php}" "$wp/wp-content/plugins/loginbycall/vendor/loginbycall"
 rm -rf "$wp/wp-content/plugins/loginbycall/vendor/loginbycall/"{tests,benches}
 for po in "$wp/wp-content/plugins/loginbycall/languages/"*.po; do
     [[ -f "$po" ]] || continue

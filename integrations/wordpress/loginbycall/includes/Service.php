@@ -92,8 +92,9 @@ final class Service
 
     /**
      * A Client with these credentials and the site's store, guard and policy. The package's
-     * constructor takes named arguments on PHP 8; the plugin runs on 7.4 too, so they are passed
-     * by position, read from the constructor's own parameter list (any order the package uses).
+     * constructor takes named arguments on PHP 8; the plugin runs on 7.4 too, so they go through
+     * Client::fromOptions() (the package's array form, in its PHP 7.4 port), or, with a package
+     * that has none, by position, read from the constructor's own parameter list.
      *
      * @param array{call_api_id: string, api_key: string, base_url: ?string} $credentials
      * @return object LoginByCall\Client
@@ -118,6 +119,9 @@ final class Service
         }
         $named = (array) apply_filters('loginbycall_client_args', $named);
         $class = 'LoginByCall\\Client';
+        if (method_exists($class, 'fromOptions')) {
+            return $class::fromOptions($named); // the package's own way for PHP 7.4
+        }
         return new $class(...self::positional($class, $named));
     }
 
