@@ -280,6 +280,11 @@ else
     echo "ok: no fatal error, parse error or warning in the PHP, FPM and WordPress logs"
 fi
 
+# What the notice says for each missing piece (in PHP processes of their own).
+as_site env -u LOGINBYCALL_LIB php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" library "LOGINBYCALL_LIB in wp-config.php" || failures=$((failures + 1))
+as_site php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" package "Copy the folder bindings/php" || failures=$((failures + 1))
+as_site php -d ffi.enable=preload "$TESTS/diagnose.php" "$wp" "$SITE" ffi 'Set "ffi.enable = 1"' || failures=$((failures + 1))
+
 # Plugins → Delete: uninstall.php leaves nothing of the plugin's data behind.
 as_site php -d ffi.enable=1 "$TESTS/uninstall.php" "$wp" "$SITE" || failures=$((failures + 1))
 
