@@ -252,6 +252,12 @@ if grep -q 'id="loginform"' <<<"$page" && ! grep -q 'data-lbc-alt' <<<"$page"; t
 else
     echo "FAILED: wp-login.php without FFI: ${page:0:300}"; failures=$((failures + 1))
 fi
+page="$(curl -sS "$BARE/wp-login.php?action=loginbycall")"
+if grep -q 'data-lbc-unavailable' <<<"$page" && grep -q 'Log in another way' <<<"$page"; then
+    echo "ok: the phone-call page itself says it is not available and links to the password login"
+else
+    echo "FAILED: wp-login.php?action=loginbycall without FFI: ${page:0:300}"; failures=$((failures + 1))
+fi
 got="$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode log=admin \
     --data-urlencode pwd=password --data-urlencode wp-submit=1 --data-urlencode testcookie=1 "$BARE/wp-login.php")"
 page="$(curl -sS -c "$jar" -b "$jar" "$BARE/wp-admin/index.php")"
