@@ -380,6 +380,14 @@ def two_factor() -> None:
         wait.until(lambda d: "/wp-admin" in d.current_url)
         open_page("/wp-admin/profile.php")
         check("two-factor: the digits log the user in", find("#user_login").get_attribute("value") == "alice")
+        logout()
+        open_page("/wp-login.php?action=loginbycall")
+        type_phone("79001110022")
+        wait_code_page()
+        type_digits(code_for("79001110022"))
+        notice = text("[data-lbc-notice]")
+        check("two-factor: the call alone does not log in a user of a two-factor role",
+              "password first" in notice and not present("#wpadminbar"), notice)
     finally:
         logout()
         password_login()

@@ -128,6 +128,7 @@ RU = {
     "Back to your profile": "Вернуться в профиль",
     "After logging in": "После входа",
     "Confirm your login by a call": "Подтвердите вход звонком",
+    "This account logs in with its password first, then a phone call. Log in with the password.": "Эта учётная запись входит сначала по паролю, затем по звонку. Войдите с паролем.",
     "A phone-call login failed:": "Вход по звонку не удался:",
     "at %1$s the service could not place the call (%2$s). Visitors were asked to try again later. \"Test the connection\" on Settings → LoginByCall clears this notice.": "%1$s сервис не смог позвонить (%2$s). Посетителям предложено попробовать позже. Кнопка «Проверить подключение» в Настройки → LoginByCall убирает это уведомление.",
     "This account logs in with a phone call after the password; XML-RPC cannot do that. Use an application password.": "Эта учётная запись входит со звонком после пароля; через XML-RPC это невозможно. Используйте пароль приложения.",

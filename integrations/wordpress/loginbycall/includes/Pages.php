@@ -370,6 +370,11 @@ final class Pages
             $created = true;
             do_action('loginbycall_signed_up', $user, $phone);
         }
+        if ($flow['purpose'] === 'login' && !$created && array_intersect((array) Settings::get('twofa_roles'), (array) $user->roles) !== []) {
+            // Two factors for this role: the call alone must not stand in for the password.
+            self::failed($phone, 'two_factor_required');
+            self::render('phone', ['purpose' => 'login', 'notice' => Texts::filtered('two_factor_required', __('This account logs in with its password first, then a phone call. Log in with the password.', 'loginbycall'))]);
+        }
         /** Whether this user may log in by phone call (false: refused, e.g. a blocked account). */
         if (!apply_filters('loginbycall_allow_login', true, $user, $phone)) {
             self::failed($phone, 'inactive');
