@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, the Rust workspace, the Python binding, the Django
 # app, the C ABI (header check, C and C++ tests and examples against the installed library, under
-# valgrind), `make install`, PHP under PHP-FPM + nginx and PHPUnit, the dashboard in chromium, `make
-# dist` and its artifacts inside Debian 11 and Debian 13 roots (scripts/test-legacy.sh), and a short
-# run of every fuzz target. Installs what it needs first, so it works on a fresh Debian machine.
+# valgrind), `make install`, PHP under PHP-FPM + nginx and PHPUnit, the WordPress plugin in a real
+# WordPress (MariaDB, PHP-FPM, nginx, chromium), the dashboard in chromium, `make dist` and its artifacts
+# inside Debian 11 and Debian 13 roots (scripts/test-legacy.sh), and a short run of every fuzz target.
+# Installs what it needs first, so it works on a fresh Debian machine.
 # `.ci/run` calls exactly this.
 #
 #   scripts/test.sh           everything
@@ -107,6 +108,10 @@ timing
 
 step "PHP-FPM (12 workers) with sessions in Redis without locking and in files: 60 racing guesses, max_attempts judged"
 tests/php/fpm-sessions.sh
+timing
+
+step "WordPress plugin: WordPress on MariaDB under PHP-FPM + nginx, chromium, PHPUnit"
+scripts/test-wordpress.sh
 timing
 
 step "sandbox dashboard in a real browser (chromium headless)"
