@@ -188,7 +188,7 @@ impl Pending {
 /// `Login`) so that the operation it starts runs on its own thread and settles `callback(ok,
 /// value)`; returns its `Pending` handle. An argument refused before anything runs raises here.
 #[pyfunction]
-#[pyo3(signature = (callback, method, *args, **kwargs))]
+#[pyo3(signature = (callback, method, /, *args, **kwargs))]
 pub(crate) fn _submit(
     py: Python<'_>,
     callback: Py<PyAny>,
