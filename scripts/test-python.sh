@@ -2,7 +2,8 @@
 # The Python binding's tests: builds the abi3 wheel once (maturin, release), installs it into a
 # fresh virtual environment for the machine's python3 and for one more CPython version (pyenv's
 # newest 3.13 or 3.12), and runs there, against the installed package and not the source tree:
-# pytest (bindings/python/tests), mypy --strict (the package, the tests, the tools) and
+# pytest (bindings/python/tests, with Starlette and httpx for the asyncio example), mypy --strict
+# (the package, the tests, the tools, benches/bench_async.py, examples/starlette_site) and
 # mypy.stubtest (the native module's stubs against the module).
 #
 # Everything it installs goes into virtual environments under the build directory
