@@ -2,7 +2,8 @@
 # The Python binding's tests: builds the abi3 wheel once (maturin, release), installs it into a
 # fresh virtual environment for the machine's python3 and for one more CPython version (pyenv's
 # newest 3.13 or 3.12), and runs there, against the installed package and not the source tree:
-# pytest (bindings/python/tests), mypy --strict (the package, the tests, the tools) and
+# pytest (bindings/python/tests, with Starlette and httpx for the asyncio example), mypy --strict
+# (the package, the tests, the tools, benches/bench_async.py, examples/starlette_site) and
 # mypy.stubtest (the native module's stubs against the module).
 #
 # Everything it installs goes into virtual environments under the build directory
@@ -18,6 +19,10 @@ PYTEST_VERSION=9.2.0
 MYPY_VERSION=2.4.1
 # The fork test serves a client made before the fork with gunicorn --preload (issue 15).
 GUNICORN_VERSION=27.0.1
+# The asyncio example (examples/starlette_site) and its test client (issue 17): Starlette 1.x needs
+# Python 3.11, so older interpreters get the last 0.x.
+STARLETTE=("starlette==1.10.0; python_version >= '3.11'" "starlette==0.49.3; python_version < '3.11'"
+    "httpx==0.28.1")
 
 # The store races on a real Redis; the TLS test makes a self-signed certificate with openssl.
 apt_need redis-server:redis-server openssl:openssl
@@ -46,7 +51,7 @@ run_suite() {
   local venv=$BUILD/venv-$name
   "$python" -m venv --clear "$venv"
   "$venv/bin/python" -m pip install -q "$WHEEL" "pytest==$PYTEST_VERSION" \
-      "gunicorn==$GUNICORN_VERSION" "$@"
+      "gunicorn==$GUNICORN_VERSION" "${STARLETTE[@]}" "$@"
   (cd "$BUILD" && "$venv/bin/python" -m pytest -p no:cacheprovider "$ROOT/bindings/python/tests")
 }
 
@@ -62,7 +67,8 @@ step "Python $PRIMARY_VERSION: mypy --strict (package, tests, tools) and stubtes
   mypy=("$venv/bin/python" -m mypy --strict --cache-dir "$BUILD/mypy-cache")
   "${mypy[@]}" -m loginbycall -m loginbycall._native -m loginbycall.answers -m loginbycall.errors \
       -m loginbycall.testing
-  "${mypy[@]}" "$ROOT/bindings/python/tests" "$ROOT/bindings/python/tools"
+  "${mypy[@]}" "$ROOT/bindings/python/tests" "$ROOT/bindings/python/tools" \
+      "$ROOT/bindings/python/benches/bench_async.py" "$ROOT/examples/starlette_site/app.py"
   printf '[mypy]\n[mypy-loginbycall.django.*]\nignore_errors = True\n' >"$BUILD/stubtest.ini"
   printf 'loginbycall\\.django(\\..*)?\n' >"$BUILD/stubtest-allowlist.txt"
   stubtest=("$venv/bin/python" -m mypy.stubtest --ignore-unused-allowlist --mypy-config-file "$BUILD/stubtest.ini"

@@ -21,9 +21,11 @@ pub(crate) const USER_AGENT: &str = concat!("loginbycall-python/", env!("CARGO_P
 /// A LoginByCall client: one per process, safe to share between threads.
 ///
 /// Settings are keyword-only, with lbc-core's defaults. `timeout` bounds one attempt, `deadline`
-/// (default: `timeout`) a whole method call with its retries; only methods without side effects
+/// a whole method call with its retries (default: room for every retry, `timeout * (max_retries
+/// + 1) + retry_base_delay * (2**max_retries - 1)`, 45.75 s); only methods without side effects
 /// are retried. `user_agent` defaults to `loginbycall-python/<version>`. A bad value raises
-/// `InvalidInput` here, naming it.
+/// `InvalidInput` here, naming it. `Client.from_env()` reads the credentials from the environment;
+/// `close()` or a `with` block ends the client; Ctrl-C interrupts any request.
 #[pyclass(frozen, module = "loginbycall", name = "Client")]
 pub(crate) struct Client {
     /// `None` once `close()` was called.

@@ -116,19 +116,18 @@ fn spawn(work: impl FnOnce() + Send + 'static) -> PyResult<()> {
         .map_err(|e| pyo3::exceptions::PyOSError::new_err(format!("cannot start a thread: {e}")))
 }
 
-/// Whether this is the interpreter's main thread, the one signals are delivered to.
+/// Whether this is the interpreter's main thread, the one signals are delivered to (asked each
+/// time: after a fork the child's main thread is the one that forked).
 fn on_main_thread(py: Python<'_>) -> PyResult<bool> {
-    static IDENT: PyOnceLock<(Py<PyAny>, u64)> = PyOnceLock::new();
-    let (get_ident, main) = IDENT.get_or_try_init(py, || -> PyResult<_> {
+    static THREADING: PyOnceLock<(Py<PyAny>, Py<PyAny>)> = PyOnceLock::new();
+    let (current, main) = THREADING.get_or_try_init(py, || -> PyResult<_> {
         let threading = py.import("threading")?;
-        let main: u64 = threading
-            .call_method0("main_thread")?
-            .getattr("ident")?
-            .extract()?;
-        Ok((threading.getattr("get_ident")?.unbind(), main))
+        Ok((
+            threading.getattr("current_thread")?.unbind(),
+            threading.getattr("main_thread")?.unbind(),
+        ))
     })?;
-    let current: u64 = get_ident.call0(py)?.extract(py)?;
-    Ok(current == *main)
+    Ok(current.call0(py)?.is(main.call0(py)?))
 }
 
 /// `AsyncClient`'s path: `work` runs on its own thread and `callback(ok, value)` is called with
@@ -188,7 +187,7 @@ impl Pending {
 /// `Login`) so that the operation it starts runs on its own thread and settles `callback(ok,
 /// value)`; returns its `Pending` handle. An argument refused before anything runs raises here.
 #[pyfunction]
-#[pyo3(signature = (callback, method, *args, **kwargs))]
+#[pyo3(signature = (callback, method, /, *args, **kwargs))]
 pub(crate) fn _submit(
     py: Python<'_>,
     callback: Py<PyAny>,

@@ -22,7 +22,15 @@ pub(crate) struct SandboxServer {
 
 fn start_error(error: io::Error) -> PyErr {
     match error.kind() {
-        io::ErrorKind::InvalidInput => PyValueError::new_err(error.to_string()),
+        io::ErrorKind::InvalidInput => {
+            let message = error.to_string();
+            // lbc-sandbox names an account's field: the argument is `accounts`.
+            if message.starts_with("call_api_id") || message.starts_with("api_key") {
+                PyValueError::new_err(format!("accounts: {message}"))
+            } else {
+                PyValueError::new_err(message)
+            }
+        }
         _ => PyOSError::new_err(error.to_string()),
     }
 }

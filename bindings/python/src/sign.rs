@@ -92,7 +92,11 @@ pub(crate) fn normalize_phone(
 ) -> PyResult<String> {
     let text = args::text(text, "msisdn")?;
     let region = match args::opt_text(region, "region")? {
-        Some(code) => Region::from_str(&code).map_err(|e| errors::to_py(py, &e))?,
+        // The core names its own setting (`default_region`); here the argument is `region`.
+        Some(code) => Region::from_str(&code).map_err(|e| match e {
+            lbc_core::Error::InvalidInput { reason, .. } => args::invalid(py, "region", reason),
+            other => errors::to_py(py, &other),
+        })?,
         None => Region::default(),
     };
     lbc_core::normalize_phone(&text, region).map_err(|e| errors::to_py(py, &e))

@@ -122,3 +122,15 @@ def test_ssl_cert_file_names_the_roots(tmp_path: object) -> None:
     done = _run(code, {"SSL_CERT_FILE": str(empty), "SSL_CERT_DIR": ""})
     assert done.stdout.strip() == "ok", done.stderr
     assert loginbycall.Client is Client
+
+
+def test_error_messages_name_the_argument() -> None:
+    from loginbycall.testing import SandboxServer
+
+    with pytest.raises(errors.InvalidInput) as region:
+        loginbycall.normalize_phone("8 925 688-06-36", region="XX")
+    assert region.value.field == "region"
+    with pytest.raises(ValueError, match=r"^accounts: call_api_id"):
+        SandboxServer(accounts=[("", "key")])
+    with pytest.raises(ValueError, match=r"codelen"):
+        SandboxServer(codelen=0)

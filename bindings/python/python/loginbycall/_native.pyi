@@ -44,6 +44,8 @@ __all__ = [
     "GUARD_REASONS",
     "CLIENT_DEFAULTS",
     "DEFAULT_STORE",
+    "_in_flight",
+    "_submit",
 ]
 
 #: The SDK's version (lbc-core's).
