@@ -18,6 +18,14 @@ use crate::{answers, args, errors, json, run, store};
 /// The `User-Agent` the binding sends unless told otherwise.
 pub(crate) const USER_AGENT: &str = concat!("loginbycall-python/", env!("CARGO_PKG_VERSION"));
 
+/// The environment variables `Client.from_env` reads, by `Client` keyword argument (the Django
+/// app reads the same when its settings do not name them).
+pub(crate) const FROM_ENV: &[(&str, &str)] = &[
+    ("call_api_id", "LOGINBYCALL_CALL_API_ID"),
+    ("api_key", "LOGINBYCALL_API_KEY"),
+    ("base_url", "LOGINBYCALL_BASE_URL"),
+];
+
 /// A LoginByCall client: one per process, safe to share between threads.
 ///
 /// Settings are keyword-only, with lbc-core's defaults. `timeout` bounds one attempt, `deadline`
@@ -347,11 +355,8 @@ impl Client {
             Some(options) => options.copy()?,
             None => PyDict::new(py),
         };
-        for (variable, name, required) in [
-            ("LOGINBYCALL_CALL_API_ID", "call_api_id", true),
-            ("LOGINBYCALL_API_KEY", "api_key", false),
-            ("LOGINBYCALL_BASE_URL", "base_url", false),
-        ] {
+        for &(name, variable) in FROM_ENV {
+            let required = name == "call_api_id";
             if kwargs.contains(name)? {
                 continue;
             }

@@ -76,6 +76,11 @@ mod _native {
         defaults.set_item("max_attempts", policy.max_attempts)?;
         defaults.set_item("ttl", policy.ttl.as_secs())?;
         m.add("CLIENT_DEFAULTS", defaults)?;
+        let environment = PyDict::new(py);
+        for &(name, variable) in crate::client::FROM_ENV {
+            environment.set_item(name, variable)?;
+        }
+        m.add("CLIENT_ENVIRONMENT", environment)?;
         Ok(())
     }
 }

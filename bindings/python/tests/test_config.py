@@ -32,6 +32,12 @@ def test_from_env_reads_the_three_variables(
     with pytest.raises(errors.InvalidInput) as missing:
         Client.from_env()
     assert missing.value.field == "LOGINBYCALL_CALL_API_ID"
+    # The table it reads, which the Django app reads too.
+    assert loginbycall._native.CLIENT_ENVIRONMENT == {
+        "call_api_id": "LOGINBYCALL_CALL_API_ID",
+        "api_key": "LOGINBYCALL_API_KEY",
+        "base_url": "LOGINBYCALL_BASE_URL",
+    }
 
 
 def test_a_closed_client_says_so(sandbox: Sandbox) -> None:

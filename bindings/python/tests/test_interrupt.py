@@ -18,7 +18,10 @@ from loginbycall.testing import Sandbox
 
 CHILD = textwrap.dedent(
     """
-    import json, sys, threading, time
+    import json, signal, sys, threading, time
+    # Ctrl-C as in a terminal, even when the tests run in a background job (`cmd &` in a script),
+    # which starts every child with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import loginbycall
     from loginbycall.testing import Sandbox
 

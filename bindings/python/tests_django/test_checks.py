@@ -49,6 +49,39 @@ def test_missing_settings_are_an_error() -> None:
     assert ids(LOGINBYCALL={}, CACHES=REDIS) == ["loginbycall.E002"]
 
 
+def test_credentials_come_from_the_environment_when_the_settings_do_not_name_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.conf import settings
+    from loginbycall._native import CLIENT_ENVIRONMENT
+    from loginbycall.django.client import get_client
+    from loginbycall.django.conf import ENVIRONMENT, app_settings
+
+    # The variables Client.from_env reads, under the settings' names.
+    assert ENVIRONMENT == {k.upper(): v for k, v in CLIENT_ENVIRONMENT.items()}
+
+    monkeypatch.setenv("LOGINBYCALL_CALL_API_ID", "env-id")
+    monkeypatch.setenv("LOGINBYCALL_API_KEY", "env-key")
+    monkeypatch.setenv("LOGINBYCALL_BASE_URL", "http://127.0.0.1:9/api/")
+    assert ids(LOGINBYCALL={}, CACHES=REDIS) == []
+    with override_settings():
+        del settings.LOGINBYCALL
+        assert [m.id for m in check_settings()] == []
+        assert app_settings().call_api_id == "env-id"
+    with override_settings(LOGINBYCALL={"SINGLE_PROCESS": True}):
+        conf = app_settings()
+        assert (conf.call_api_id, conf.api_key) == ("env-id", "env-key")
+        client = get_client()
+        assert client.call_api_id == "env-id"
+        assert client.base_url == "http://127.0.0.1:9/api/"
+    # What the settings name wins over the environment.
+    with override_settings(LOGINBYCALL={**GOOD, "SINGLE_PROCESS": True}):
+        assert app_settings().call_api_id == "id"
+        assert get_client().call_api_id == "id"
+    monkeypatch.delenv("LOGINBYCALL_API_KEY")
+    assert ids(LOGINBYCALL={}, CACHES=REDIS) == ["loginbycall.E002"]
+
+
 def test_the_sandbox_needs_debug() -> None:
     # The embedded sandbox lives in one process: a per-process cache is then fine.
     assert ids(LOGINBYCALL={"SANDBOX": True}, DEBUG=True) == []

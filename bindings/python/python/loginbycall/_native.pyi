@@ -43,6 +43,7 @@ __all__ = [
     "TRANSPORT_KINDS",
     "GUARD_REASONS",
     "CLIENT_DEFAULTS",
+    "CLIENT_ENVIRONMENT",
     "DEFAULT_STORE",
     "_in_flight",
     "_submit",
@@ -66,6 +67,9 @@ TRANSPORT_KINDS: tuple[str, ...]
 GUARD_REASONS: tuple[str, ...]
 #: lbc-core's client builder defaults, by ``Client`` keyword.
 CLIENT_DEFAULTS: dict[str, Any]
+#: The environment variables :meth:`Client.from_env` reads, by ``Client`` keyword
+#: (``{"call_api_id": "LOGINBYCALL_CALL_API_ID", ...}``).
+CLIENT_ENVIRONMENT: dict[str, str]
 #: The store used when ``Client(store=...)`` is left out: ``"sqlite://"``, the per-user SQLite file
 #: (``$XDG_STATE_HOME`` or ``~/.local/state``, ``loginbycall/store.sqlite3``).
 DEFAULT_STORE: str

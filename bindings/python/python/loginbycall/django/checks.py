@@ -63,7 +63,8 @@ def _check_values(raw: Mapping[str, Any]) -> list[checks.CheckMessage]:
             _error(
                 "LOGINBYCALL needs CALL_API_ID and API_KEY",
                 "Set them from the service's registration mail (keep API_KEY out of the "
-                'repository), or set "SANDBOX": True to try the app with the embedded sandbox '
+                "repository: the environment's LOGINBYCALL_CALL_API_ID and LOGINBYCALL_API_KEY "
+                'are read when the setting does not name them), or set "SANDBOX": True to try the app with the embedded sandbox '
                 "while DEBUG is on.",
                 2,
             )
@@ -323,7 +324,8 @@ def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
         return [
             _error(
                 "The LOGINBYCALL setting is missing",
-                'Add LOGINBYCALL = {"CALL_API_ID": ..., "API_KEY": ...} to the settings, or '
+                'Add LOGINBYCALL = {"CALL_API_ID": ..., "API_KEY": ...} to the settings (or '
+                "export LOGINBYCALL_CALL_API_ID and LOGINBYCALL_API_KEY), or "
                 'LOGINBYCALL = {"SANDBOX": True} to try the app while DEBUG is on.',
                 1,
             )

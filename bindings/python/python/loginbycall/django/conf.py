@@ -1,10 +1,12 @@
-"""The app's settings: the ``LOGINBYCALL`` dict of the site's settings, read on every use.
+"""The app's settings: the ``LOGINBYCALL`` dict of the site's settings (the credentials and the
+address may come from the environment instead), read on every use.
 
 Reading on every use keeps ``override_settings`` working in tests; the values are small.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +17,7 @@ __all__ = [
     "CLIENT_SETTINGS",
     "DEFAULT_RATE_LIMITS",
     "DEPRECATED_KEYS",
+    "ENVIRONMENT",
     "KNOWN_KEYS",
     "AppSettings",
     "app_settings",
@@ -154,9 +157,29 @@ class AppSettings:
         return DEFAULT_RATE_LIMITS.get(action)
 
 
+#: The settings read from the environment when ``LOGINBYCALL`` does not name them: the variables
+#: ``Client.from_env`` reads (a test holds them to the SDK's ``CLIENT_ENVIRONMENT``).
+ENVIRONMENT: dict[str, str] = {
+    "CALL_API_ID": "LOGINBYCALL_CALL_API_ID",
+    "API_KEY": "LOGINBYCALL_API_KEY",
+    "BASE_URL": "LOGINBYCALL_BASE_URL",
+}
+
+
 def raw_settings() -> Any:
-    """``settings.LOGINBYCALL`` as the site wrote it (``None`` when missing)."""
-    return getattr(django_settings, "LOGINBYCALL", None)
+    """``settings.LOGINBYCALL`` as the site wrote it, with ``CALL_API_ID``, ``API_KEY`` and
+    ``BASE_URL`` taken from ``LOGINBYCALL_CALL_API_ID``, ``LOGINBYCALL_API_KEY`` and
+    ``LOGINBYCALL_BASE_URL`` (the variables ``Client.from_env`` reads) where it does not name
+    them; ``None`` when neither the setting nor those variables exist."""
+    raw = getattr(django_settings, "LOGINBYCALL", None)
+    if raw is not None and not isinstance(raw, Mapping):
+        return raw
+    merged = dict(raw or {})
+    for key, variable in ENVIRONMENT.items():
+        value = os.environ.get(variable, "").strip()
+        if value and merged.get(key) is None:
+            merged[key] = value
+    return merged if raw is not None or merged else None
 
 
 def app_settings() -> AppSettings:
