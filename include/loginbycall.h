@@ -68,6 +68,22 @@
 #define LBC_VERSION_PATCH 0
 
 /**
+ * The longest text argument or parameter value, in bytes (lbc-core's `limits::MAX_TEXT_BYTES`):
+ * longer ones are refused with `LBC_INVALID_INPUT` before anything is sent.
+ */
+#define LBC_MAX_TEXT_BYTES 4096
+
+/**
+ * The longest URL argument (`lbc_client_pay`'s and `lbc_client_register`'s URLs), in bytes.
+ */
+#define LBC_MAX_URL_BYTES 2048
+
+/**
+ * The longest method or parameter name `lbc_client_request` sends, in bytes.
+ */
+#define LBC_MAX_NAME_BYTES 64
+
+/**
  * What a fallible function returns: `LBC_OK` (0) or the kind of failure; the details are in the
  * `lbc_error` written to `*err`.
  *

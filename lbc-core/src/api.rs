@@ -8,7 +8,7 @@ use crate::answer::{
 };
 use lbc_protocol::{Method, Params, excerpt};
 
-use crate::client::check_text;
+use crate::limits::{check_text, check_url, check_value};
 use crate::{Client, Error};
 
 /// The arguments of `register`.
@@ -123,6 +123,7 @@ impl Client {
         if let Some(phone) = &args.admin_phone {
             params.set("admin_phone", self.normalize_phone(phone)?);
         }
+        check_url("verify_url", args.verify_url.as_deref())?;
         params.set_opt("verify_url", args.verify_url.as_deref());
         params.set_opt(
             "balance_notify_limit",
@@ -161,6 +162,12 @@ impl Client {
                 "amount",
                 "must be a positive number of credits",
             ));
+        }
+        check_url("success_url", args.success_url.as_deref())?;
+        check_url("fail_url", args.fail_url.as_deref())?;
+        check_url("return_url", args.return_url.as_deref())?;
+        if let Some(locale) = args.locale.as_deref() {
+            check_value("locale", locale)?;
         }
         let mut params = Params::new().with("amount", args.amount.to_string());
         params

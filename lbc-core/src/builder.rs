@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use lbc_protocol::{CALL_API_ID, Encoding, SignaturePlacement, Signer};
 
-use crate::client::{Client, Inner, check_text};
+use crate::client::{Client, Inner};
 use crate::events::{EventLog, LogLevel};
 use crate::guard::{Guard, GuardPolicy};
+use crate::limits::{MAX_URL_BYTES, check_text};
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::Region;
 use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
@@ -531,10 +532,13 @@ fn normalise_base_url(url: &str) -> Result<String, Error> {
             "must not hold a query or fragment",
         ));
     }
-    if url.len() > 2048 || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    if url.len() > MAX_URL_BYTES || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(Error::invalid_input(
             "base_url",
-            "must be a URL of at most 2048 characters, without spaces or control characters",
+            format!(
+                "must be a URL of at most {MAX_URL_BYTES} characters, without spaces or control \
+                 characters"
+            ),
         ));
     }
     let url = if url.ends_with('/') {
@@ -549,7 +553,7 @@ fn normalise_base_url(url: &str) -> Result<String, Error> {
 }
 
 fn parse_proxy(proxy: &str) -> Result<ureq::Proxy, Error> {
-    if proxy.chars().any(|c| c.is_control() || c.is_whitespace()) || proxy.len() > 2048 {
+    if proxy.chars().any(|c| c.is_control() || c.is_whitespace()) || proxy.len() > MAX_URL_BYTES {
         return Err(Error::invalid_input(
             "proxy",
             "must be a URL without spaces or control characters",

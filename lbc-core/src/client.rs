@@ -21,26 +21,13 @@ use crate::builder::check_key;
 use crate::cancel;
 use crate::events::{Event, EventKind, EventLog, mask_number};
 use crate::guard::{Guard, GuardPolicy};
+use crate::limits::{check_name, check_text, check_value};
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::{self, Region};
 use crate::replay::{Clock, NonceSource, add_replay_fields};
 use crate::store::Namespaced;
 use crate::transport::{Agents, Exchange, Failure, mark_maybe_sent};
 use crate::{ApiKey, ClientBuilder, Error};
-
-/// Checks a text argument: not empty, no control characters.
-pub(crate) fn check_text(field: &str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid_input(field, "is empty"));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(Error::invalid_input(field, "holds control characters"));
-    }
-    if value.len() > 4096 {
-        return Err(Error::invalid_input(field, "is longer than 4096 bytes"));
-    }
-    Ok(())
-}
 
 /// A LoginByCall client: cheap to clone, safe to share between threads, one keep-alive connection
 /// pool per client.
@@ -210,7 +197,17 @@ impl Client {
     /// `call-api-id` is added from the configuration when the method takes it. Known methods are
     /// checked against the method table; an unknown method is signed (when a key is configured) over
     /// `call-api-id, timestamp, nonce` and then its parameters in the order given, and never retried.
+    ///
+    /// The method's name and every parameter's name are at most
+    /// [`MAX_NAME_BYTES`](crate::limits::MAX_NAME_BYTES), every value at most
+    /// [`MAX_TEXT_BYTES`](crate::limits::MAX_TEXT_BYTES): anything longer is refused before it
+    /// is sent.
     pub fn request(&self, method: &str, params: &Params) -> Result<Value, Error> {
+        check_name("method", method)?;
+        for (name, value) in params.iter() {
+            check_name("params", name)?;
+            check_value(name, value)?;
+        }
         match Method::from_name(method) {
             Some(Method::Call) => {
                 self.guard_raw_call(params)?;

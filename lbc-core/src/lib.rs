@@ -36,6 +36,7 @@ mod client;
 mod error;
 mod events;
 mod guard;
+pub mod limits;
 mod login;
 mod phone;
 mod replay;

@@ -555,8 +555,11 @@ fn without_a_key_requests_go_unsigned_but_credential_methods_refuse() {
 
 #[test]
 fn bad_arguments_are_refused_before_sending() {
+    use lbc_core::limits::{MAX_NAME_BYTES, MAX_TEXT_BYTES, MAX_URL_BYTES};
+    use lbc_core::protocol::Params;
     let server = FakeServer::start(|_| Reply::json("{}"));
     let client = client(&server);
+    let long_url = format!("https://example.com/{}", "a".repeat(MAX_URL_BYTES));
     let cases: Vec<(Error, &str)> = vec![
         (client.call("12ab", None).unwrap_err(), "msisdn"),
         (
@@ -593,6 +596,46 @@ fn bad_arguments_are_refused_before_sending() {
                 .unwrap_err(),
             "method",
         ),
+        // The limits (lbc_core::limits), the same in every language.
+        (
+            client
+                .request(&"m".repeat(MAX_NAME_BYTES + 1), &Params::new())
+                .unwrap_err(),
+            "method",
+        ),
+        (
+            client
+                .request(
+                    "balance",
+                    &Params::new().with("x".repeat(MAX_NAME_BYTES + 1), "1"),
+                )
+                .unwrap_err(),
+            "params",
+        ),
+        (
+            client
+                .request(
+                    "some_new_method",
+                    &Params::new().with("note", "v".repeat(MAX_TEXT_BYTES + 1)),
+                )
+                .unwrap_err(),
+            "note",
+        ),
+        (
+            client
+                .pay(&lbc_core::Pay::new(100).urls(None, Some(long_url.clone()), None))
+                .unwrap_err(),
+            "fail_url",
+        ),
+        (
+            client
+                .register(
+                    &lbc_core::Register::new("example.com", "a@example.com")
+                        .verify_url(long_url.clone()),
+                )
+                .unwrap_err(),
+            "verify_url",
+        ),
     ];
     for (err, field) in cases {
         assert!(
@@ -601,6 +644,14 @@ fn bad_arguments_are_refused_before_sending() {
         );
     }
     assert_eq!(server.count(), 0);
+    // At the limit, it goes.
+    client
+        .request(
+            "some_new_method",
+            &Params::new().with("note", "v".repeat(MAX_TEXT_BYTES)),
+        )
+        .unwrap();
+    assert_eq!(server.count(), 1);
     let no_id = Client::builder()
         .store("memory:")
         .base_url(&server.base_url)

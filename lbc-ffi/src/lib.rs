@@ -65,6 +65,18 @@ pub const LBC_VERSION_PATCH: u32 = 0;
 // `LBC_VERSION`, the string "MAJOR.MINOR.PATCH", is made from these three by the header itself
 // (cbindgen.toml, `after_includes`): cbindgen copies only number literals.
 
+/// The longest text argument or parameter value, in bytes (lbc-core's `limits::MAX_TEXT_BYTES`):
+/// longer ones are refused with `LBC_INVALID_INPUT` before anything is sent.
+pub const LBC_MAX_TEXT_BYTES: usize = 4096;
+/// The longest URL argument (`lbc_client_pay`'s and `lbc_client_register`'s URLs), in bytes.
+pub const LBC_MAX_URL_BYTES: usize = 2048;
+/// The longest method or parameter name `lbc_client_request` sends, in bytes.
+pub const LBC_MAX_NAME_BYTES: usize = 64;
+// Number literals for cbindgen, held to the core's values here.
+const _: () = assert!(LBC_MAX_TEXT_BYTES == lbc_core::limits::MAX_TEXT_BYTES);
+const _: () = assert!(LBC_MAX_URL_BYTES == lbc_core::limits::MAX_URL_BYTES);
+const _: () = assert!(LBC_MAX_NAME_BYTES == lbc_core::limits::MAX_NAME_BYTES);
+
 /// Whether the decimal text `text` is `number`.
 const fn is_number(text: &str, number: u32) -> bool {
     let bytes = text.as_bytes();

@@ -374,7 +374,15 @@ final class PortabilityTest extends TestCase
             self::assertStringNotContainsString('nnnn', $e->getMessage());
         }
         self::assertSame($before, Servers::control('GET', '/_sandbox/connections')['api'], 'nothing reached the sandbox');
-        self::assertSame(Native::MAX_URL, strlen(str_repeat('a', Native::MAX_URL)));
+    }
+
+    /** The limits checked before a string is copied into the library are the core's (the header's LBC_MAX_*_BYTES). */
+    public function testTheLengthLimitsAreTheHeaders(): void
+    {
+        $header = (string) file_get_contents(dirname(__DIR__, 3) . '/include/loginbycall.h');
+        preg_match_all('/#define LBC_MAX_(TEXT|URL|NAME)_BYTES (\d+)/', $header, $m);
+        $limits = array_combine($m[1], array_map('intval', $m[2]));
+        self::assertSame(['TEXT' => Native::MAX_VALUE, 'URL' => Native::MAX_URL, 'NAME' => Native::MAX_NAME], $limits);
     }
 
     public function testFromOptionsIsTheConstructorByName(): void

@@ -162,3 +162,18 @@ def test_check_refuses_what_is_not_text(shared_sandbox: Sandbox) -> None:
     for odd in ("06\x0036", "0" * 1_000_000, "０６３６"):
         assert login.check(odd).rejected
     assert login.check("0636").accepted
+
+
+def test_the_cores_length_limits_refuse_before_sending(shared_sandbox: Sandbox) -> None:
+    client = shared_sandbox.client()
+    long_url = "https://example.com/" + "a" * 2048
+    cases: list[tuple[Any, str]] = [
+        (lambda: client.request("m" * 65), "method"),
+        (lambda: client.request("balance", {"x" * 65: "1"}), "params"),
+        (lambda: client.request("call-status", {"call": "9" * 4097}), "call"),
+        (lambda: client.pay(100, success_url=long_url), "success_url"),
+    ]
+    for send, field in cases:
+        error = refused(send)
+        assert isinstance(error, loginbycall.InvalidInput), (field, error)
+        assert error.field == field, error

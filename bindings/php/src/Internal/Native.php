@@ -51,13 +51,13 @@ final class Native
     /** The library's major version this package is written for. */
     public const MAJOR = 0;
 
-    /** The longest URL sent (pay()'s and register()'s URLs), in bytes. */
+    /** The longest URL sent (pay()'s and register()'s URLs), in bytes: the core's LBC_MAX_URL_BYTES (a test holds them equal). */
     public const MAX_URL = 2048;
 
-    /** The longest value request() sends, in bytes. */
+    /** The longest value request() sends, in bytes: the core's LBC_MAX_TEXT_BYTES. */
     public const MAX_VALUE = 4096;
 
-    /** The longest parameter or method name request() sends, in bytes. */
+    /** The longest parameter or method name request() sends, in bytes: the core's LBC_MAX_NAME_BYTES. */
     public const MAX_NAME = 64;
 
     /** @var FFI|null */
