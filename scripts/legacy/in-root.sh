@@ -119,6 +119,14 @@ if [ "${LBC_LEGACY_PHP:-1}" = 1 ]; then
     (cd /src && LBC_BIN=$LBC LOGINBYCALL_LIB=$PREFIX/lib/libloginbycall.so.0 \
         php -d ffi.enable=1 "$(command -v phpunit)" -c bindings/php/phpunit.xml.dist) || fail "PHPUnit"
 
+    step "PHP $PHP_VERSION: the WordPress plugin: every file parses (php -l), then its PHPUnit (integrations/wordpress/tests/unit)"
+    unparsed=0
+    while IFS= read -r file; do
+        php -l "$file" >"$WORK/lint.out" 2>&1 || { cat "$WORK/lint.out"; unparsed=$((unparsed + 1)); }
+    done < <(find /src/integrations/wordpress/loginbycall -name '*.php')
+    [ "$unparsed" -eq 0 ] || fail "$unparsed files of the WordPress plugin do not parse on PHP $PHP_VERSION"
+    (cd /src && php "$(command -v phpunit)" -c integrations/wordpress/tests/unit/phpunit.xml) || fail "the WordPress plugin's PHPUnit"
+
     step "PHP $PHP_VERSION: the example site from the installed package under PHP-FPM (preloaded) behind nginx"
     header=$WORK/loginbycall.ffi.h
     # The package's own tool, with no argument: it finds the library under the package's prefix.
