@@ -78,7 +78,8 @@ pub struct ClientOpts {
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub connect_timeout: Option<Duration>,
 
-    /// Seconds the whole operation may take, every retry and backoff included [default: the timeout]
+    /// Seconds the whole operation may take, every retry and backoff included [default: room for
+    /// the retries: timeout × (retries + 1) + the backoffs, 45.75 with the defaults]
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub deadline: Option<Duration>,
 
