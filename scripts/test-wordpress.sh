@@ -19,7 +19,8 @@
 #     each into a directory it prints ($LBC_ARTIFACTS to choose it);
 #  5. with curl on the pool without FFI: the password login works, no phone-call button, the admin
 #     notice says what to do, no fatal error in any log;
-#  6. deleting the plugin (uninstall_plugin()) leaves none of its data;
+#  6. the block's texts in Russian as the editor gets them (tests/i18n.php); deleting the plugin
+#     (uninstall_plugin()) leaves none of its data;
 #  7. PHPUnit on the plugin's own code (integrations/wordpress/tests/unit, WordPress shims only).
 #
 # LBC_WP_PHP_PACKAGE=/path/to/bindings/php tries another copy of the PHP package.
@@ -290,6 +291,8 @@ fi
 as_site env -u LOGINBYCALL_LIB php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" library "LOGINBYCALL_LIB in wp-config.php" || failures=$((failures + 1))
 as_site php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" package "Copy the folder bindings/php" || failures=$((failures + 1))
 as_site php -d ffi.enable=preload "$TESTS/diagnose.php" "$wp" "$SITE" ffi 'Set "ffi.enable = 1"' || failures=$((failures + 1))
+# The block in Russian: block.json's texts and the editor script's (languages/*.json).
+as_site php -d ffi.enable=1 "$TESTS/i18n.php" "$wp" "$SITE" || failures=$((failures + 1))
 
 # Plugins → Delete: uninstall.php leaves nothing of the plugin's data behind.
 as_site php -d ffi.enable=1 "$TESTS/uninstall.php" "$wp" "$SITE" || failures=$((failures + 1))

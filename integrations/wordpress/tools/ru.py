@@ -1,9 +1,14 @@
-"""Writes languages/loginbycall.pot from the plugin's PHP (xgettext with WordPress's keywords), then
-languages/loginbycall-ru_RU.po from it and the Russian texts below (the Django app's wording where the
-sentence is the same), then the .mo with msgfmt. Fails when a text has no Russian.
+"""Writes languages/loginbycall.pot from the plugin's PHP and the block's editor script (xgettext with
+WordPress's keywords) and the block's block.json (title, description, keywords, with WordPress's
+contexts), then languages/loginbycall-ru_RU.po from it and the Russian texts below (the Django app's
+wording where the sentence is the same), the .mo with msgfmt, and the editor script's translations
+as WordPress's JSON (loginbycall-ru_RU-MD5.json, MD5 being that of the script's path in the plugin).
+Fails when a text has no Russian.
 
     python3 integrations/wordpress/tools/ru.py
 """
+import hashlib
+import json
 import pathlib
 import re
 import subprocess
@@ -127,6 +132,10 @@ RU = {
     "Remove a phone number": "Удалить номер телефона",
     "Back to your profile": "Вернуться в профиль",
     "After logging in": "После входа",
+    "The phone form of LoginByCall: the visitor types a number, gets a call and types the last digits of the calling number.": "Форма входа по звонку LoginByCall: посетитель вводит номер, получает звонок и вводит последние цифры номера, с которого звонили.",
+    "login": "вход",
+    "phone": "телефон",
+    "call": "звонок",
     "Confirm your login by a call": "Подтвердите вход звонком",
     "This account logs in with its password first, then a phone call. Log in with the password.": "Эта учётная запись входит сначала по паролю, затем по звонку. Войдите с паролем.",
     "A phone-call login failed:": "Вход по звонку не удался:",
@@ -165,6 +174,8 @@ msgstr ""
 "Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\n"
 '''
 
+PLURAL_FORMS = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+
 
 def esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
@@ -173,18 +184,60 @@ def esc(text: str) -> str:
 KEYWORDS = ["__", "_e", "esc_html__", "esc_html_e", "esc_attr__", "esc_attr_e", "_n:1,2", "_x:1,2c"]
 
 
+#: The editor scripts, whose strings WordPress gives them as JSON (wp_set_script_translations).
+SCRIPTS = ["blocks/login/editor.js"]
+
+#: block.json's translatable fields and the contexts WordPress translates them with.
+BLOCK_FIELDS = {"title": "block title", "description": "block description", "keywords": "block keyword"}
+
+
+def block_entries(plugin: pathlib.Path) -> str:
+    """block.json's strings as .pot entries with WordPress's contexts."""
+    out = []
+    for path in sorted(plugin.rglob("block.json")):
+        block = json.loads(path.read_text(encoding="utf-8"))
+        for field, context in BLOCK_FIELDS.items():
+            values = block.get(field, [])
+            for value in values if isinstance(values, list) else [values]:
+                out.append('#: %s\nmsgctxt "%s"\nmsgid "%s"\nmsgstr ""\n'
+                           % (path.relative_to(plugin), context, esc(value)))
+    return "\n".join(out)
+
+
 def write_pot() -> None:
     plugin = HERE.parent
     sources = sorted(str(p.relative_to(plugin)) for p in plugin.rglob("*.php") if "vendor" not in p.parts)
-    subprocess.run(
-        ["xgettext", "--language=PHP", "--from-code=UTF-8", "--add-comments=translators",
-         "--package-name=loginbycall", "--package-version=0.1.0", "--msgid-bugs-address=https://github.com/",
-         "-o", "languages/loginbycall.pot"]
-        + ["--keyword=" + k for k in KEYWORDS]
-        + sources,
-        check=True,
-        cwd=plugin,
-    )
+    common = ["xgettext", "--from-code=UTF-8", "--add-comments=translators", "--package-name=loginbycall",
+              "--package-version=0.1.0", "--msgid-bugs-address=https://github.com/", "-o", "languages/loginbycall.pot"]
+    subprocess.run(common + ["--language=PHP"] + ["--keyword=" + k for k in KEYWORDS] + sources,
+                   check=True, cwd=plugin)
+    subprocess.run(common + ["--join-existing", "--language=JavaScript"] + ["--keyword=" + k for k in KEYWORDS]
+                   + SCRIPTS, check=True, cwd=plugin)
+    pot = HERE / "loginbycall.pot"
+    pot.write_text(pot.read_text(encoding="utf-8") + "\n" + block_entries(plugin), encoding="utf-8")
+
+
+def write_script_json(po_entries: dict[str, str]) -> None:
+    """Each editor script's strings in Russian, as WordPress's load_script_textdomain() reads them."""
+    plugin = HERE.parent
+    for old in HERE.glob("loginbycall-ru_RU-*.json"):
+        old.unlink()
+    for script in SCRIPTS:
+        found = subprocess.run(
+            ["xgettext", "--language=JavaScript", "--from-code=UTF-8", "-o", "-"]
+            + ["--keyword=" + k for k in KEYWORDS] + [script],
+            check=True, cwd=plugin, capture_output=True, text=True,
+        ).stdout
+        messages: dict[str, object] = {
+            "": {"domain": "messages", "lang": "ru_RU", "plural-forms": PLURAL_FORMS}
+        }
+        for msgid in re.findall(r'^msgid "(.+)"$', found, re.M):
+            key = msgid.replace('\\"', '"').replace("\\\\", "\\")
+            messages[key] = [po_entries[key]]
+        data = {"translation-revision-date": "2026-12-04 00:00+0000", "generator": "tools/ru.py",
+                "domain": "messages", "locale_data": {"messages": messages}}
+        name = "loginbycall-ru_RU-%s.json" % hashlib.md5(script.encode()).hexdigest()
+        (HERE / name).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -192,10 +245,11 @@ def main() -> None:
     pot = subprocess.run(
         ["msgcat", "--no-wrap", str(HERE / "loginbycall.pot")], check=True, capture_output=True, text=True
     ).stdout
-    entries = re.findall(r'((?:#.*\n)*)msgid "(.*)"\n(?:msgid_plural "(.*)"\n)?', pot)
+    entries = re.findall(r'((?:#.*\n)*)(?:msgctxt "(.*)"\n)?msgid "(.*)"\n(?:msgid_plural "(.*)"\n)?', pot)
     out = [HEADER]
     missing = []
-    for comments, msgid, plural in entries:
+    singular: dict[str, str] = {}
+    for comments, context, msgid, plural in entries:
         if msgid == "":
             continue
         key = msgid.replace('\\"', '"').replace("\\\\", "\\")
@@ -205,6 +259,8 @@ def main() -> None:
             continue
         out.append("")
         out.extend(line for line in comments.splitlines() if line.startswith("#."))
+        if context:
+            out.append('msgctxt "%s"' % context)
         out.append('msgid "%s"' % msgid)
         if plural:
             out.append('msgid_plural "%s"' % plural)
@@ -213,11 +269,13 @@ def main() -> None:
                 out.append('msgstr[%d] "%s"' % (i, esc(form)))
         else:
             out.append('msgstr "%s"' % esc(text))
+            singular[key] = text
     if missing:
         raise SystemExit("no Russian for: " + "; ".join(missing))
     po = HERE / "loginbycall-ru_RU.po"
     po.write_text("\n".join(out) + "\n", encoding="utf-8")
     subprocess.run(["msgfmt", "--check", "-o", str(HERE / "loginbycall-ru_RU.mo"), str(po)], check=True)
+    write_script_json(singular)
 
 
 if __name__ == "__main__":

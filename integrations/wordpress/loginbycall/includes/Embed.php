@@ -23,6 +23,9 @@ final class Embed
         add_action('init', static function (): void {
             if (function_exists('register_block_type')) {
                 register_block_type(LOGINBYCALL_WP_DIR . '/blocks/login', ['render_callback' => [self::class, 'render']]);
+                // The editor script's texts from the plugin's own languages/ (WordPress would look
+                // only in wp-content/languages/plugins/).
+                wp_set_script_translations(generate_block_asset_handle('loginbycall/login', 'editorScript'), 'loginbycall', LOGINBYCALL_WP_DIR . '/languages');
             }
         });
     }
