@@ -64,7 +64,7 @@ def test_credentials_come_from_the_environment_when_the_settings_do_not_name_the
     monkeypatch.setenv("LOGINBYCALL_API_KEY", "env-key")
     monkeypatch.setenv("LOGINBYCALL_BASE_URL", "http://127.0.0.1:9/api/")
     assert ids(LOGINBYCALL={}, CACHES=REDIS) == []
-    with override_settings():
+    with override_settings(CACHES=REDIS):
         del settings.LOGINBYCALL
         assert [m.id for m in check_settings()] == []
         assert app_settings().call_api_id == "env-id"

@@ -25,9 +25,13 @@ they are the same flows.
 
 from __future__ import annotations
 
+import inspect
 import json
 from importlib import import_module
-from typing import Any, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional, Union, cast
+
+import django
+from asgiref.sync import async_to_sync, sync_to_async
 
 from django.conf import settings
 from django.contrib.auth import get_user, logout
@@ -52,7 +56,12 @@ TOKEN_HEADER = "X-Session-Token"
 
 #: What a handler returns: the flow's result (``None``: plain success) and the answer's data.
 Answer = tuple[Optional[Result], dict[str, Any]]
-Handler = Callable[[HttpRequest, dict[str, Any]], Answer]
+SyncHandler = Callable[[HttpRequest, dict[str, Any]], Answer]
+AsyncHandler = Callable[[HttpRequest, dict[str, Any]], Awaitable[Answer]]
+Handler = Union[SyncHandler, AsyncHandler]
+
+#: Whether the views are async: Django 5.0 made the view decorators wrap async views.
+ASYNC_VIEWS = django.VERSION >= (5, 0)
 
 
 def _user(request: HttpRequest) -> dict[str, Any] | None:
@@ -99,64 +108,122 @@ def _body(request: HttpRequest) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def endpoint(handlers: dict[str, Handler], client: str) -> Callable[..., JsonResponse]:
-    """A view answering ``handlers[request.method]`` for ``client`` (``browser`` or ``app``)."""
+def _not_allowed(handlers: dict[str, Handler]) -> JsonResponse:
+    answer = JsonResponse({"status": 405, "errors": [{"code": "method"}]}, status=405)
+    answer["Allow"] = ", ".join(handlers)
+    return answer
+
+
+def _open(request: HttpRequest, client: str) -> JsonResponse | None:
+    """An app's session from its token; the answer when the request cannot go on."""
+    if client == "app":
+        token = request.headers.get(TOKEN_HEADER)
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        if token and not store().exists(token):
+            return JsonResponse(
+                {
+                    "status": 401,
+                    "errors": [
+                        {
+                            "code": "invalid_session_token",
+                            "message": gettext("The session has ended. Start again."),
+                        }
+                    ],
+                    "meta": {"is_authenticated": False},
+                },
+                status=401,
+            )
+        request.session = store(token)
+        request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
+    if flow_state.cookie_sessions(request):
+        return JsonResponse({"status": 503, "errors": [{"code": "unavailable"}]}, status=503)
+    return None
+
+
+def _invalid_body() -> JsonResponse:
+    return JsonResponse(
+        {"status": 400, "errors": [{"code": "invalid", "message": "JSON object"}]}, status=400
+    )
+
+
+def _store_failed() -> Answer:
+    return Result("store_failed", 503, gettext("Please try again in a minute.")), {}
+
+
+def _close(request: HttpRequest, client: str, answer: Answer) -> JsonResponse:
+    """Saves an app's session and makes the JSON answer."""
+    result, data = answer
+    if client == "app" and (request.session.modified or not request.session.is_empty()):
+        request.session.save()
+    return _answer(request, client, result, data)
+
+
+def _restore(request: HttpRequest, client: str, original: Any) -> None:
+    if client == "app":
+        # No cookie for an app: not the session's, nor the CSRF one login() rotates.
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+        if original is not None:
+            request.session = original
+
+
+def endpoint(handlers: dict[str, Handler], client: str) -> Callable[..., Any]:
+    """A view answering ``handlers[request.method]`` for ``client`` (``browser`` or ``app``).
+
+    On Django 5.0 and later the view is async: the handlers that wait for the service (placing a
+    call, its status) are coroutines on :class:`loginbycall.AsyncClient`, so under ASGI no thread
+    waits for the service; the others run on Django's threads (``sync_to_async``). On Django
+    4.2, whose view decorators do not wrap async views, it is a sync view that runs the
+    coroutines with ``async_to_sync``."""
 
     def view(request: HttpRequest) -> JsonResponse:
         handler = handlers.get(request.method or "")
         if handler is None:
-            answer = JsonResponse({"status": 405, "errors": [{"code": "method"}]}, status=405)
-            answer["Allow"] = ", ".join(handlers)
-            return answer
+            return _not_allowed(handlers)
         original = getattr(request, "session", None)
-        if client == "app":
-            token = request.headers.get(TOKEN_HEADER)
-            store = import_module(settings.SESSION_ENGINE).SessionStore
-            if token and not store().exists(token):
-                return JsonResponse(
-                    {
-                        "status": 401,
-                        "errors": [
-                            {
-                                "code": "invalid_session_token",
-                                "message": gettext("The session has ended. Start again."),
-                            }
-                        ],
-                        "meta": {"is_authenticated": False},
-                    },
-                    status=401,
-                )
-            request.session = store(token)
-            request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
         try:
-            if flow_state.cookie_sessions(request):
-                refused = {"status": 503, "errors": [{"code": "unavailable"}]}
-                return JsonResponse(refused, status=503)
+            refused = _open(request, client)
+            if refused is not None:
+                return refused
             body = _body(request)
             if body is None:
-                return JsonResponse(
-                    {"status": 400, "errors": [{"code": "invalid", "message": "JSON object"}]},
-                    status=400,
-                )
+                return _invalid_body()
             try:
-                result, data = handler(request, body)
+                if inspect.iscoroutinefunction(handler):
+                    answer = async_to_sync(handler)(request, body)
+                else:
+                    answer = cast(SyncHandler, handler)(request, body)
             except errors.StoreError:
-                failed = gettext("Please try again in a minute.")
-                result, data = Result("store_failed", 503, failed), {}
-            if client == "app" and (request.session.modified or not request.session.is_empty()):
-                request.session.save()
-            return _answer(request, client, result, data)
+                answer = _store_failed()
+            return _close(request, client, answer)
         finally:
-            if client == "app":
-                # No cookie for an app: not the session's, nor the CSRF one login() rotates.
-                request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
-                if original is not None:
-                    request.session = original
+            _restore(request, client, original)
 
-    view = never_cache(view)
+    async def async_view(request: HttpRequest) -> JsonResponse:
+        handler = handlers.get(request.method or "")
+        if handler is None:
+            return _not_allowed(handlers)
+        if not inspect.iscoroutinefunction(handler):
+            return await sync_to_async(view)(request)
+        original = getattr(request, "session", None)
+        try:
+            refused = await sync_to_async(_open)(request, client)
+            if refused is not None:
+                return refused
+            body = _body(request)
+            if body is None:
+                return _invalid_body()
+            try:
+                answer = await cast(AsyncHandler, handler)(request, body)
+            except errors.StoreError:
+                answer = _store_failed()
+            return await sync_to_async(_close)(request, client, answer)
+        finally:
+            _restore(request, client, original)
+
+    chosen: Callable[..., Any] = never_cache(async_view if ASYNC_VIEWS else view)
     if client == "app":
-        return csrf_exempt(view)
-    return ensure_csrf_cookie(csrf_protect(view))
+        return csrf_exempt(chosen)
+    return ensure_csrf_cookie(csrf_protect(chosen))
 
 
 # The handlers: (request, body) -> (result or None, data).
@@ -167,6 +234,11 @@ def _call_data(request: HttpRequest, result: Result | None = None) -> dict[str, 
     return {"call": data} if data else {}
 
 
+async def _acall_data(request: HttpRequest, result: Result | None = None) -> dict[str, Any]:
+    data = await flows.astatus(request, result.state if result is not None else None)
+    return {"call": data} if data else {}
+
+
 def _invalid_phone() -> Result:
     from .forms import EXAMPLE
 
@@ -174,30 +246,38 @@ def _invalid_phone() -> Result:
     return Result("invalid", 400, message)
 
 
-def start(request: HttpRequest, body: dict[str, Any]) -> Answer:
+async def start(request: HttpRequest, body: dict[str, Any]) -> Answer:
     phone = flows.parse_phone(str(body.get("phone", "")))
     if phone is None:
         return _invalid_phone(), {}
-    result = flows.start_call(request, phone, "login", flows.safe_next(request, body.get("next")))
-    return result, (_call_data(request, result) if result.state is not None else {})
+    next_url = flows.safe_next(request, body.get("next"))
+    result = await flows.astart_call(request, phone, "login", next_url)
+    return result, (await _acall_data(request, result) if result.state is not None else {})
 
 
-def call_status(request: HttpRequest, body: dict[str, Any]) -> Answer:
+def _status_limited(request: HttpRequest) -> Result | None:
     limited = ratelimit.consume(request, "status")  # the code page's polls' limit
+    if limited is None:
+        return None
+    message = gettext("Too many attempts. Try again in %(time)s.") % {
+        "time": wait_text(limited.retry_after)
+    }
+    return Result("rate_limited", 429, message, retry_after=limited.retry_after)
+
+
+async def call_status(request: HttpRequest, body: dict[str, Any]) -> Answer:
+    limited = await sync_to_async(_status_limited)(request)
     if limited is not None:
-        message = gettext("Too many attempts. Try again in %(time)s.") % {
-            "time": wait_text(limited.retry_after)
-        }
-        return Result("rate_limited", 429, message, retry_after=limited.retry_after), {}
-    data = _call_data(request)
+        return limited, {}
+    data = await _acall_data(request)
     if not data:
         return Result("no_login", 404, gettext("There is no call in progress.")), {}
     return None, data
 
 
-def again(request: HttpRequest, body: dict[str, Any]) -> Answer:
-    result = flows.call_again(request)
-    return result, (_call_data(request, result) if result.state is not None else {})
+async def again(request: HttpRequest, body: dict[str, Any]) -> Answer:
+    result = await flows.acall_again(request)
+    return result, (await _acall_data(request, result) if result.state is not None else {})
 
 
 def code(request: HttpRequest, body: dict[str, Any]) -> Answer:

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -30,7 +31,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 
-from loginbycall import Login, errors, normalize_phone
+from loginbycall import AsyncClient, Client, Login, errors, normalize_phone
 
 from . import ratelimit, signals
 from . import state as flow_state
@@ -44,6 +45,10 @@ from .texts import ANSWERED, DIALING, NOT_ANSWERED, RETRY_STATUSES, status_messa
 __all__ = [
     "OUTCOMES",
     "Result",
+    "acall_again",
+    "acall_status",
+    "astart_call",
+    "astatus",
     "ascii_digits",
     "call_again",
     "check_code",
@@ -183,17 +188,19 @@ def _failed(request: HttpRequest, phone: str, reason: str) -> None:
 # Placing a call.
 
 
-def start_call(
-    request: HttpRequest,
-    phone: str,
-    purpose: str = "login",
-    next_url: str | None = None,
-    *,
-    replaces: str | None = None,
-) -> Result:
-    """Places a call to ``phone`` (lbc-core's digits, :func:`parse_phone`) for ``purpose``
-    (``login``, ``add`` a number, ``reauth``: prove the account with one of its numbers) and
-    keeps the login in the session."""
+@dataclass
+class _Placing:
+    """What :func:`start_call` prepared before asking the service for the call."""
+
+    client: Client
+    ip: str | None
+    user: Any
+    #: The counter of this browser's requests placing a call to the number (``None``: none).
+    placing: str | None
+
+
+def _before_call(request: HttpRequest, phone: str, purpose: str) -> Result | _Placing:
+    """The checks before a call (who may ask for it, the numbers page's rate), or the refusal."""
     user = getattr(request, "user", None)
     if purpose != "login":
         if user is None or not user.is_authenticated:
@@ -204,69 +211,35 @@ def start_call(
             limited = ratelimit.consume(request, "numbers")
             if limited is not None:
                 return _limited_result(limited.retry_after)
-    ip = client_ip(request) or None
-    cache = caches[app_settings().cache]
     placing = _placed_key(request, "placing", phone)
     if placing is not None:
         # How many requests of this browser are placing a call to this number right now.
+        cache = caches[app_settings().cache]
         cache.add(placing, 0, 30)
         cache.incr(placing)
-    try:
-        login = get_client().start_login(phone, ip_address=ip)
-    except errors.GuardRefused as error:
-        return _guard_refused(request, phone, error)
-    except errors.CallRepeatTimeout as error:
-        return _repeat(request, phone, math.ceil(error.delay or 0), error.request_id)
-    except errors.NotEnoughCredit as error:
-        logger.error(
-            "call to %s: NOT_ENOUGH_CREDIT: the account's balance is spent (request_id=%s)",
-            masked(phone),
-            error.request_id or "-",
-        )
-        return Result(
-            "no_credit",
-            503,
-            gettext("This site cannot place calls right now."),
-        )
-    except errors.CallRejected as error:
-        logger.warning(
-            "call to %s rejected by the service (request_id=%s)",
-            masked(phone),
-            error.request_id or "-",
-        )
-        return Result("unavailable", 503)
-    except errors.InvalidInput:
-        from .forms import EXAMPLE
+    return _Placing(get_client(), client_ip(request) or None, user, placing)
 
-        return Result(
-            "invalid",
-            200,
-            gettext("Enter a valid phone number, e.g. %(example)s.") % {"example": EXAMPLE},
-        )
-    except errors.StoreError as error:
-        logger.error("the login store failed: %s", error)
-        return Result("store_failed", 503, gettext("Please try again in a minute."))
-    except errors.LoginByCallError as error:
-        logger.error(
-            "call to %s failed: %s %s (request_id=%s, may_have_been_placed=%s)",
-            masked(phone),
-            error.kind,
-            getattr(error, "code", ""),
-            error.request_id or "-",
-            error.may_have_been_placed,
-        )
-        if error.may_have_been_placed:
-            request.session[_MAY_RING_KEY] = {"msisdn": phone, "at": time.time()}
-            return _may_ring(REPEAT_TIMEOUT)
-        return Result(
-            "failed", 503, gettext("The call was not placed. Please try again in a minute.")
-        )
-    finally:
-        if placing is not None:
-            try:
-                cache.decr(placing)
-            except ValueError:
-                pass
+
+def _after_call(
+    request: HttpRequest,
+    phone: str,
+    purpose: str,
+    next_url: str | None,
+    replaces: str | None,
+    placing: _Placing,
+    outcome: Login | errors.LoginByCallError,
+) -> Result:
+    """What the service's answer (a login, or the error) means, the login kept in the session."""
+    cache = caches[app_settings().cache]
+    if placing.placing is not None:
+        try:
+            cache.decr(placing.placing)
+        except ValueError:
+            pass
+    if isinstance(outcome, errors.LoginByCallError):
+        return _call_failed(request, phone, outcome)
+    login = outcome
+    user = placing.user
     request.session.pop(_MAY_RING_KEY, None)
     state = flow_state.FlowState(
         login_json=login.to_json(),
@@ -281,6 +254,101 @@ def start_call(
         cache.set(placed, asdict(state), max(1, login.repeat_timeout) + 5)
     logger.info("call placed: call=%s to %s (%s)", short(login.call), masked(phone), purpose)
     return Result("calling", state=state, retry_after=login.repeat_timeout)
+
+
+def _call_failed(request: HttpRequest, phone: str, error: errors.LoginByCallError) -> Result:
+    """The page for a call the SDK or the service refused, or that may have been placed."""
+    if isinstance(error, errors.GuardRefused):
+        return _guard_refused(request, phone, error)
+    if isinstance(error, errors.CallRepeatTimeout):
+        return _repeat(request, phone, math.ceil(error.delay or 0), error.request_id)
+    if isinstance(error, errors.NotEnoughCredit):
+        logger.error(
+            "call to %s: NOT_ENOUGH_CREDIT: the account's balance is spent (request_id=%s)",
+            masked(phone),
+            error.request_id or "-",
+        )
+        return Result(
+            "no_credit",
+            503,
+            gettext("This site cannot place calls right now."),
+        )
+    if isinstance(error, errors.CallRejected):
+        logger.warning(
+            "call to %s rejected by the service (request_id=%s)",
+            masked(phone),
+            error.request_id or "-",
+        )
+        return Result("unavailable", 503)
+    if isinstance(error, errors.InvalidInput):
+        from .forms import EXAMPLE
+
+        return Result(
+            "invalid",
+            200,
+            gettext("Enter a valid phone number, e.g. %(example)s.") % {"example": EXAMPLE},
+        )
+    if isinstance(error, errors.StoreError):
+        logger.error("the login store failed: %s", error)
+        return Result("store_failed", 503, gettext("Please try again in a minute."))
+    logger.error(
+        "call to %s failed: %s %s (request_id=%s, may_have_been_placed=%s)",
+        masked(phone),
+        error.kind,
+        getattr(error, "code", ""),
+        error.request_id or "-",
+        error.may_have_been_placed,
+    )
+    if error.may_have_been_placed:
+        request.session[_MAY_RING_KEY] = {"msisdn": phone, "at": time.time()}
+        return _may_ring(REPEAT_TIMEOUT)
+    return Result("failed", 503, gettext("The call was not placed. Please try again in a minute."))
+
+
+def start_call(
+    request: HttpRequest,
+    phone: str,
+    purpose: str = "login",
+    next_url: str | None = None,
+    *,
+    replaces: str | None = None,
+) -> Result:
+    """Places a call to ``phone`` (lbc-core's digits, :func:`parse_phone`) for ``purpose``
+    (``login``, ``add`` a number, ``reauth``: prove the account with one of its numbers) and
+    keeps the login in the session."""
+    placing = _before_call(request, phone, purpose)
+    if isinstance(placing, Result):
+        return placing
+    outcome: Login | errors.LoginByCallError
+    try:
+        outcome = placing.client.start_login(phone, ip_address=placing.ip)
+    except errors.LoginByCallError as error:
+        outcome = error
+    return _after_call(request, phone, purpose, next_url, replaces, placing, outcome)
+
+
+async def astart_call(
+    request: HttpRequest,
+    phone: str,
+    purpose: str = "login",
+    next_url: str | None = None,
+    *,
+    replaces: str | None = None,
+) -> Result:
+    """:func:`start_call` for async views: the session, the cache and the database on Django's
+    threads (``sync_to_async``), the call itself through :class:`loginbycall.AsyncClient`, so
+    that no thread waits for the service."""
+    placing = await sync_to_async(_before_call)(request, phone, purpose)
+    if isinstance(placing, Result):
+        return placing
+    outcome: Login | errors.LoginByCallError
+    try:
+        outcome = (await AsyncClient(client=placing.client).start_login(phone, placing.ip)).login
+    except errors.LoginByCallError as error:
+        outcome = error
+    return await sync_to_async(_after_call)(
+        request, phone, purpose, next_url, replaces, placing, outcome
+    )
 
 
 def _may_ring(wait: int) -> Result:
@@ -421,6 +489,20 @@ def call_again(request: HttpRequest) -> Result:
     )
 
 
+async def acall_again(request: HttpRequest) -> Result:
+    """:func:`call_again` for async views."""
+    state = await sync_to_async(flow_state.load)(request)
+    if state is None:
+        return Result("no_login", 404)
+    return await astart_call(
+        request,
+        state.login.msisdn,
+        state.purpose,
+        state.next_url,
+        replaces=state.replaces,
+    )
+
+
 # The call's status.
 
 
@@ -429,20 +511,37 @@ def call_status(state: flow_state.FlowState) -> tuple[int | None, bool]:
     one."""
     if state.final_status is not None:
         return state.final_status, True
-    login = state.login
     try:
-        answer = get_client().call_status(login.call)
-    except errors.CallNotFound:
-        return 0, True
+        answer = get_client().call_status(state.login.call)
     except errors.LoginByCallError as error:
-        logger.warning(
-            "call_status of call=%s failed: %s (request_id=%s)",
-            short(login.call),
-            error.kind,
-            error.request_id or "-",
-        )
-        return None, False
+        return _status_failed(state, error)
     return int(answer.status), answer.is_final
+
+
+async def acall_status(state: flow_state.FlowState) -> tuple[int | None, bool]:
+    """:func:`call_status` for async views, through :class:`loginbycall.AsyncClient`."""
+    if state.final_status is not None:
+        return state.final_status, True
+    client = await sync_to_async(get_client)()
+    try:
+        answer = await AsyncClient(client=client).call_status(state.login.call)
+    except errors.LoginByCallError as error:
+        return _status_failed(state, error)
+    return int(answer.status), answer.is_final
+
+
+def _status_failed(
+    state: flow_state.FlowState, error: errors.LoginByCallError
+) -> tuple[int | None, bool]:
+    if isinstance(error, errors.CallNotFound):
+        return 0, True
+    logger.warning(
+        "call_status of call=%s failed: %s (request_id=%s)",
+        short(state.login.call),
+        error.kind,
+        error.request_id or "-",
+    )
+    return None, False
 
 
 def _desc(code: int | None) -> str:
@@ -474,15 +573,20 @@ def _virtual_phone(login: Login) -> dict[str, Any] | None:
     }
 
 
-def status(request: HttpRequest, state: flow_state.FlowState | None = None) -> dict[str, Any]:
+def status(
+    request: HttpRequest,
+    state: flow_state.FlowState | None = None,
+    known: tuple[int | None, bool] | None = None,
+) -> dict[str, Any]:
     """The login in progress as the code page and the API show it (``{}``: none); remembers a
-    final status in the session."""
+    final status in the session. ``known``: the call's status already asked
+    (:func:`acall_status`)."""
     if state is None:
         state = flow_state.load(request)
     if state is None:
         return {}
     login = state.login
-    code, final = call_status(state)
+    code, final = known if known is not None else call_status(state)
     if final and code is not None and state.final_status is None:
         state = state.but(final_status=code)
         flow_state.save(request, state)
@@ -506,6 +610,19 @@ def status(request: HttpRequest, state: flow_state.FlowState | None = None) -> d
     if phone is not None:
         payload["virtual_phone"] = phone
     return payload
+
+
+async def astatus(
+    request: HttpRequest, state: flow_state.FlowState | None = None
+) -> dict[str, Any]:
+    """:func:`status` for async views: the service asked through
+    :class:`loginbycall.AsyncClient`, the session on Django's threads."""
+    if state is None:
+        state = await sync_to_async(flow_state.load)(request)
+    if state is None:
+        return {}
+    known = await acall_status(state)
+    return await sync_to_async(status)(request, state, known)
 
 
 # Checking the code.
