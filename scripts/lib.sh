@@ -13,9 +13,10 @@
 #                             virtual environment. Prints its path, or nothing
 #   free_port                 a TCP port free on 127.0.0.1 (bound, then released)
 #   build_tools               the pinned build tools, installed once into LBC_CACHE (outside the clone):
-#                             a virtual environment with maturin, PyPI's ziglang (zig) and auditwheel,
-#                             and cargo-zigbuild (`cargo install --locked`); puts cargo-zigbuild on PATH
-#                             and points it at that zig; sets BUILD_VENV
+#                             a virtual environment with maturin, PyPI's ziglang (zig), auditwheel and
+#                             cargo-zigbuild (the prebuilt binary its authors publish on PyPI, as they
+#                             do maturin's: no compiling it on a fresh machine); puts cargo-zigbuild
+#                             alone on PATH and points it at that zig; sets BUILD_VENV
 #   release_dir               where the release build's files are ($TARGET/x86_64-unknown-linux-gnu/release
 #                             for the glibc-2.17 build, $TARGET/release for a native one)
 #   release_build             the one release build of the run: `lbc` and libloginbycall together
@@ -100,22 +101,23 @@ free_port() {
 
 build_tools() {
   local key="maturin-$MATURIN_VERSION-ziglang-$ZIGLANG_VERSION-auditwheel-$AUDITWHEEL_VERSION"
+  key+="-cargo-zigbuild-$CARGO_ZIGBUILD_VERSION"
   BUILD_VENV=$LBC_CACHE/tools/venv-$key
   if ! { [ -x "$BUILD_VENV/bin/maturin" ] && "$BUILD_VENV/bin/python" -m ziglang version >/dev/null 2>&1 \
-      && [ -x "$BUILD_VENV/bin/auditwheel" ]; }; then
-    step "installing maturin $MATURIN_VERSION, ziglang $ZIGLANG_VERSION, auditwheel $AUDITWHEEL_VERSION into $BUILD_VENV"
+      && [ -x "$BUILD_VENV/bin/auditwheel" ] \
+      && "$BUILD_VENV/bin/cargo-zigbuild" --version 2>/dev/null | grep -q " $CARGO_ZIGBUILD_VERSION\$"; }; then
+    step "installing maturin $MATURIN_VERSION, ziglang $ZIGLANG_VERSION, auditwheel $AUDITWHEEL_VERSION, cargo-zigbuild $CARGO_ZIGBUILD_VERSION into $BUILD_VENV"
     mkdir -p "$LBC_CACHE/tools"
     python3 -m venv --clear "$BUILD_VENV"
     PIP_DISABLE_PIP_VERSION_CHECK=1 "$BUILD_VENV/bin/python" -m pip install -q \
-      "maturin==$MATURIN_VERSION" "ziglang==$ZIGLANG_VERSION" "auditwheel==$AUDITWHEEL_VERSION"
+      "maturin==$MATURIN_VERSION" "ziglang==$ZIGLANG_VERSION" "auditwheel==$AUDITWHEEL_VERSION" \
+      "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
   fi
-  local zigbuild=$LBC_CACHE/tools/cargo-zigbuild-$CARGO_ZIGBUILD_VERSION
-  if ! "$zigbuild/bin/cargo-zigbuild" --version 2>/dev/null | grep -q " $CARGO_ZIGBUILD_VERSION\$"; then
-    step "installing cargo-zigbuild $CARGO_ZIGBUILD_VERSION into $zigbuild (cargo install --locked)"
-    nice ${CARGO:-cargo} install --locked --quiet --force cargo-zigbuild \
-      --version "$CARGO_ZIGBUILD_VERSION" --root "$zigbuild"
-  fi
-  case ":$PATH:" in *":$zigbuild/bin:"*) ;; *) export PATH="$zigbuild/bin:$PATH" ;; esac
+  # cargo-zigbuild on PATH without the rest of the virtual environment (its python3 above all).
+  local zigbuild=$BUILD_VENV/cargo-zigbuild-bin
+  mkdir -p "$zigbuild"
+  ln -sf "$BUILD_VENV/bin/cargo-zigbuild" "$zigbuild/cargo-zigbuild"
+  case ":$PATH:" in *":$zigbuild:"*) ;; *) export PATH="$zigbuild:$PATH" ;; esac
   # cargo-zigbuild (and maturin --zig, which embeds it) run `python -m ziglang` with this Python.
   export CARGO_ZIGBUILD_PYTHON_PATH=$BUILD_VENV/bin/python
 }
