@@ -71,7 +71,7 @@ SITE_GROUP="$(id -gn "$SITE_USER")"
 step "WordPress: the release lbc and libloginbycall"
 release_build 2>"$work/build.log" || { cat "$work/build.log"; exit 1; }
 mkdir -p "$work/lib"
-cp "$TARGET/release/libloginbycall.so" "$work/lib/libloginbycall.so"
+cp "$RELEASE_DIR/libloginbycall.so" "$work/lib/libloginbycall.so" || exit 1
 "$LBC" sandbox --listen 127.0.0.1:0 --dial-ms 300 --ring-ms 1500 --repeat-timeout 2 \
     >"$work/sandbox.out" 2>"$work/sandbox.err" &
 pids+=($!)
