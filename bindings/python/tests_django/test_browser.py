@@ -48,6 +48,26 @@ def chrome(profile: Path) -> Any:
     return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
 
 
+def replaced(element: Any) -> Any:
+    """A wait condition: ``element``'s page has been replaced by the next one. Like selenium's
+    ``staleness_of``, but chromium, asked mid-navigation about a node of the page it is leaving,
+    may answer that the node "does not belong to the document" rather than that it is stale."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(driver: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return gone
+
+
 def test_a_person_logs_in_with_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     need(os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER), "chromium is not installed")
     try:

@@ -25,7 +25,7 @@ import pytest
 
 from conftest import phone
 from site_process import free_port, serving, site_env
-from test_browser import CHROMEDRIVER, CHROMIUM, chrome
+from test_browser import CHROMEDRIVER, CHROMIUM, chrome, replaced
 
 WIDTHS = {"wide": (900, 1100), "narrow": (360, 1000)}
 TTL = 10
@@ -48,7 +48,6 @@ def test_screenshots_of_every_state(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         pytest.skip("LBC_DJANGO_SCREENSHOTS is not set (scripts/test-django.sh sets it once)")
     assert os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER), "chromium is missing"
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.ui import WebDriverWait
 
     monkeypatch.setenv("SE_OFFLINE", "true")
@@ -112,7 +111,7 @@ def test_screenshots_of_every_state(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 box.send_keys("+" + number)
                 button = driver.find_element(By.CSS_SELECTOR, "[data-lbc-page=phone] button")
                 button.click()
-                wait.until(ready.staleness_of(button))
+                wait.until(replaced(button))
 
             def digits(text: str) -> None:
                 box = driver.find_element(By.NAME, "digits")
@@ -120,7 +119,7 @@ def test_screenshots_of_every_state(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 box.send_keys(text)
                 button = driver.find_element(By.CSS_SELECTOR, "[data-lbc-code-form] button")
                 button.click()
-                wait.until(ready.staleness_of(button))
+                wait.until(replaced(button))
 
             for language in ("en", "ru"):
                 driver.get(base + "/")

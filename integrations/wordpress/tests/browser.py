@@ -19,9 +19,8 @@ from typing import Any, Callable
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 SITE = os.environ["LBC_SITE"].rstrip("/")
@@ -147,7 +146,21 @@ def enabled(css: str) -> Any:
 def submit_and_wait(button: Any) -> None:
     """Clicks a submit button and waits until the next page replaced this one."""
     button.click()
-    wait.until(expected_conditions.staleness_of(button))
+
+    def replaced(_: Any) -> bool:
+        # selenium's staleness_of, but chromium, asked mid-navigation about a node of the page it
+        # is leaving, may say the node "does not belong to the document" instead of "stale".
+        try:
+            button.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    wait.until(replaced)
 
 
 def wait_code_page() -> None:
