@@ -197,6 +197,10 @@ for suite in "${SUITES[@]}"; do
   root=$WORK/root
   mkdir -p "$root"
   zstd -q -d -c "$ROOT_TARBALL" | tar -C "$root" -xf -
+  # Debian 11's debootstrap writes no /etc/hosts (13's does): `localhost` must resolve, as on any
+  # installed system (Django's live server listens on it).
+  grep -qs '^127\.0\.0\.1[[:space:]].*\blocalhost\b' "$root/etc/hosts" ||
+    printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >>"$root/etc/hosts"
   mkdir -p "$root/src" "$root/dist"
   # The clone's files (tracked, and new ones not ignored): what the tests read, never a build.
   git ls-files -z --cached --others --exclude-standard |
