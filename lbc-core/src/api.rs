@@ -123,7 +123,9 @@ impl Client {
         if let Some(phone) = &args.admin_phone {
             params.set("admin_phone", self.normalize_phone(phone)?);
         }
-        check_url("verify_url", args.verify_url.as_deref())?;
+        if let Some(url) = &args.verify_url {
+            check_url("verify_url", url)?;
+        }
         params.set_opt("verify_url", args.verify_url.as_deref());
         params.set_opt(
             "balance_notify_limit",
@@ -163,9 +165,15 @@ impl Client {
                 "must be a positive number of credits",
             ));
         }
-        check_url("success_url", args.success_url.as_deref())?;
-        check_url("fail_url", args.fail_url.as_deref())?;
-        check_url("return_url", args.return_url.as_deref())?;
+        for (field, url) in [
+            ("success_url", &args.success_url),
+            ("fail_url", &args.fail_url),
+            ("return_url", &args.return_url),
+        ] {
+            if let Some(url) = url {
+                check_url(field, url)?;
+            }
+        }
         if let Some(locale) = args.locale.as_deref() {
             check_value("locale", locale)?;
         }

@@ -9,7 +9,7 @@ use lbc_protocol::{CALL_API_ID, Encoding, SignaturePlacement, Signer};
 use crate::client::{Client, Inner};
 use crate::events::{EventLog, LogLevel};
 use crate::guard::{Guard, GuardPolicy};
-use crate::limits::{MAX_URL_BYTES, check_text};
+use crate::limits::{check_text, check_url};
 use crate::login::{LoginPolicy, StateKeys};
 use crate::phone::Region;
 use crate::replay::{Clock, NonceSource, OsNonce, SystemClock};
@@ -532,15 +532,7 @@ fn normalise_base_url(url: &str) -> Result<String, Error> {
             "must not hold a query or fragment",
         ));
     }
-    if url.len() > MAX_URL_BYTES || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Error::invalid_input(
-            "base_url",
-            format!(
-                "must be a URL of at most {MAX_URL_BYTES} characters, without spaces or control \
-                 characters"
-            ),
-        ));
-    }
+    check_url("base_url", url)?;
     let url = if url.ends_with('/') {
         url.to_owned()
     } else {
@@ -553,12 +545,7 @@ fn normalise_base_url(url: &str) -> Result<String, Error> {
 }
 
 fn parse_proxy(proxy: &str) -> Result<ureq::Proxy, Error> {
-    if proxy.chars().any(|c| c.is_control() || c.is_whitespace()) || proxy.len() > MAX_URL_BYTES {
-        return Err(Error::invalid_input(
-            "proxy",
-            "must be a URL without spaces or control characters",
-        ));
-    }
+    check_url("proxy", proxy)?;
     // ureq's message may quote the URL, which may hold a password: say only that it was refused.
     ureq::Proxy::new(proxy).map_err(|_| {
         Error::invalid_input(
