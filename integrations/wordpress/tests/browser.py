@@ -114,11 +114,27 @@ def logout() -> None:
     driver.delete_all_cookies()
 
 
+def fill_password_form(user: str, password: str) -> None:
+    """Types into wp-login.php's form once its own script has focused it.
+
+    wp-login.php focuses and selects the user field 200 ms after load (wp_attempt_focus): typing
+    before that lets it take the focus in the middle of the password, whose rest then replaces the
+    selected user name. Wait for that focus, and check both values before submitting.
+    """
+    focused = "return ['user_login', 'user_pass'].indexOf((document.activeElement || {}).id) >= 0"
+    wait.until(lambda d: d.execute_script(focused))
+    for _ in range(3):
+        for css, value in (("#user_login", user), ("#user_pass", password)):
+            find(css).clear()
+            find(css).send_keys(value)
+        if find("#user_login").get_attribute("value") == user and find("#user_pass").get_attribute("value") == password:
+            return
+    raise AssertionError("wp-login.php's form did not keep what was typed into it")
+
+
 def password_login(user: str = "admin", password: str = PASSWORD) -> None:
     open_page("/wp-login.php")
-    find("#user_login").clear()
-    find("#user_login").send_keys(user)
-    find("#user_pass").send_keys(password)
+    fill_password_form(user, password)
     find("#wp-submit").click()
     wait.until(lambda d: "/wp-admin" in d.current_url)
 
@@ -382,8 +398,7 @@ def two_factor() -> None:
     try:
         logout()
         open_page("/wp-login.php")
-        find("#user_login").send_keys("alice")
-        find("#user_pass").send_keys(PASSWORD)
+        fill_password_form("alice", PASSWORD)
         submit_and_wait(find("#wp-submit"))
         wait_code_page()
         check("two-factor: the right password of a chosen role leads to a call, not in",
