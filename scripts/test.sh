@@ -95,12 +95,30 @@ if [ "$quick" -eq 1 ]; then
   exit 0
 fi
 
+# The fuzz targets (their own sanitized build, then 15 s each) in the background from here, at a low
+# priority: the builds ahead keep both cores, and the tests after them, mostly waiting on servers,
+# browsers and valgrind's one thread, leave one core to it. Joined, and its output shown, at the end.
+fuzz_log=$(mktemp)
+setsid nice -n 15 scripts/fuzz.sh "${LBC_FUZZ_SECONDS:-15}" >"$fuzz_log" 2>&1 &
+fuzz_pid=$!
+stop_background() {
+  stop_roots
+  kill -TERM -- "-$fuzz_pid" 2>/dev/null || true
+}
+trap stop_background EXIT
+
 step "the release build, once: lbc and libloginbycall (cargo zigbuild --release -p lbc-cli -p lbc-ffi, glibc ${LBC_GLIBC:-native})"
 release_build
 timing
 
-step "Python binding: the wheel once, pytest on two Python versions, mypy --strict, stubtest"
-scripts/test-python.sh
+if [ "${#roots_pids[@]}" -gt 0 ]; then
+  # The Debian 13 root runs the same tests on its Python 3.13 with the same wheel (the last steps).
+  step "Python binding: the wheel once, pytest, mypy --strict, stubtest (Python 3.13: in the Debian 13 root)"
+  LBC_ONE_PYTHON=1 scripts/test-python.sh
+else
+  step "Python binding: the wheel once, pytest on two Python versions, mypy --strict, stubtest"
+  scripts/test-python.sh
+fi
 timing
 
 step "Django app: the flow, gunicorn + Redis, chromium, Django 5.2 and 6.x"
@@ -151,7 +169,10 @@ step "the artifacts of make dist in Debian 11 (PHP 7.4, Python 3.9, Django 4.2) 
 LBC_DIST="$PWD/dist" scripts/test-legacy.sh
 timing
 
-step "fuzz targets, a short run each (skipped without a nightly toolchain)"
-scripts/fuzz.sh "${LBC_FUZZ_SECONDS:-15}"
+step "fuzz targets, a short run each (in the background since the Rust tests; skipped without a nightly toolchain)"
+fuzz_status=0
+wait "$fuzz_pid" || fuzz_status=$?
+cat "$fuzz_log"
+[ "$fuzz_status" -eq 0 ] || { echo "the fuzz run failed (exit $fuzz_status)" >&2; exit 1; }
 
 step "every test passed in $((SECONDS - started)) s"
