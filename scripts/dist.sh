@@ -11,6 +11,9 @@
 #       pkg-config file, `lbc`, the PHP package (share/loginbycall/php, its FFI header naming the
 #       library by SONAME), the C and C++ examples, the LICENSE files, INSTALL and install.sh, which
 #       puts it all under a PREFIX with no compiler
+#   loginbycall-wordpress-VERSION.zip
+#       the WordPress plugin (integrations/wordpress/build.sh) with the PHP package inside, for
+#       Plugins -> Add New -> Upload; the library comes from the tarball above
 #   SHA256SUMS
 #       the SHA-256 of each file above (`sha256sum -c SHA256SUMS` in dist/)
 #
@@ -134,6 +137,15 @@ if command -v pkg-config >/dev/null; then
   [ "$(PKG_CONFIG_PATH=$check/prefix/lib/pkgconfig pkg-config --variable=libdir loginbycall)" = "$check/prefix/lib" ]
 fi
 
-(cd "$DIST" && sha256sum "$WHEEL_NAME" "$SDIST_NAME" "$NAME.tar.gz" >SHA256SUMS)
+step "loginbycall-wordpress-$VERSION.zip: the WordPress plugin, with the PHP package (integrations/wordpress/build.sh)"
+PLUGIN_ZIP=loginbycall-wordpress-$VERSION.zip
+integrations/wordpress/build.sh "$unpacked/wordpress/loginbycall"
+grep -q "^ \* Version: *$VERSION\$" "$unpacked/wordpress/loginbycall/loginbycall.php" ||
+  { echo "the plugin's header does not say Version: $VERSION" >&2; exit 1; }
+(cd "$unpacked/wordpress" && python3 -m zipfile -c "$DIST/$PLUGIN_ZIP" loginbycall)
+python3 -m zipfile -l "$DIST/$PLUGIN_ZIP" | grep -q 'loginbycall/vendor/loginbycall/autoload.php' ||
+  { echo "$PLUGIN_ZIP lacks the PHP package" >&2; exit 1; }
+
+(cd "$DIST" && sha256sum "$WHEEL_NAME" "$SDIST_NAME" "$NAME.tar.gz" "$PLUGIN_ZIP" >SHA256SUMS)
 step "dist/ in $((SECONDS - started)) s"
 (cd "$DIST" && ls -l && cat SHA256SUMS)

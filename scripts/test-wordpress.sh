@@ -29,7 +29,6 @@ set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SELENIUM_VERSION=4.51.0
-PLUGIN="$ROOT/integrations/wordpress/loginbycall"
 TESTS="$ROOT/integrations/wordpress/tests"
 started=$SECONDS
 
@@ -107,10 +106,8 @@ mkdir -p "$wp/wp-content/languages" "$wp/wp-content/uploads"
 cp /usr/share/wordpress/wp-content/languages/{ru_RU,admin-ru_RU,admin-network-ru_RU,continents-cities-ru_RU}.mo \
     "$wp/wp-content/languages/" 2>/dev/null
 rm -f "$wp/wp-config.php" "$wp/.htaccess"
-cp -r "$PLUGIN" "$wp/wp-content/plugins/loginbycall"
-mkdir -p "$wp/wp-content/plugins/loginbycall/vendor"
-cp -r "${LBC_WP_PHP_PACKAGE:-$ROOT/bindings/php}" "$wp/wp-content/plugins/loginbycall/vendor/loginbycall"
-rm -rf "$wp/wp-content/plugins/loginbycall/vendor/loginbycall/"{tests,benches}
+# As users install it: integrations/wordpress/build.sh (the plugin, the shared page assets, the package).
+"$ROOT/integrations/wordpress/build.sh" "$wp/wp-content/plugins/loginbycall" >/dev/null || exit 1
 for po in "$wp/wp-content/plugins/loginbycall/languages/"*.po; do
     [[ -f "$po" ]] || continue
     msgfmt -o "${po%.po}.mo" "$po" || exit 1
@@ -289,7 +286,7 @@ fi
 
 # What the notice says for each missing piece (in PHP processes of their own).
 as_site env -u LOGINBYCALL_LIB php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" library "LOGINBYCALL_LIB in wp-config.php" || failures=$((failures + 1))
-as_site php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" package "Copy the folder bindings/php" || failures=$((failures + 1))
+as_site php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" package "integrations/wordpress/build.sh (both put the package in vendor/loginbycall/)" || failures=$((failures + 1))
 as_site php -d ffi.enable=preload "$TESTS/diagnose.php" "$wp" "$SITE" ffi 'Set "ffi.enable = 1"' || failures=$((failures + 1))
 # The block in Russian: block.json's texts and the editor script's (languages/*.json).
 as_site php -d ffi.enable=1 "$TESTS/i18n.php" "$wp" "$SITE" || failures=$((failures + 1))

@@ -27,6 +27,7 @@ define('LOGINBYCALL_WP_DIR', __DIR__);
 require_once __DIR__ . '/includes/Phone.php';
 require_once __DIR__ . '/includes/Settings.php';
 require_once __DIR__ . '/includes/Texts.php';
+require_once __DIR__ . '/includes/Assets.php';
 require_once __DIR__ . '/includes/Service.php';
 require_once __DIR__ . '/includes/Flow.php';
 require_once __DIR__ . '/includes/Accounts.php';

@@ -217,6 +217,7 @@ LOCKED = number(3)
 GUARDED = number(4)
 RUSSIAN = number(5)
 PLACED = number(6)
+BUSY = number(8)  # the sandbox: a number ending in 08 is busy
 
 
 def password_still_works() -> None:
@@ -336,6 +337,35 @@ def may_have_been_placed() -> None:
     open_page("/wp-admin/index.php")
     failure = text("[data-lbc-last-failure]")
     check("the dashboard tells the administrator that a call failed, and why", "LoginByCall\\Exception\\" in failure, failure)
+
+
+def one_post_and_busy() -> None:
+    logout()
+    open_page("/wp-login.php?action=loginbycall")
+    # The click's navigation is held back in the page (a listener after the script's cancels it),
+    # so that the state between the click and the next page stays to be looked at.
+    find("#lbc-phone").send_keys("+" + BUSY)
+    driver.execute_script("document.querySelector('[data-lbc-phone-form]')"
+                          ".addEventListener('submit', function (e) { e.preventDefault(); });")
+    button = find("[data-lbc-phone-form] button[type=submit]")
+    button.click()
+    wait.until(lambda d: button.get_attribute("aria-busy") == "true")
+    check("a clicked \"Call me\" is disabled and says \"Calling…\" until the next page (one call per click)",
+          not button.is_enabled() and button.text == "Calling…", button.text)
+    shot("en-11a-calling")
+    open_page("/wp-login.php?action=loginbycall")
+    type_phone(BUSY)
+    wait_code_page()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-lbc-status]").get_attribute("data-status") == "busy")
+    again = find("[data-lbc-again-form]")
+    check("a busy call: no digits to type or number to wait for, \"Call me again\" first",
+          not find("[data-lbc-code-form]").is_displayed() and not find("[data-lbc-prompt-line]").is_displayed()
+          and "lbc-again-first" in str(again.get_attribute("class")) and again.is_displayed())
+    shot("en-11b-busy")
+    driver.refresh()
+    check("a busy call, the page loaded afresh: the same",
+          not find("[data-lbc-code-form]").is_displayed() and not find("[data-lbc-prompt-line]").is_displayed()
+          and "lbc-again-first" in str(find("[data-lbc-again-form]").get_attribute("class")))
 
 
 def embeds() -> None:
@@ -497,6 +527,7 @@ try:
     scenario("sign up", sign_up)
     scenario("lockout", lockout)
     scenario("may have been placed", may_have_been_placed)
+    scenario("one post per click, a busy call", one_post_and_busy)
     scenario("shortcode and block", embeds)
     scenario("remove a number", remove_number)
     scenario("guard", guard)

@@ -1,136 +1,8 @@
-/* LoginByCall for WordPress (the same script as loginbycall.django): the code page's live call status and the "call me again" countdown.
- *
- * The page works without it: the form posts as usual and the status is the one rendered with
- * the page. With it, the status is polled from data-status-url with backoff (1 s, then x1.5 up
- * to 8 s) and polling stops at the final status, as the service asks, or when the code expires.
- * Everything shown is set with textContent: nothing from the server is parsed as HTML.
- */
+/* LoginByCall for WordPress: what only wp-login.php needs. The pages' script itself
+ * (assets/loginbycall.js: the live status, the countdown, one post per form) is the Django app's,
+ * put beside this file by integrations/wordpress/build.sh. */
 (function () {
   "use strict";
-
-  function startCountdowns() {
-    var counters = document.querySelectorAll("[data-lbc-countdown]");
-    Array.prototype.forEach.call(counters, function (counter) {
-      var left = parseInt(counter.getAttribute("data-lbc-countdown"), 10);
-      if (!(left > 0)) {
-        return;
-      }
-      var form = counter.closest("form");
-      var button = form ? form.querySelector("[data-lbc-again]") : null;
-      var text = counter.closest("[data-lbc-countdown-text]");
-      if (button) {
-        button.disabled = true;
-      }
-      var timer = window.setInterval(function () {
-        left -= 1;
-        counter.textContent = String(Math.max(left, 0));
-        if (left <= 0) {
-          window.clearInterval(timer);
-          if (button) {
-            button.disabled = false;
-          }
-          if (text) {
-            text.hidden = true;
-          }
-        }
-      }, 1000);
-    });
-  }
-
-  function showPhone(root, phone) {
-    var screen = root.querySelector("[data-lbc-phone]");
-    if (!screen || !phone) {
-      return;
-    }
-    screen.setAttribute("data-state", phone.state);
-    var label = screen.querySelector("[data-lbc-phone-label]");
-    if (label) {
-      label.textContent = phone.label;
-    }
-    var number = screen.querySelector("[data-lbc-phone-number]");
-    if (number) {
-      number.textContent = phone.head;
-      if (phone.code) {
-        var mark = document.createElement("mark");
-        mark.setAttribute("data-lbc-phone-code", "");
-        mark.textContent = phone.code;
-        number.appendChild(mark);
-      }
-    }
-  }
-
-  function show(root, data) {
-    var status = root.querySelector("[data-lbc-status]");
-    if (status) {
-      status.textContent = data.message;
-      status.setAttribute("data-status", data.status);
-      status.setAttribute("data-code", data.code === null ? "" : String(data.code));
-    }
-    if (data.retry) {
-      var again = root.querySelector("[data-lbc-again-form]");
-      if (again) {
-        again.classList.add("lbc-again-first");
-      }
-    }
-    showPhone(root, data.virtual_phone);
-  }
-
-  function poll(root) {
-    var url = root.getAttribute("data-status-url");
-    if (!url || root.getAttribute("data-final") === "true" || !window.fetch) {
-      return;
-    }
-    var delay = 1000;
-    var failures = 0;
-    var expiresIn = parseInt(root.getAttribute("data-expires-in"), 10);
-    var deadline = Date.now() + 1000 * (expiresIn > 0 ? expiresIn : 300);
-
-    function schedule() {
-      if (Date.now() >= deadline) {
-        return;
-      }
-      window.setTimeout(tick, delay);
-      delay = Math.min(8000, Math.round(delay * 1.5));
-    }
-
-    function tick() {
-      window
-        .fetch(url, {
-          credentials: "same-origin",
-          cache: "no-store",
-          headers: { Accept: "application/json" },
-        })
-        .then(function (response) {
-          if (response.status === 404) {
-            return null;
-          }
-          if (!response.ok) {
-            throw new Error("HTTP " + response.status);
-          }
-          return response.json();
-        })
-        .then(function (data) {
-          if (data === null) {
-            return;
-          }
-          failures = 0;
-          show(root, data);
-          if (data.final) {
-            root.setAttribute("data-final", "true");
-            return;
-          }
-          schedule();
-        })
-        .catch(function () {
-          failures += 1;
-          if (failures < 5) {
-            schedule();
-          }
-        });
-    }
-
-    schedule();
-  }
 
   // wp-login.php prints "Log in by phone call" inside the password form (the only hook there);
   // it belongs under the form.
@@ -143,15 +15,9 @@
     }
   }
 
-  function start() {
-    moveAlternative();
-    startCountdowns();
-    Array.prototype.forEach.call(document.querySelectorAll("[data-lbc-login]"), poll);
-  }
-
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", moveAlternative);
   } else {
-    start();
+    moveAlternative();
   }
 })();

@@ -38,7 +38,7 @@ final class Embed
     public static function render($attributes = []): string
     {
         $attributes = is_array($attributes) ? $attributes : [];
-        wp_enqueue_style('loginbycall', plugins_url('assets/loginbycall.css', LOGINBYCALL_WP_FILE), [], LOGINBYCALL_WP_VERSION);
+        Assets::styleAndScript();
         if (is_user_logged_in()) {
             return '<p class="lbc-shortcode lbc-logged-in">' . esc_html__('You are logged in.', 'loginbycall') . '</p>';
         }
@@ -53,12 +53,12 @@ final class Embed
         return '<div class="lbc-shortcode lbc-card" data-lbc-shortcode>'
             . '<h3 class="lbc-title">' . esc_html(Texts::filtered('log_in_by_call', __('Log in by phone call', 'loginbycall'))) . '</h3>'
             . '<p class="lbc-lead">' . esc_html(Texts::filtered('lead', __('We will call your phone from a random number. You do not need to answer: the last digits of that number are your code.', 'loginbycall'))) . '</p>'
-            . '<form method="post" action="' . esc_url(Pages::url()) . '" class="lbc-form">'
+            . '<form method="post" action="' . esc_url(Pages::url()) . '" class="lbc-form" data-lbc-submit>'
             . wp_nonce_field('loginbycall_phone', '_lbcnonce', false, false)
             . '<input type="hidden" name="redirect_to" value="' . esc_attr($redirect) . '">'
             . '<label class="lbc-label" for="lbc-phone-embed">' . esc_html__('Phone number', 'loginbycall') . '</label>'
             . '<input type="tel" name="phone" id="lbc-phone-embed" autocomplete="tel" required placeholder="+7 925 688-06-36">'
-            . '<button type="submit" class="lbc-button">' . esc_html__('Call me', 'loginbycall') . '</button>'
+            . '<button type="submit" class="lbc-button" data-lbc-busy="' . esc_attr__('Calling…', 'loginbycall') . '">' . esc_html__('Call me', 'loginbycall') . '</button>'
             . '</form></div>';
     }
 }

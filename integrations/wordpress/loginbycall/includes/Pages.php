@@ -79,8 +79,7 @@ final class Pages
     /** The plugin's CSS and JS on wp-login.php. */
     public static function assets(): void
     {
-        wp_enqueue_style('loginbycall', plugins_url('assets/loginbycall.css', LOGINBYCALL_WP_FILE), [], LOGINBYCALL_WP_VERSION);
-        wp_enqueue_script('loginbycall', plugins_url('assets/loginbycall.js', LOGINBYCALL_WP_FILE), [], LOGINBYCALL_WP_VERSION, true);
+        Assets::styleAndScript();
     }
 
     /** The URL of one of the pages. */

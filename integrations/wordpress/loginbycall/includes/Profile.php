@@ -24,7 +24,7 @@ final class Profile
         add_action('edit_user_profile_update', [self::class, 'adminRemove']);
         add_action('admin_enqueue_scripts', static function (string $hook): void {
             if ($hook === 'profile.php' || $hook === 'user-edit.php') {
-                wp_enqueue_style('loginbycall', plugins_url('assets/loginbycall.css', LOGINBYCALL_WP_FILE), [], LOGINBYCALL_WP_VERSION);
+                Assets::style();
             }
         });
     }

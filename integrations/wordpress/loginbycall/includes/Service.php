@@ -216,7 +216,7 @@ final class Service
         if (!is_file(self::autoloadPath())) {
             return sprintf(
                 /* translators: %s: the path looked at */
-                __('The LoginByCall PHP package is missing: %s does not exist. Copy the folder bindings/php of the loginbycall SDK to wp-content/plugins/loginbycall/vendor/loginbycall/, or define LOGINBYCALL_PHP_PACKAGE in wp-config.php as the path of its autoload.php.', 'loginbycall'),
+                __('The LoginByCall PHP package is missing: %s does not exist. Install the plugin from the SDK\'s loginbycall-wordpress zip or with its integrations/wordpress/build.sh (both put the package in vendor/loginbycall/), or define LOGINBYCALL_PHP_PACKAGE in wp-config.php as the path of its autoload.php.', 'loginbycall'),
                 self::autoloadPath()
             );
         }

@@ -20,11 +20,11 @@ $lbc_remove = $context['purpose'] === 'remove';
 <?php if ($context['placed']) : ?>
   <h2 class="lbc-title"><?php echo esc_html(Texts::filtered('placed_title', __('We could not tell whether the call was placed', 'loginbycall'))); ?></h2>
   <p class="lbc-lead"><?php echo esc_html(Texts::filtered('placed', __('The service did not answer in time, so your phone may still ring. If it does, you do not need to answer, but no code can be checked for that call. Wait a minute before asking for a new call, so that you are not called twice.', 'loginbycall'))); ?></p>
-  <form method="post" action="<?php echo esc_url(Pages::url()); ?>" class="lbc-form">
+  <form method="post" action="<?php echo esc_url(Pages::url()); ?>" class="lbc-form" data-lbc-submit>
     <?php wp_nonce_field('loginbycall_phone', '_lbcnonce', false); ?>
     <input type="hidden" name="purpose" value="<?php echo esc_attr($context['purpose']); ?>">
     <input type="hidden" name="phone" value="<?php echo esc_attr($context['phone']); ?>">
-    <button type="submit" class="button button-primary button-large lbc-button" data-lbc-again><?php esc_html_e('Call me again', 'loginbycall'); ?></button>
+    <button type="submit" class="button button-primary button-large lbc-button" data-lbc-again data-lbc-busy="<?php esc_attr_e('Calling…', 'loginbycall'); ?>"><?php esc_html_e('Call me again', 'loginbycall'); ?></button>
     <?php include __DIR__ . '/_countdown.php'; ?>
   </form>
 <?php else : ?>
@@ -32,7 +32,7 @@ $lbc_remove = $context['purpose'] === 'remove';
   <?php include __DIR__ . '/_messages.php'; ?>
   <?php if (!$context['unavailable']) : ?>
   <p class="lbc-lead"><?php echo esc_html(Texts::filtered('lead', __('We will call your phone from a random number. You do not need to answer: the last digits of that number are your code.', 'loginbycall'))); ?></p>
-  <form method="post" action="<?php echo esc_url(Pages::url()); ?>" class="lbc-form" data-lbc-phone-form>
+  <form method="post" action="<?php echo esc_url(Pages::url()); ?>" class="lbc-form" data-lbc-phone-form data-lbc-submit>
     <?php wp_nonce_field('loginbycall_phone', '_lbcnonce', false); ?>
     <input type="hidden" name="purpose" value="<?php echo esc_attr($context['purpose']); ?>">
     <input type="hidden" name="redirect_to" value="<?php echo esc_attr($context['redirect_to']); ?>">
@@ -43,7 +43,7 @@ $lbc_remove = $context['purpose'] === 'remove';
     <?php else : ?>
     <input type="tel" name="phone" id="lbc-phone" class="input" autocomplete="tel" inputmode="tel" required placeholder="+7 925 688-06-36" value="<?php echo esc_attr($context['phone']); ?>">
     <?php endif; ?>
-    <button type="submit" class="button button-primary button-large lbc-button" data-lbc-again><?php esc_html_e('Call me', 'loginbycall'); ?></button>
+    <button type="submit" class="button button-primary button-large lbc-button" data-lbc-again data-lbc-busy="<?php esc_attr_e('Calling…', 'loginbycall'); ?>"><?php esc_html_e('Call me', 'loginbycall'); ?></button>
     <?php include __DIR__ . '/_countdown.php'; ?>
   </form>
   <?php endif; ?>

@@ -1,4 +1,5 @@
-/* loginbycall.django: the code page's live call status and the "call me again" countdown.
+/* LoginByCall's pages, the same in the Django app (loginbycall.django) and the WordPress plugin:
+ * the code page's live call status, the "call me again" countdown, one post per form.
  *
  * The page works without it: the form posts as usual and the status is the one rendered with
  * the page. With it, the status is polled from data-status-url with backoff (1 s, then x1.5 up
