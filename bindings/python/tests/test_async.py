@@ -109,10 +109,11 @@ def test_the_event_loop_keeps_ticking_while_50_requests_run(sandbox: Sandbox) ->
 
 
 def test_cancellation_cancels_the_request_and_nothing_leaks(sandbox: Sandbox) -> None:
-    sandbox.arm_fault("delay", "balance", count=1, delay_ms=1_500)
+    # Far apart, so that a loaded machine cannot blur them: cancelled after 0.2 s, answered after 6 s.
+    sandbox.arm_fault("delay", "balance", count=1, delay_ms=6_000)
 
     async def main() -> float:
-        client = AsyncClient(client=sandbox.client(timeout=3.0))
+        client = AsyncClient(client=sandbox.client(timeout=8.0))
         started = time.monotonic()
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(client.balance(), 0.2)
@@ -122,7 +123,7 @@ def test_cancellation_cancels_the_request_and_nothing_leaks(sandbox: Sandbox) ->
         return cancelled_after
 
     cancelled_after = run(main())
-    assert cancelled_after < 1.0
+    assert cancelled_after < 3.0
     # The request in flight ends on its own thread (by its answer or its timeout): then nothing
     # is left running.
     deadline = time.monotonic() + 10
@@ -142,7 +143,7 @@ def test_asyncio_timeout_cancels_wait_final_at_its_next_pause() -> None:
             with pytest.raises(TimeoutError):
                 async with asyncio.timeout(0.3):
                     await login.wait_final(20.0)
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < 5.0  # not the 20 s wait, nor the 30 s ring
 
         run(main())
         deadline = time.monotonic() + 5
