@@ -49,6 +49,18 @@ RUST_TRIPLE=x86_64-unknown-linux-gnu
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Starts COMMAND in the background at the low priority NICENESS, in a session of its own (so that
+# `kill -- -PID` stops it with its children; PID is $!). With the scheduler's autogroups (Linux's
+# default), each session is a group that gets as much CPU as the foreground whatever the nice value
+# of its processes: the group's own niceness (/proc/self/autogroup) is set too, or a background
+# build halves the speed of the foreground one.
+background_low() {
+  local niceness=$1
+  shift
+  setsid bash -c 'echo "$0" >/proc/self/autogroup 2>/dev/null || true; exec nice -n "$0" "$@"' \
+    "$niceness" "$@" &
+}
+
 apt_need() {
   local entry tool pkg need=()
   for entry in "$@"; do

@@ -55,7 +55,7 @@ stop_roots() {
 if [ "$quick" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
   apt_need debootstrap:debootstrap zstd:zstd
   for suite in bullseye trixie; do
-    setsid nice -n 10 scripts/test-legacy.sh --roots "$suite" >"$roots_logs/$suite.log" 2>&1 &
+    background_low 10 scripts/test-legacy.sh --roots "$suite" >"$roots_logs/$suite.log" 2>&1
     roots_pids+=("$!")
   done
   trap stop_roots EXIT
@@ -105,7 +105,7 @@ fi
 # priority: the builds ahead keep both cores, and the tests after them, mostly waiting on servers,
 # browsers and valgrind's one thread, leave one core to it. Joined, and its output shown, at the end.
 fuzz_log=$(mktemp)
-setsid nice -n 15 scripts/fuzz.sh "${LBC_FUZZ_SECONDS:-15}" >"$fuzz_log" 2>&1 &
+background_low 15 scripts/fuzz.sh "${LBC_FUZZ_SECONDS:-15}" >"$fuzz_log" 2>&1
 fuzz_pid=$!
 stop_background() {
   stop_roots
