@@ -20,52 +20,7 @@ import pytest
 from conftest import need, phone
 from site_process import free_port, manage, serving, site_env
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-
-
-def chrome(profile: Path) -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=900,1100",
-        f"--user-data-dir={profile}",
-        "--lang=en-US",
-    ):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-
-
-def replaced(element: Any) -> Any:
-    """A wait condition: ``element``'s page has been replaced by the next one. Like selenium's
-    ``staleness_of``, but chromium, asked mid-navigation about a node of the page it is leaving,
-    may answer that the node "does not belong to the document" rather than that it is stale."""
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-
-    def gone(driver: Any) -> bool:
-        try:
-            element.is_enabled()
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as error:
-            if "does not belong to the document" in str(error):
-                return True
-            raise
-        return False
-
-    return gone
+from chromium import CHROMEDRIVER, CHROMIUM, chrome
 
 
 def test_a_person_logs_in_with_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,7 +52,7 @@ def test_a_person_logs_in_with_chromium(tmp_path: Path, monkeypatch: pytest.Monk
             "u = User.objects.create_user('anna', first_name='Anna'); "
             f"PhoneNumber.objects.create(user=u, number='+{number}', verified_at=timezone.now())",
         )
-        driver = chrome(Path(profile))
+        driver = chrome(profile)
         wait = WebDriverWait(driver, 30)
         try:
             driver.get(base + "/")

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import REPO, need, phone
 from site_process import free_port
-from test_browser import CHROMEDRIVER, CHROMIUM, chrome
+from chromium import CHROMEDRIVER, CHROMIUM, chrome
 
 README = REPO / "README.md"
 
@@ -134,7 +134,7 @@ def test_the_readme_lines_give_a_working_login_in_a_new_project(
         assert get(sandbox_port, "/_sandbox/")[0] == 200
 
         with tempfile.TemporaryDirectory() as profile:
-            driver = chrome(Path(profile))
+            driver = chrome(profile)
             wait = WebDriverWait(driver, 30)
             try:
                 driver.get(f"http://127.0.0.1:{port}/accounts/phone/")

@@ -25,7 +25,7 @@ import pytest
 
 from conftest import phone
 from site_process import free_port, serving, site_env
-from test_browser import CHROMEDRIVER, CHROMIUM, chrome, replaced
+from chromium import CHROMEDRIVER, CHROMIUM, chrome, replaced
 
 WIDTHS = {"wide": (900, 1100), "narrow": (360, 1000)}
 TTL = 10
@@ -61,7 +61,7 @@ def test_screenshots_of_every_state(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     log = tmp_path / "runserver.log"
     with serving(command, env, port, log) as base, tempfile.TemporaryDirectory() as profile:
         found = re.search(r"its dashboard \(calls, codes, faults\): http://[^:]+:(\d+)/", log.read_text())
-        driver = chrome(Path(profile))
+        driver = chrome(profile)
         wait = WebDriverWait(driver, 30)
         taken: list[str] = []
         try:

@@ -15,13 +15,15 @@ import sys
 import time
 import traceback
 import urllib.request
+from pathlib import Path
 from typing import Any, Callable
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "browser"))
+from chromium import chrome, replaced  # noqa: E402  (tests/browser/chromium.py, shared with Django's)
 
 SITE = os.environ["LBC_SITE"].rstrip("/")
 SANDBOX = os.environ["LBC_SANDBOX"].rstrip("/")
@@ -65,28 +67,7 @@ def wrong(code: str) -> str:
     return "".join(str((int(c) + 1) % 10) for c in code)
 
 
-def chrome() -> Any:
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1000,1100",
-        "--user-data-dir=" + os.environ.get("LBC_PROFILE_DIR", "/tmp/lbc-wp-chromium"),
-        "--lang=en-US",
-    ):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
-
-
-driver = chrome()
+driver = chrome(os.environ.get("LBC_PROFILE_DIR", "/tmp/lbc-wp-chromium"), width=1000)
 wait = WebDriverWait(driver, 15)
 
 
@@ -162,21 +143,7 @@ def enabled(css: str) -> Any:
 def submit_and_wait(button: Any) -> None:
     """Clicks a submit button and waits until the next page replaced this one."""
     button.click()
-
-    def replaced(_: Any) -> bool:
-        # selenium's staleness_of, but chromium, asked mid-navigation about a node of the page it
-        # is leaving, may say the node "does not belong to the document" instead of "stale".
-        try:
-            button.is_enabled()
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as error:
-            if "does not belong to the document" in str(error):
-                return True
-            raise
-        return False
-
-    wait.until(replaced)
+    wait.until(replaced(button))
 
 
 def wait_code_page() -> None:
