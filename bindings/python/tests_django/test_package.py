@@ -4,6 +4,9 @@ the admin works."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import loginbycall.django
@@ -56,3 +59,26 @@ def test_the_admin_lists_and_searches_numbers(client: Client) -> None:
     assert page.status_code == 200
     assert "+79256880636" in page.content.decode()
     assert client.get("/admin/loginbycall/phonenumber/add/").status_code == 200
+
+
+def test_a_request_imports_none_of_the_apps_modules_for_the_first_time() -> None:
+    """Every module of the app a request reaches is loaded with the URLconf, in the process that
+    serves: under gunicorn --threads, two requests importing one module for the first time at
+    once got "cannot import name ... from partially initialized module" (a 500 on sign-up, seen
+    on Python 3.9). A fresh interpreter, so that this suite's own imports do not hide it."""
+    script = (
+        "import sys, django; django.setup()\n"
+        "from django.conf import settings; from importlib import import_module\n"
+        "import_module(settings.ROOT_URLCONF)\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('loginbycall.django.'))))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lbc_test_settings"},
+        cwd=Path(__file__).parent,
+    ).stdout.split()
+    for module in ("adapter", "signup", "flows", "forms", "client", "state", "backends", "views"):
+        assert f"loginbycall.django.{module}" in loaded, (module, loaded)

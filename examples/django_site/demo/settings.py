@@ -138,5 +138,10 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"}
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"loginbycall": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "loginbycall": {"handlers": ["console"], "level": "INFO"},
+        # A 500's traceback in the server's log also when DEBUG is off (Django's own handler for
+        # it prints only with DEBUG on).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

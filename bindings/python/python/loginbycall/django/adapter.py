@@ -24,6 +24,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import signup
 from .conf import app_settings
 from .models import PhoneNumber
 
@@ -55,9 +56,7 @@ class DefaultAdapter:
         path = app_settings().create_user
         if path:
             return import_string(path)(request, phone)
-        from .signup import create_user
-
-        return create_user(request, phone)
+        return signup.create_user(request, phone)
 
     def sign_up(self, request: HttpRequest, phone: str) -> tuple[Any, bool]:
         """``(user, created)``: the user :meth:`create_user` made, linked to ``phone`` in one

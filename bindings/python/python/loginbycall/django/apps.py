@@ -17,7 +17,10 @@ class LoginByCallConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import setting_changed
 
-        from . import checks, client
+        # backends too, which Django's authenticate() would import on the first login: a module
+        # imported for the first time by two threads at once (gunicorn --threads) may be seen
+        # half-initialised, a 500.
+        from . import backends, checks, client  # noqa: F401
 
         checks.register()
 
