@@ -341,6 +341,8 @@ def embeds() -> None:
         open_page("/?pagename=phone-" + slug)
         form = find("[data-lbc-shortcode] form")
         check("the %s renders the phone form" % slug, "action=loginbycall" in form.get_attribute("action"))
+        check("the %s's form posts once per click (the pages' script is on the page)" % slug,
+              form.get_attribute("data-lbc-submit") is not None and present("script[src*='assets/loginbycall.js']"))
     shot("en-12-block-page")
 
 

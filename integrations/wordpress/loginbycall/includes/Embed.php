@@ -38,7 +38,7 @@ final class Embed
     public static function render($attributes = []): string
     {
         $attributes = is_array($attributes) ? $attributes : [];
-        Assets::styleAndScript();
+        Assets::style();
         if (is_user_logged_in()) {
             return '<p class="lbc-shortcode lbc-logged-in">' . esc_html__('You are logged in.', 'loginbycall') . '</p>';
         }
@@ -50,6 +50,7 @@ final class Embed
             $redirect = (is_ssl() ? 'https://' : 'http://') . (isset($_SERVER['HTTP_HOST']) ? (string) $_SERVER['HTTP_HOST'] : '') . (isset($_SERVER['REQUEST_URI']) ? (string) $_SERVER['REQUEST_URI'] : '/');
         }
         $redirect = (string) wp_validate_redirect($redirect, home_url('/'));
+        Assets::styleAndScript();  // the form's one-post-per-click guard
         return '<div class="lbc-shortcode lbc-card" data-lbc-shortcode>'
             . '<h3 class="lbc-title">' . esc_html(Texts::filtered('log_in_by_call', __('Log in by phone call', 'loginbycall'))) . '</h3>'
             . '<p class="lbc-lead">' . esc_html(Texts::filtered('lead', __('We will call your phone from a random number. You do not need to answer: the last digits of that number are your code.', 'loginbycall'))) . '</p>'

@@ -18,9 +18,9 @@ $lbc_status = $context['status'];
 $lbc_link = in_array($context['purpose'], ['link', 'remove'], true);
 $lbc_len = (int) $context['codelen'];
 $lbc_phone = $lbc_status['virtual_phone'] ?? null;
-// Busy (8) and failed (32) calls never rang: there are no digits to type (the script hides them
-// too when the status turns so while the page is open).
-$lbc_never_rang = in_array($lbc_status['code'], [8, 32], true);
+// Busy and failed calls never rang: there are no digits to type (the script hides them too when
+// the status turns so while the page is open).
+$lbc_never_rang = in_array($lbc_status['code'], [Texts::BUSY, Texts::FAILED], true);
 $lbc_over = $context['locked'] || $context['expired'];
 ?>
 <section class="lbc-card" data-lbc-page="code" data-lbc-login data-status-url="<?php echo esc_url(Pages::url('status')); ?>" data-final="<?php echo $lbc_status['final'] ? 'true' : 'false'; ?>" data-expires-in="<?php echo esc_attr((string) $lbc_status['expires_in']); ?>">
