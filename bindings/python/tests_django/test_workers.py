@@ -61,6 +61,10 @@ def test_thirty_concurrent_guesses_on_four_workers_get_three_checks(
             "4",
             "--threads",
             "4",
+            # A gthread worker otherwise accepts every waiting connection: on a busy machine one
+            # process took all 30 guesses. At most 4 each spreads them over the processes.
+            "--worker-connections",
+            "4",
             "--bind",
             f"127.0.0.1:{port}",
             "--timeout",
