@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 int test_passed = 0;
@@ -46,6 +47,12 @@ int test_checkf(int ok, const char *file, int line, const char *fmt, ...) {
 int test_summary(void) {
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed == 0 && test_passed > 0 ? 0 : 1;
+}
+
+uint64_t test_unix_now(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (uint64_t)now.tv_sec;
 }
 
 const char *test_env(const char *name) {

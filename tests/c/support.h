@@ -6,6 +6,7 @@
 #define LBC_TEST_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <loginbycall.h>
 
@@ -38,6 +39,12 @@ int test_summary(void);
 
 /* The value of a required environment variable (exits when it is missing). */
 const char *test_env(const char *name);
+
+/* The system clock's whole seconds, read as the library reads them (CLOCK_REALTIME). Not time():
+ * glibc's time() reads the kernel's coarse clock, which can still show the previous second for a
+ * few milliseconds after the precise clock has moved on, so a "before <= started_at <= after"
+ * check made with it fails when a second ends inside the call. */
+uint64_t test_unix_now(void);
 
 /* Runs `expr`, a library call whose `err` argument is written `&ERR`, and checks it returned LBC_OK
  * (printing the error's message otherwise). E.g. OK(lbc_client_status(client, &status, &ERR)); */

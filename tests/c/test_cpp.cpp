@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <optional>
 #include <string>
 #include <utility>
@@ -235,15 +234,14 @@ void test_login() {
     config.base_url(base_url()).call_api_id(account.first).api_key(account.second).store("memory:");
     config.guard(R"({"ip_rate": {"calls": 50, "window": 3600}, "allowed_countries": ["RU", "US"]})");
     const lbc::Client client(config);
-    const std::time_t before = std::time(nullptr);
+    const std::uint64_t before = test_unix_now();
     lbc::Login login = client.start_login("+7 900 113-02-00", std::string(USER_IP));
-    const std::time_t after = std::time(nullptr);
-    CHECK(login.expires_at() >= std::uint64_t(before) + 300
-          && login.expires_at() <= std::uint64_t(after) + 300);
+    const std::uint64_t after = test_unix_now();
+    CHECK(login.expires_at() >= before + 300 && login.expires_at() <= after + 300);
     CHECK(login.attempts() == 0 && login.attempts_left() == 3);
     CHECK(login.msisdn() == "79001130200" && login.ip_address() == std::string(USER_IP));
     CHECK(login.max_attempts() == 3 && !login.is_accepted() && login.repeat_timeout() > 0);
-    CHECK(login.started_at() >= std::uint64_t(before) && login.started_at() <= std::uint64_t(after)
+    CHECK(login.started_at() >= before && login.started_at() <= after
           && login.expires_at() == login.started_at() + 300);
     const std::string code = sandbox_code("79001130200");
     CHECK(code.size() == login.codelen());

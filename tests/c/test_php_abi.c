@@ -22,7 +22,6 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -290,7 +289,7 @@ static void test_codes_and_details(void) {
     CHECK(test_take_eq(lbc_login_ip_address(login), "203.0.113.77"));
     CHECK(lbc_login_repeat_timeout(login) > 0);
     {
-        uint64_t now = (uint64_t)time(NULL), started = lbc_login_started_at(login);
+        uint64_t now = test_unix_now(), started = lbc_login_started_at(login);
         CHECKF(started + 60 >= now && started <= now + 60, "started_at %llu, now %llu",
                (unsigned long long)started, (unsigned long long)now);
         CHECK(lbc_login_expires_at(login) == started + 300);
