@@ -21,6 +21,8 @@ declare(strict_types=1);
 
 namespace LoginByCall\WordPress;
 
+use LoginByCall\CallState;
+
 final class Pages
 {
     private function __construct()
@@ -458,13 +460,13 @@ final class Pages
         $answer = wp_remote_get($root . '/_sandbox/calls/' . rawurlencode($login->call), ['timeout' => 3]);
         $call = is_wp_error($answer) ? null : json_decode((string) wp_remote_retrieve_body($answer), true);
         $status = is_array($call) && isset($call['status']) ? (int) $call['status'] : null;
-        if (!is_array($call) || !in_array($status, [Texts::DIALING, Texts::ANSWERED, Texts::NOT_ANSWERED], true)) {
-            $labels = [Texts::BUSY => __('Line busy', 'loginbycall'), Texts::FAILED => __('No call came through', 'loginbycall')];
+        if (!is_array($call) || !in_array($status, [CallState::DIALING, CallState::ANSWERED, CallState::NOT_ANSWERED], true)) {
+            $labels = [CallState::BUSY => __('Line busy', 'loginbycall'), CallState::FAILED => __('No call came through', 'loginbycall')];
             return ['state' => 'idle', 'label' => $labels[$status] ?? __('No call yet', 'loginbycall'), 'head' => '', 'code' => ''];
         }
         $mask = (string) $call['mask'];
         $len = (int) $call['codelen'];
-        $ringing = $status === Texts::DIALING;
+        $ringing = $status === CallState::DIALING;
         return [
             'state' => $ringing ? 'ringing' : 'missed',
             'label' => $ringing ? __('Incoming call', 'loginbycall') : __('Missed call', 'loginbycall'),

@@ -11,17 +11,16 @@ declare(strict_types=1);
 
 namespace LoginByCall\WordPress;
 
+use LoginByCall\CallState;
+
+/**
+ * The call statuses are the package's (CallState): only pages showing a call, which exists only
+ * when the package is loaded, ask for them.
+ */
 final class Texts
 {
-    public const QUEUED = 1;
-    public const DIALING = 2;
-    public const ANSWERED = 4;
-    public const BUSY = 8;
-    public const NOT_ANSWERED = 16;
-    public const FAILED = 32;
-
     /** Final statuses after which the page offers a new call first. */
-    public const RETRY = [self::BUSY, self::NOT_ANSWERED, self::FAILED];
+    public const RETRY = [CallState::BUSY, CallState::NOT_ANSWERED, CallState::FAILED];
 
     private function __construct()
     {
@@ -40,11 +39,11 @@ final class Texts
             return self::filtered('status_unknown', __('Checking the call…', 'loginbycall'));
         }
         switch ($code) {
-            case self::QUEUED:
+            case CallState::QUEUED:
                 return self::filtered('status_queued', __('Placing the call…', 'loginbycall'));
-            case self::DIALING:
+            case CallState::DIALING:
                 return self::filtered('status_dialing', __('Your phone is ringing: look at the number that is calling.', 'loginbycall'));
-            case self::ANSWERED:
+            case CallState::ANSWERED:
                 return self::filtered('status_answered', sprintf(
                     /* translators: %d: how many digits to type */
                     _n(
@@ -55,11 +54,11 @@ final class Texts
                     ),
                     $codelen
                 ), ['count' => $codelen]);
-            case self::BUSY:
+            case CallState::BUSY:
                 return self::filtered('status_busy', __('Your line was busy, so the call did not come through. Ask for a new call.', 'loginbycall'));
-            case self::NOT_ANSWERED:
+            case CallState::NOT_ANSWERED:
                 return self::filtered('status_not_answered', __('The call was not answered. If you saw the number, type its last digits; otherwise ask for a new call.', 'loginbycall'));
-            case self::FAILED:
+            case CallState::FAILED:
                 return self::filtered('status_failed', __('The call could not be made. Ask for a new call.', 'loginbycall'));
         }
         return self::filtered('status_ended', __('The call has ended. If you saw the number, type its last digits.', 'loginbycall'));
@@ -70,12 +69,12 @@ final class Texts
     {
         $names = [
             0 => 'ended',
-            self::QUEUED => 'queued',
-            self::DIALING => 'dialing',
-            self::ANSWERED => 'answered',
-            self::BUSY => 'busy',
-            self::NOT_ANSWERED => 'notanswered',
-            self::FAILED => 'error',
+            CallState::QUEUED => 'queued',
+            CallState::DIALING => 'dialing',
+            CallState::ANSWERED => 'answered',
+            CallState::BUSY => 'busy',
+            CallState::NOT_ANSWERED => 'notanswered',
+            CallState::FAILED => 'error',
         ];
         return $code === null ? 'unknown' : ($names[$code] ?? 'ended');
     }

@@ -2,6 +2,7 @@
 
 declare(strict_types=1);
 
+use LoginByCall\CallState;
 use LoginByCall\WordPress\Service;
 use LoginByCall\WordPress\Texts;
 use PHPUnit\Framework\TestCase;
@@ -15,13 +16,13 @@ final class TextsTest extends TestCase
 
     public function testTheStatusSentencesAreTheDjangoApps(): void
     {
-        self::assertSame('Placing the call…', Texts::status(Texts::QUEUED, 4));
-        self::assertSame('Your phone is ringing: look at the number that is calling.', Texts::status(Texts::DIALING, 4));
-        self::assertSame('The call came through. Type the last 4 digits of the number that called.', Texts::status(Texts::ANSWERED, 4));
-        self::assertSame('The call came through. Type the last 1 digit of the number that called.', Texts::status(Texts::ANSWERED, 1));
+        self::assertSame('Placing the call…', Texts::status(CallState::QUEUED, 4));
+        self::assertSame('Your phone is ringing: look at the number that is calling.', Texts::status(CallState::DIALING, 4));
+        self::assertSame('The call came through. Type the last 4 digits of the number that called.', Texts::status(CallState::ANSWERED, 4));
+        self::assertSame('The call came through. Type the last 1 digit of the number that called.', Texts::status(CallState::ANSWERED, 1));
         self::assertSame('Checking the call…', Texts::status(null, 4));
         self::assertSame('The call has ended. If you saw the number, type its last digits.', Texts::status(0, 4));
-        self::assertSame('notanswered', Texts::statusName(Texts::NOT_ANSWERED));
+        self::assertSame('notanswered', Texts::statusName(CallState::NOT_ANSWERED));
         self::assertSame('unknown', Texts::statusName(null));
     }
 

@@ -48,6 +48,9 @@ function sanitize_text_field(string $text): string
     return trim((string) preg_replace('/[\r\n\t ]+/', ' ', strip_tags($text)));
 }
 
+// The package's classes the plugin names (CallState), as the plugin's Service would load them;
+// nothing here loads the library.
+require __DIR__ . '/../../../../bindings/php/autoload.php';
 require __DIR__ . '/../../loginbycall/includes/Phone.php';
 require __DIR__ . '/../../loginbycall/includes/Settings.php';
 require __DIR__ . '/../../loginbycall/includes/Texts.php';

@@ -11,8 +11,8 @@ declare(strict_types=1);
 
 defined('ABSPATH') || exit;
 
+use LoginByCall\CallState;
 use LoginByCall\WordPress\Pages;
-use LoginByCall\WordPress\Texts;
 
 $lbc_status = $context['status'];
 $lbc_link = in_array($context['purpose'], ['link', 'remove'], true);
@@ -20,7 +20,7 @@ $lbc_len = (int) $context['codelen'];
 $lbc_phone = $lbc_status['virtual_phone'] ?? null;
 // Busy and failed calls never rang: there are no digits to type (the script hides them too when
 // the status turns so while the page is open).
-$lbc_never_rang = in_array($lbc_status['code'], [Texts::BUSY, Texts::FAILED], true);
+$lbc_never_rang = in_array($lbc_status['code'], [CallState::BUSY, CallState::FAILED], true);
 $lbc_over = $context['locked'] || $context['expired'];
 ?>
 <section class="lbc-card" data-lbc-page="code" data-lbc-login data-status-url="<?php echo esc_url(Pages::url('status')); ?>" data-final="<?php echo $lbc_status['final'] ? 'true' : 'false'; ?>" data-expires-in="<?php echo esc_attr((string) $lbc_status['expires_in']); ?>">
