@@ -143,7 +143,9 @@ integrations/wordpress/build.sh "$unpacked/wordpress/loginbycall"
 grep -q "^ \* Version: *$VERSION\$" "$unpacked/wordpress/loginbycall/loginbycall.php" ||
   { echo "the plugin's header does not say Version: $VERSION" >&2; exit 1; }
 (cd "$unpacked/wordpress" && python3 -m zipfile -c "$DIST/$PLUGIN_ZIP" loginbycall)
-python3 -m zipfile -l "$DIST/$PLUGIN_ZIP" | grep -q 'loginbycall/vendor/loginbycall/autoload.php' ||
+# grep without -q reads the whole listing: with -q it could stop first and, under pipefail, the
+# listing's broken pipe would read as "not found".
+python3 -m zipfile -l "$DIST/$PLUGIN_ZIP" | grep 'loginbycall/vendor/loginbycall/autoload.php' >/dev/null ||
   { echo "$PLUGIN_ZIP lacks the PHP package" >&2; exit 1; }
 
 (cd "$DIST" && sha256sum "$WHEEL_NAME" "$SDIST_NAME" "$NAME.tar.gz" "$PLUGIN_ZIP" >SHA256SUMS)
