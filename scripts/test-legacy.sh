@@ -16,6 +16,10 @@
 #      PHP-FPM (preloaded, the FFI header written by the package's tools/ffi-preload-header.php)
 #      behind nginx, and logs in through it with curl.
 #
+# Then, in the Debian 11 root only, scripts/test-wordpress.sh runs the WordPress plugin's browser
+# suite with PHP-FPM and PHP's command line from the root (PHP 7.4, the oldest the plugin supports;
+# LBC_WP_PHP_ROOT), MariaDB, nginx and chromium from this machine.
+#
 # Servers listen on 127.0.0.1 only. Nothing is fetched while the tests run: the roots are made once,
 # with the Debian packages and the pinned Python packages (PyPI) the tests need, and kept as
 # tarballs outside the clone in $LBC_CACHE/debootstrap (${XDG_CACHE_HOME:-~/.cache}/loginbycall),
@@ -25,7 +29,8 @@
 #   scripts/test-legacy.sh                  both roots; runs `make dist` first unless LBC_DIST=DIR
 #   scripts/test-legacy.sh bullseye         one of them
 #   scripts/test-legacy.sh --roots [SUITE]  only makes the cached roots that are missing
-#   LBC_LEGACY_PHP=0 / LBC_LEGACY_PYTHON=0  leaves a part out (LBC_LEGACY_C=0 likewise)
+#   LBC_LEGACY_PHP=0 / LBC_LEGACY_PYTHON=0  leaves a part out (LBC_LEGACY_C=0, LBC_LEGACY_WORDPRESS=0
+#                                           likewise)
 #
 # Needs root (debootstrap, chroot, mount), debootstrap and zstd (apt_need installs them).
 set -euo pipefail
@@ -56,7 +61,7 @@ packages_of() {
   local common="ca-certificates python3 python3-venv gcc g++ libc6-dev pkg-config make curl procps
     openssl redis-server gettext nginx phpunit"
   case "$1" in
-    bullseye) echo "$common php7.4-cli php7.4-fpm php7.4-opcache php7.4-mbstring php7.4-xml" ;;
+    bullseye) echo "$common php7.4-cli php7.4-fpm php7.4-opcache php7.4-mbstring php7.4-xml php7.4-mysql" ;;
     trixie) echo "$common php8.4-cli php8.4-fpm php8.4-opcache php8.4-mbstring php8.4-xml" ;;
   esac
 }
@@ -208,10 +213,18 @@ for suite in "${SUITES[@]}"; do
   cp "$DIST"/* "$root/dist/"
   cp scripts/legacy/in-root.sh "$root/in-root.sh"
   mount_root "$root"
-  if chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-      SUITE="$suite" PHP_VERSION="$(php_of "$suite")" LBC_LEGACY_PYTHON="${LBC_LEGACY_PYTHON:-1}" \
-      LBC_LEGACY_C="${LBC_LEGACY_C:-1}" LBC_LEGACY_PHP="${LBC_LEGACY_PHP:-1}" \
-      bash /in-root.sh; then
+  suite_ok=1
+  chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+    SUITE="$suite" PHP_VERSION="$(php_of "$suite")" LBC_LEGACY_PYTHON="${LBC_LEGACY_PYTHON:-1}" \
+    LBC_LEGACY_C="${LBC_LEGACY_C:-1}" LBC_LEGACY_PHP="${LBC_LEGACY_PHP:-1}" \
+    bash /in-root.sh || suite_ok=0
+  # The WordPress plugin on the oldest PHP it supports: the browser suite of test-wordpress.sh with
+  # PHP-FPM and PHP's command line from this root (MariaDB, nginx, chromium from this machine).
+  if [ "$suite" = bullseye ] && [ "${LBC_LEGACY_WORDPRESS:-1}" = 1 ]; then
+    step "$suite: WordPress with the plugin on PHP $(php_of "$suite") (scripts/test-wordpress.sh, PHP from the root)"
+    LBC_WP_PHP_ROOT=$root scripts/test-wordpress.sh || suite_ok=0
+  fi
+  if [ "$suite_ok" = 1 ]; then
     step "$suite: passed in $((SECONDS - suite_started)) s"
   else
     failed+=("$suite")

@@ -24,6 +24,11 @@
 #  7. PHPUnit on the plugin's own code (integrations/wordpress/tests/unit, WordPress shims only).
 #
 # LBC_WP_PHP_PACKAGE=/path/to/bindings/php tries another copy of the PHP package.
+# LBC_WP_PHP_ROOT=/path/to/a/debian/root runs every PHP process (PHP-FPM and the command-line
+# scripts) inside that root with its PHP (scripts/test-legacy.sh: Debian 11's PHP 7.4), the rest
+# (MariaDB, nginx, the sandbox, chromium) here; the temporary directory is bind-mounted at the same
+# path inside, so both sides see the same files. The plugin's PHPUnit is then left to the root's
+# own run (scripts/legacy/in-root.sh).
 # Prints `N passed, N failed` of the browser run and PHPUnit's summary; exits non-zero on any failure.
 set -uo pipefail
 
@@ -35,7 +40,14 @@ started=$SECONDS
 apt_need wordpress mariadb-server php-mysql php:php-cli php-fpm8.2:php-fpm nginx:nginx \
     chromium:chromium chromedriver:chromium-driver phpunit:phpunit msgfmt:gettext curl:curl \
     fonts-dejavu-core || exit 1
-FPM="$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.* 2>/dev/null | head -n 1)"
+PHP_ROOT="${LBC_WP_PHP_ROOT:-}"
+if [[ -n "$PHP_ROOT" ]]; then
+    FPM="$(cd "$PHP_ROOT" && ls usr/sbin/php-fpm* 2>/dev/null | head -n 1)"
+    [[ -n "$FPM" ]] || { echo "no php-fpm in $PHP_ROOT"; exit 1; }
+    FPM=(chroot "$PHP_ROOT" "/$FPM")
+else
+    FPM=("$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.* 2>/dev/null | head -n 1)")
+fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 MARIADBD="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
 
@@ -44,10 +56,12 @@ chmod 755 "$work"
 ARTIFACTS="${LBC_ARTIFACTS:-$(mktemp -d)}"
 mkdir -p "$ARTIFACTS"
 pids=()
+mounted=""
 cleanup() {
     local pid
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+    if [[ -n "$mounted" ]]; then umount "$mounted" 2>/dev/null || umount -l "$mounted"; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -62,9 +76,27 @@ wait_for() { # wait_for SECONDS COMMAND...
     return 1
 }
 
+if [[ -n "$PHP_ROOT" ]]; then
+    mkdir -p "$PHP_ROOT$work" && mount --bind "$work" "$PHP_ROOT$work" || exit 1
+    mounted="$PHP_ROOT$work"
+fi
+# The PHP scripts the tests run, where the PHP of either side finds them.
+cp -r "$TESTS" "$work/tests"
+
 SITE_USER="$(id -un)"
 [[ "$(id -u)" -eq 0 ]] && SITE_USER="${SITE_USER_AS_ROOT:-www-data}"
 SITE_GROUP="$(id -gn "$SITE_USER")"
+site_php() { # site_php ARGS...: the command-line PHP (here or in the root) as the site's user
+    local as=()
+    [[ "$(id -u)" -eq 0 ]] && as=(runuser -u "$SITE_USER" --)
+    if [[ -n "$PHP_ROOT" ]]; then
+        chroot "$PHP_ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "${as[@]}" php "$@"
+    else
+        "${as[@]}" env -u LOGINBYCALL_LIB php "$@"
+    fi
+}
+php_version="$(site_php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')"
+step "WordPress on PHP $(site_php -r 'echo PHP_VERSION;')${PHP_ROOT:+ (in $PHP_ROOT)}, PHP-FPM: ${FPM[*]}"
 
 # The library and the sandbox: the run's one release build.
 step "WordPress: the release lbc and libloginbycall"
@@ -101,7 +133,9 @@ SQL
 # WordPress: a copy of Debian's, our wp-config.php, the plugin with the PHP package as its vendor/.
 wp="$work/wp"
 mkdir -p "$wp"
-(cd /usr/share/wordpress && tar --exclude='./wp-content/languages' -cf - .) | (cd "$wp" && tar -xf -)
+# -h: the files Debian's copy links to elsewhere (/usr/share/javascript, /usr/share/php) are copied,
+# so that a PHP in another root finds them too.
+(cd /usr/share/wordpress && tar -h --exclude='./wp-content/languages' -cf - .) | (cd "$wp" && tar -xf -)
 mkdir -p "$wp/wp-content/languages" "$wp/wp-content/uploads"
 cp /usr/share/wordpress/wp-content/languages/{ru_RU,admin-ru_RU,admin-network-ru_RU,continents-cities-ru_RU}.mo \
     "$wp/wp-content/languages/" 2>/dev/null
@@ -180,8 +214,7 @@ chmod -R a+rX "$work"
 
 settings="$(python3 -c 'import json, sys; print(json.dumps({"call_api_id": sys.argv[1], "api_key": sys.argv[2], "sandbox": True, "sandbox_url": sys.argv[3]}))' \
     "$CALL_API_ID" "$API_KEY" "$BASE_URL")"
-as_site() { if [[ "$(id -u)" -eq 0 ]]; then runuser -u "$SITE_USER" -- "$@"; else "$@"; fi; }
-as_site php -d ffi.enable=1 "$TESTS/install.php" "$wp" "$SITE" password "$settings" || exit 1
+site_php -d ffi.enable=1 "$work/tests/install.php" "$wp" "$SITE" password "$settings" || exit 1
 
 for pool in site bare; do
     cat >"$work/fpm-$pool.conf" <<POOL
@@ -243,9 +276,9 @@ allow_root=()
 [[ "$(id -u)" -eq 0 ]] && allow_root=(--allow-to-run-as-root)
 # ffi.enable is a php.ini setting a pool cannot change: one FPM master each. The site's allows FFI;
 # the bare one keeps PHP-FPM's default (preload), a host where the plugin cannot work.
-"$FPM" --nodaemonize "${allow_root[@]}" --fpm-config "$work/fpm-site.conf" -d ffi.enable=1 >"$work/fpm-site.out" 2>&1 &
+"${FPM[@]}" --nodaemonize "${allow_root[@]}" --fpm-config "$work/fpm-site.conf" -d ffi.enable=1 >"$work/fpm-site.out" 2>&1 &
 pids+=($!)
-"$FPM" --nodaemonize "${allow_root[@]}" --fpm-config "$work/fpm-bare.conf" >"$work/fpm-bare.out" 2>&1 &
+"${FPM[@]}" --nodaemonize "${allow_root[@]}" --fpm-config "$work/fpm-bare.conf" >"$work/fpm-bare.out" 2>&1 &
 pids+=($!)
 "$NGINX" -c "$work/nginx.conf" -p "$work" -g 'daemon off;' >"$work/nginx.out" 2>&1 &
 pids+=($!)
@@ -311,18 +344,20 @@ else
 fi
 
 # What the notice says for each missing piece (in PHP processes of their own).
-as_site env -u LOGINBYCALL_LIB php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" library "LOGINBYCALL_LIB in wp-config.php" || failures=$((failures + 1))
-as_site php -d ffi.enable=1 "$TESTS/diagnose.php" "$wp" "$SITE" package "integrations/wordpress/build.sh (both put the package in vendor/loginbycall/)" || failures=$((failures + 1))
-as_site php -d ffi.enable=preload "$TESTS/diagnose.php" "$wp" "$SITE" ffi 'Set "ffi.enable = 1"' || failures=$((failures + 1))
+site_php -d ffi.enable=1 "$work/tests/diagnose.php" "$wp" "$SITE" library "LOGINBYCALL_LIB in wp-config.php" || failures=$((failures + 1))
+site_php -d ffi.enable=1 "$work/tests/diagnose.php" "$wp" "$SITE" package "integrations/wordpress/build.sh (both put the package in vendor/loginbycall/)" || failures=$((failures + 1))
+site_php -d ffi.enable=preload "$work/tests/diagnose.php" "$wp" "$SITE" ffi "Set \"ffi.enable = 1\" in the php.ini of PHP-FPM (e.g. /etc/php/$php_version/fpm/conf.d/" || failures=$((failures + 1))
 # The block in Russian: block.json's texts and the editor script's (languages/*.json).
-as_site php -d ffi.enable=1 "$TESTS/i18n.php" "$wp" "$SITE" || failures=$((failures + 1))
+site_php -d ffi.enable=1 "$work/tests/i18n.php" "$wp" "$SITE" || failures=$((failures + 1))
 
 # Plugins → Delete: uninstall.php leaves nothing of the plugin's data behind.
-as_site php -d ffi.enable=1 "$TESTS/uninstall.php" "$wp" "$SITE" || failures=$((failures + 1))
+site_php -d ffi.enable=1 "$work/tests/uninstall.php" "$wp" "$SITE" || failures=$((failures + 1))
 
 # 6. PHPUnit on the plugin's own code.
-step "PHPUnit (integrations/wordpress/tests/unit)"
-phpunit -c "$TESTS/unit/phpunit.xml" || failures=$((failures + 1))
+if [[ -z "$PHP_ROOT" ]]; then
+    step "PHPUnit (integrations/wordpress/tests/unit)"
+    phpunit -c "$TESTS/unit/phpunit.xml" || failures=$((failures + 1))
+fi
 
 echo "screenshots: $ARTIFACTS"
 echo "test-wordpress: $((SECONDS - started)) s"

@@ -208,9 +208,10 @@ final class Service
         $enable = strtolower((string) ini_get('ffi.enable'));
         if (!in_array($enable, ['1', 'on', 'true', 'yes'], true) && !self::preloaded()) {
             return sprintf(
-                /* translators: %s: the current value of ffi.enable */
-                __('PHP allows FFI only in preloaded code here (ffi.enable = %s). Set "ffi.enable = 1" in the php.ini of PHP-FPM (e.g. /etc/php/8.2/fpm/conf.d/90-loginbycall.ini), or preload the package as its README shows (ffi.preload and opcache.preload), then restart PHP-FPM.', 'loginbycall'),
-                $enable === '' ? 'preload' : $enable
+                /* translators: 1: the current value of ffi.enable, 2: a php.ini file of this PHP's FPM on Debian and Ubuntu */
+                __('PHP allows FFI only in preloaded code here (ffi.enable = %1$s). Set "ffi.enable = 1" in the php.ini of PHP-FPM (e.g. %2$s), or preload the package as its README shows (ffi.preload and opcache.preload), then restart PHP-FPM.', 'loginbycall'),
+                $enable === '' ? 'preload' : $enable,
+                '/etc/php/' . PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION . '/fpm/conf.d/90-loginbycall.ini'
             );
         }
         if (!is_file(self::autoloadPath())) {
