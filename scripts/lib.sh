@@ -46,6 +46,9 @@ export LBC_GLIBC=${LBC_GLIBC-2.17}
 # Caches kept between runs, outside the clone: the build tools, the Debian roots of test-legacy.sh.
 LBC_CACHE=${LBC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/loginbycall}
 RUST_TRIPLE=x86_64-unknown-linux-gnu
+# The current Django, tested by scripts/test-django.sh on the machine's newer CPython and by
+# scripts/test-legacy.sh in the Debian 13 root (Python 3.13).
+DJANGO_CURRENT=6.1.3
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -14,6 +14,10 @@
 # lock file, a manifest or a source it is made of changed since. Redis runs on a free localhost
 # port in a temporary directory and is stopped at the end.
 #
+# LBC_ONE_PYTHON=1 (scripts/test.sh, when the Debian 13 root runs the whole suite on the same current
+# Django with Python 3.13, but has no browser): the current Django runs only the tests that need
+# chromium, and mypy, here.
+#
 # LBC_EXTRA_PYTHON=/path/to/python3.12+ chooses the second interpreter. The screenshot of the
 # code page goes to $LBC_ARTIFACTS (default: a new temporary directory); with
 # LBC_UPDATE_SCREENSHOT=1 it also replaces docs/django-code-page.png. The first run also keeps
@@ -31,7 +35,6 @@ REDIS_PY_VERSION=8.1.0
 SELENIUM_VERSION=4.51.0
 DJANGO_LTS=5.2.19
 DJANGO_STUBS_LTS=5.2.9
-DJANGO_CURRENT=6.1.3
 DJANGO_STUBS_CURRENT=6.1.2
 
 BUILD=$TARGET/django
@@ -78,6 +81,7 @@ export LBC_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" LBC_DJANGO_REQUIRE_ALL=1
 # (name $2) with Django $3 and django-stubs $4, and runs the suite and mypy there.
 run_suite() {
   local python=$1 name=$2 django=$3 stubs=$4 screens=${5:-}
+  shift 5
   local venv=$BUILD/venv-$name
   "$python" -m venv --clear "$venv"
   "$venv/bin/python" -m pip install -q "$WHEEL[django]" "django==$django" \
@@ -88,7 +92,7 @@ run_suite() {
   (
     cd "$ROOT/bindings/python/tests_django"
     LBC_DJANGO_SCREENSHOT="$ARTIFACTS/django-code-page-$name.png" \
-      LBC_DJANGO_SCREENSHOTS="$screens" "$venv/bin/python" -m pytest
+      LBC_DJANGO_SCREENSHOTS="$screens" "$venv/bin/python" -m pytest "$@"
   )
   step "Python $(version_of "$python"), Django $django: mypy --strict (the app, the tests)"
   (
@@ -107,7 +111,9 @@ run_suite "$PRIMARY" "django-$DJANGO_LTS" "$DJANGO_LTS" "$DJANGO_STUBS_LTS" "$AR
 LBC_DJANGO_SCREENSHOT_COPY=""
 
 if [ -n "$EXTRA" ]; then
-  run_suite "$EXTRA" "django-$DJANGO_CURRENT" "$DJANGO_CURRENT" "$DJANGO_STUBS_CURRENT"
+  only=()
+  [ "${LBC_ONE_PYTHON:-0}" != 1 ] || only=(test_browser.py test_readme_project.py)
+  run_suite "$EXTRA" "django-$DJANGO_CURRENT" "$DJANGO_CURRENT" "$DJANGO_STUBS_CURRENT" "" "${only[@]}"
 else
   step "no Python 3.12 or later (pyenv, or LBC_EXTRA_PYTHON) found: Django $DJANGO_CURRENT not tested"
 fi

@@ -70,7 +70,7 @@ python_packages_of() {
     # Python 3.9: Django 4.2 LTS, and the last test tools that still support 3.9.
     bullseye) echo "django==4.2.30 pytest==8.4.2 pytest-django==4.11.1 gunicorn==23.0.0 redis==5.2.1" ;;
     # Python 3.13: the current Django.
-    trixie) echo "django==6.1.3 pytest==9.2.0 pytest-django==4.14.0 gunicorn==27.0.1 redis==8.1.0" ;;
+    trixie) echo "django==$DJANGO_CURRENT pytest==9.2.0 pytest-django==4.14.0 gunicorn==27.0.1 redis==8.1.0" ;;
   esac
 }
 php_of() {
