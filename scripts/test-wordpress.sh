@@ -95,8 +95,9 @@ site_php() { # site_php ARGS...: the command-line PHP (here or in the root) as t
         "${as[@]}" env -u LOGINBYCALL_LIB php "$@"
     fi
 }
-php_version="$(site_php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')"
-step "WordPress on PHP $(site_php -r 'echo PHP_VERSION;')${PHP_ROOT:+ (in $PHP_ROOT)}, PHP-FPM: ${FPM[*]}"
+php_release="$(site_php -r 'echo PHP_VERSION;')"
+php_version="${php_release%.*}" # 7.4, as in /etc/php/7.4/
+step "WordPress on PHP $php_release${PHP_ROOT:+ (in $PHP_ROOT)}, PHP-FPM: ${FPM[*]}"
 
 # The library and the sandbox: the run's one release build.
 step "WordPress: the release lbc and libloginbycall"
@@ -330,14 +331,13 @@ LBC_SITE="$SITE" LBC_SANDBOX="$SANDBOX" LBC_SHOTS="$ARTIFACTS" LBC_PROFILE_DIR="
 browser_status=$?
 [[ $browser_status -eq 0 ]] || failures=$((failures + 1))
 
-# Counted first, shown after: with `head` in the same pipeline, more than 20 lines made grep die of
-# SIGPIPE, and under pipefail that status read as "nothing found".
-php_errors=$(grep -hE 'PHP (Fatal|Parse|Warning)|Uncaught' "$work/php-site.log" "$work/php-bare.log" \
-    "$work/wp-debug.log" "$work"/fpm-*.log 2>/dev/null | wc -l)
-if [[ $php_errors -gt 0 ]]; then
-    grep -E 'PHP (Fatal|Parse|Warning)|Uncaught' "$work/php-site.log" "$work/php-bare.log" \
-        "$work/wp-debug.log" "$work"/fpm-*.log 2>/dev/null | head -n 20
-    echo "FAILED: $php_errors errors or warnings in the PHP logs (the first 20 above)"
+# Collected first, shown after: with `head` in the same pipeline, more than 20 lines made grep die
+# of SIGPIPE, and under pipefail that status read as "nothing found".
+php_errors="$(grep -E 'PHP (Fatal|Parse|Warning)|Uncaught' "$work/php-site.log" "$work/php-bare.log" \
+    "$work/wp-debug.log" "$work"/fpm-*.log 2>/dev/null)"
+if [[ -n "$php_errors" ]]; then
+    head -n 20 <<<"$php_errors"
+    echo "FAILED: $(wc -l <<<"$php_errors") errors or warnings in the PHP logs (the first 20 above)"
     failures=$((failures + 1))
 else
     echo "ok: no fatal error, parse error or warning in the PHP, FPM and WordPress logs"
