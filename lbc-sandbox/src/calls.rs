@@ -156,8 +156,10 @@ impl CallBook {
             ip.unwrap_or_default().to_owned(),
         );
         match self.recent.get(&key) {
-            Some(recent) if now_ms - recent.called_ms < repeat_ms => {
-                Admission::TooEarly(repeat_ms - (now_ms - recent.called_ms))
+            // A request's time is read before it waits for the state: a concurrent one that read
+            // its time a millisecond later may have placed its call first. It came no earlier.
+            Some(recent) if (now_ms - recent.called_ms).max(0) < repeat_ms => {
+                Admission::TooEarly(repeat_ms - (now_ms - recent.called_ms).max(0))
             }
             Some(recent) => Admission::Allowed {
                 charged: now_ms - recent.charged_ms >= FREE_REPEAT_MS,
@@ -286,6 +288,21 @@ mod tests {
         assert_eq!(c.status_at(149, TIMING), CallStatus::Dialing);
         assert_eq!(c.status_at(150, TIMING), CallStatus::NotAnswered);
         assert_eq!(c.view(1_000, TIMING).code, "0636");
+    }
+
+    #[test]
+    fn a_request_read_before_a_concurrent_call_is_not_earlier_than_it() {
+        let mut book = CallBook::default();
+        book.insert(call("a", "7999", 1_001), true, 1_001, 0);
+        assert_eq!(
+            book.admit(1, "7999", None, 1_000, 0),
+            Admission::Allowed { charged: false },
+            "no repeat timeout: allowed (and free, as a repeat within a minute)"
+        );
+        assert_eq!(
+            book.admit(1, "7999", None, 1_000, 30_000),
+            Admission::TooEarly(30_000)
+        );
     }
 
     #[test]
